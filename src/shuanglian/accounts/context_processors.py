@@ -1,0 +1,20 @@
+from shuanglian.core.permissions import active_grants
+
+
+def grants(request):
+    """The signed-in user's roles, for the navigation. Lazy: pages that never ask pay nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def caps():
+        from .roles import CAPABILITIES
+
+        found = set()
+        for g in active_grants(user):
+            found |= CAPABILITIES.get(g.role, set())
+        if user.is_superuser:
+            found |= {c for s in CAPABILITIES.values() for c in s}
+        return {c.replace(".", "_"): True for c in found}
+
+    return {"my_caps": caps}

@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """An account. `division` is where the person works; administrators manage the users of their subtree."""
+
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("division"))
+
+    class Meta:
+        verbose_name = _("user")
+        indexes = [models.Index(fields=["division"], name="user_division_idx")]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Grant(models.Model):
+    """A role at a division, or at an organization (which serves a division). It covers the subtree."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("division"))
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="grants",
+                                     verbose_name=_("organization"))
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(division__isnull=False) & Q(organization__isnull=True))
+                | (Q(division__isnull=True) & Q(organization__isnull=False)),
+                name="grant_division_xor_organization",
+            ),
+            models.UniqueConstraint(fields=["user", "role", "division"],
+                                    condition=Q(revoked_at__isnull=True, division__isnull=False),
+                                    name="grant_active_division_uniq"),
+            models.UniqueConstraint(fields=["user", "role", "organization"],
+                                    condition=Q(revoked_at__isnull=True, organization__isnull=False),
+                                    name="grant_active_org_uniq"),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="grant_user_active_idx")]
+        verbose_name = _("grant")
+
+    def __str__(self):
+        return f"{self.user} {self.role} @ {self.target}"
+
+    @property
+    def target(self):
+        return self.division or self.organization
+
+    @property
+    def scope_division_id(self):
+        return self.division_id or (self.organization.division_id if self.organization_id else None)
+
+    def snapshot(self) -> dict:
+        return {"user": self.user.username, "role": self.role,
+                "division": self.division.code if self.division_id else None,
+                "organization": self.organization_id, "revoked_at": self.revoked_at}

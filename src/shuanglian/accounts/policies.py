@@ -1,0 +1,31 @@
+"""Who may manage which accounts. An administrator manages users whose home division lies in their
+subtree, and grants roles only at divisions (or organizations serving divisions) in it."""
+from django.utils.translation import gettext as _
+
+from shuanglian.core.exceptions import PermissionDenied
+from shuanglian.core.permissions import scope_for
+
+from .roles import MANAGE_USERS
+
+
+def may_manage_user(actor, user) -> bool:
+    if actor is None:
+        return True
+    scope = scope_for(actor, MANAGE_USERS)
+    if scope.everything:
+        return True
+    if user.pk == actor.pk or user.division_id is None or user.is_superuser:
+        return False
+    return scope.covers(user.division)
+
+
+def require_manage_user(actor, user) -> None:
+    if not may_manage_user(actor, user):
+        raise PermissionDenied(_("You may not manage the account %(user)s.") % {"user": user.username})
+
+
+def require_manage_division(actor, division) -> None:
+    if actor is None:
+        return
+    if division is None or not scope_for(actor, MANAGE_USERS).covers(division):
+        raise PermissionDenied(_("You may not manage accounts at %(division)s.") % {"division": division})

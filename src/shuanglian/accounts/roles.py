@@ -1,0 +1,63 @@
+"""Role codes and what each may do. One table, read by every policy.
+
+Duties are separate (GB/T 22239-2019 level 3): administrators manage accounts, operators do the
+work, auditors read everything including the audit log and write nothing. A user's grants all
+belong to one duty.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_PROMOTER = "grid_promoter", _("grid promoter")
+    GRID_VOLUNTEER = "grid_volunteer", _("grid volunteer")
+    VILLAGE_CADRE = "village_cadre", _("village cadre")
+    ARCHIVE_KEEPER = "archive_keeper", _("archive keeper")
+    TOWNSHIP_CADRE = "township_cadre", _("township cadre")
+    SERVICE_STAFF = "service_staff", _("service staff")
+    COUNTY_OFFICE = "county_office", _("county office")
+    DEPARTMENT_MEMBER = "department_member", _("department member")
+    AUDITOR = "auditor", _("auditor")
+    ADMIN = "admin", _("administrator")
+
+
+class Duty(models.TextChoices):
+    OPERATOR = "operator", _("operator")
+    ADMIN = "admin", _("administrator")
+    AUDITOR = "auditor", _("auditor")
+
+
+# Capabilities. Policies ask "may this user do CAP at this division?"
+VIEW_DIVISIONS = "divisions.view"
+RESTRUCTURE = "divisions.restructure"
+VIEW_ORGANIZATIONS = "organizations.view"
+MANAGE_ORGANIZATIONS = "organizations.manage"
+VIEW_USERS = "accounts.view_users"
+MANAGE_USERS = "accounts.manage_users"
+VIEW_AUDIT = "audit.view"
+
+_OPERATOR = {VIEW_DIVISIONS, VIEW_ORGANIZATIONS}
+
+CAPABILITIES: dict[str, set[str]] = {
+    Role.GRID_PROMOTER: set(_OPERATOR),
+    Role.GRID_VOLUNTEER: set(_OPERATOR),
+    Role.VILLAGE_CADRE: set(_OPERATOR),
+    Role.ARCHIVE_KEEPER: set(_OPERATOR),
+    Role.TOWNSHIP_CADRE: _OPERATOR | {RESTRUCTURE},
+    Role.SERVICE_STAFF: set(_OPERATOR),
+    Role.COUNTY_OFFICE: _OPERATOR | {RESTRUCTURE, MANAGE_ORGANIZATIONS},
+    Role.DEPARTMENT_MEMBER: set(_OPERATOR),
+    Role.AUDITOR: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, VIEW_AUDIT},
+    Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
+}
+
+DUTY = {role: Duty.OPERATOR for role in Role}
+DUTY[Role.ADMIN] = Duty.ADMIN
+DUTY[Role.AUDITOR] = Duty.AUDITOR
+
+# The level a role is normally granted at; a grant above it is refused (a promoter serves grids).
+LOWEST_LEVEL = {
+    Role.GRID_PROMOTER: "grid",
+    Role.GRID_VOLUNTEER: "grid",
+}
+ORGANIZATION_ROLES = {Role.SERVICE_STAFF, Role.DEPARTMENT_MEMBER}

@@ -1,0 +1,48 @@
+from django.db.models import Prefetch, Q, QuerySet
+
+from shuanglian.core.exceptions import NotFound
+from shuanglian.core.permissions import scope_for
+
+from .models import Grant, User
+from .roles import MANAGE_USERS, VIEW_USERS
+
+
+def _user_scope_q(user) -> Q | None:
+    manage, view = scope_for(user, MANAGE_USERS), scope_for(user, VIEW_USERS)
+    if manage.everything or view.everything:
+        return Q()
+    if manage.empty and view.empty:
+        return None
+    return manage.division_q("division__") | view.division_q("division__")
+
+
+def user_list_visible_to(user) -> QuerySet[User]:
+    q = _user_scope_q(user)
+    if q is None:
+        return User.objects.none()
+    active = Prefetch("grants", queryset=Grant.objects.filter(revoked_at__isnull=True)
+                      .select_related("division", "organization"), to_attr="active_grants")
+    return User.objects.filter(q).select_related("division").prefetch_related(active).order_by("username")
+
+
+def user_get_for_user(user, pk: int) -> User:
+    found = user_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No user {pk} that you may see.")
+    return found
+
+
+def grant_list_visible_to(user) -> QuerySet[Grant]:
+    q = _user_scope_q(user)
+    if q is None:
+        return Grant.objects.none()
+    users = User.objects.filter(q).values("pk")
+    return (Grant.objects.filter(user__in=users)
+            .select_related("user", "division", "organization", "granted_by").order_by("-granted_at"))
+
+
+def grant_get_for_user(user, pk: int) -> Grant:
+    found = grant_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No grant {pk} that you may see.")
+    return found

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from shuanglian.accounts.api.views import ObtainTokenView
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("shuanglian.divisions.api.urls")),
+    path("", include("shuanglian.accounts.api.urls")),
+    path("", include("shuanglian.organizations.api.urls")),
+    path("", include("shuanglian.core.api_urls")),
+]

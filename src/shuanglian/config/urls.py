@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from shuanglian.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("shuanglian.accounts.urls")),
+    path("divisions/", include("shuanglian.divisions.urls")),
+    path("organizations/", include("shuanglian.organizations.urls")),
+    path("audit/", include("shuanglian.core.urls")),
+    path("api/v1/", include("shuanglian.config.api_urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

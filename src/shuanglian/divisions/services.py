@@ -1,0 +1,235 @@
+"""Writes to the division tree: creation, renames, restructuring, and the national-list import."""
+import datetime as dt
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from shuanglian.core import audit, clock
+from shuanglian.core.exceptions import Conflict, ValidationFailed
+
+from . import policies
+from .choices import CODE_LENGTH, KINDS_BY_LEVEL, Level, child_level, kind_from_code
+from .models import Division, DivisionScoped, DivisionVersion
+
+
+def scoped_models() -> list[type[DivisionScoped]]:
+    return [m for m in apps.get_models() if issubclass(m, DivisionScoped)]
+
+
+def _effective(effective_on: dt.date | None, *divisions: Division) -> dt.date:
+    day = effective_on or clock.today()
+    if day > clock.today():
+        raise ValidationFailed(_("The effective date %(day)s is in the future; restructure on or after that day.")
+                               % {"day": day}, code="effective_in_future")
+    for division in divisions:
+        if day < division.valid_from:
+            raise ValidationFailed(
+                _("%(division)s has changed on %(since)s; a change cannot take effect before that.")
+                % {"division": division, "since": division.valid_from}, code="effective_before_history")
+    return day
+
+
+def _open_version(division: Division, day: dt.date, change: str) -> None:
+    """Close the version in force and open one with the division's current fields from `day`."""
+    current = DivisionVersion.objects.filter(division=division, valid_to__isnull=True).first()
+    fields = dict(code=division.code, name=division.name, level=division.level, kind=division.kind,
+                  parent_id=division.parent_id)
+    if current and current.valid_from == day:
+        # A second change on the same day amends that day's version rather than leaving a zero-length one.
+        DivisionVersion.objects.filter(pk=current.pk).update(change=change, **fields)
+        return
+    if current:
+        DivisionVersion.objects.filter(pk=current.pk).update(valid_to=day)
+    DivisionVersion.objects.create(division=division, valid_from=day, change=change, **fields)
+
+
+def _next_child_code(parent: Division, level: str) -> str:
+    """Next free code under a parent; retired codes are not reused so old records stay unambiguous."""
+    width = CODE_LENGTH[level] - len(parent.code)
+    top = (Division.objects.filter(level=level, code__startswith=parent.code)
+           .aggregate(top=Max("code"))["top"])
+    n = int(top[len(parent.code):]) + 1 if top else 1
+    if n >= 10 ** width:
+        raise Conflict(_("No free code is left under %(parent)s.") % {"parent": parent}, code="codes_exhausted")
+    return parent.code + str(n).zfill(width)
+
+
+def _checked_kind(level: str, code: str, kind: str | None) -> tuple[str, bool]:
+    if kind:
+        if kind not in KINDS_BY_LEVEL.get(level, set()):
+            raise ValidationFailed(_("Kind %(kind)s does not apply to a %(level)s.") % {"kind": kind, "level": level},
+                                   code="invalid_kind", details={"kind": kind})
+        return kind, True
+    return kind_from_code(code, level), False
+
+
+@transaction.atomic
+def division_create(*, actor, parent: Division, name: str, code: str | None = None, kind: str | None = None,
+                    effective_on: dt.date | None = None, planned_households: int | None = None) -> Division:
+    policies.require_restructure(actor, parent)
+    level = child_level(parent.level)
+    if level is None or parent.retired_on:
+        raise ValidationFailed(_("Nothing can be created under %(parent)s.") % {"parent": parent}, code="invalid_parent")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A division needs a name."), code="invalid", details={"name": "required"})
+    day = _effective(effective_on, parent)
+    code = code or _next_child_code(parent, level)
+    kind, explicit = _checked_kind(level, code, kind)
+    division = Division(code=code, name=name, level=level, kind=kind, kind_explicit=explicit, parent=parent,
+                        valid_from=day, planned_households=planned_households if level == Level.GRID else None)
+    division.full_clean(validate_unique=False, validate_constraints=False)
+    if Division.objects.current().filter(code=code).exists():
+        raise Conflict(_("Code %(code)s is in use.") % {"code": code}, code="code_in_use")
+    division.save()
+    _open_version(division, day, "create")
+    audit.record(actor=actor, action="division.create", obj=division, after=division.snapshot())
+    return division
+
+
+@transaction.atomic
+def division_rename(*, actor, division: Division, name: str, effective_on: dt.date | None = None) -> Division:
+    policies.require_restructure(actor, division)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A division needs a name."), code="invalid", details={"name": "required"})
+    _require_current(division)
+    day = _effective(effective_on, division)
+    before = division.snapshot()
+    division.name = name
+    division.save(update_fields=["name"])
+    _open_version(division, day, "rename")
+    audit.record(actor=actor, action="division.rename", obj=division, before=before,
+                 after={**division.snapshot(), "effective_on": day})
+    return division
+
+
+def _require_current(*divisions: Division) -> None:
+    for division in divisions:
+        if division.retired_on:
+            raise Conflict(_("%(division)s was retired on %(day)s.") % {"division": division, "day": division.retired_on},
+                           code="retired")
+
+
+def _retire(division: Division, day: dt.date, successor: Division | None, change: str) -> None:
+    DivisionVersion.objects.filter(division=division, valid_to__isnull=True).update(valid_to=day)
+    division.retired_on = day
+    division.successor = successor
+    division.save(update_fields=["retired_on", "successor"])
+
+
+@transaction.atomic
+def division_retire(*, actor, division: Division, effective_on: dt.date | None = None, reason: str = "") -> Division:
+    policies.require_restructure(actor, division)
+    _require_current(division)
+    day = _effective(effective_on, division)
+    if division.children.current().exists():
+        raise Conflict(_("%(division)s still has divisions under it; move or retire them first.") % {"division": division},
+                       code="has_children")
+    for model in scoped_models():
+        if model.objects.filter(**{division.level: division} if division.level in _SCOPE_LEVELS else
+                                {"division": division}).exists():
+            raise Conflict(_("Records are still attached to %(division)s; move them first.") % {"division": division},
+                           code="has_records", details={"model": model._meta.label_lower})
+    before = division.snapshot()
+    _retire(division, day, None, "retire")
+    audit.record(actor=actor, action="division.retire", obj=division, before=before,
+                 after={**division.snapshot(), "reason": reason})
+    return division
+
+
+_SCOPE_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
+
+
+def _scope_columns(village: Division) -> dict:
+    township = village.parent
+    return {"village": village, "township": township, "county": township.parent if township else None}
+
+
+def _recode_grid(grid: Division, village: Division, day: dt.date, change: str) -> str:
+    old_code = grid.code
+    grid.code = _next_child_code(village, Level.GRID)
+    grid.parent = village
+    grid.save(update_fields=["code", "parent", "code_key"])
+    _open_version(grid, day, change)
+    for model in scoped_models():
+        model.objects.filter(grid=grid).update(**_scope_columns(village))
+    return old_code
+
+
+@transaction.atomic
+def grid_move(*, actor, grid: Division, village: Division, effective_on: dt.date | None = None,
+              reason: str = "") -> Division:
+    """Hang a grid under another village. It takes a new code there; its records follow it."""
+    if grid.level != Level.GRID or village.level != Level.VILLAGE:
+        raise ValidationFailed(_("Only a grid can be moved, and only to a village."), code="invalid_level")
+    policies.require_restructure(actor, grid)
+    policies.require_restructure(actor, village)
+    _require_current(grid, village)
+    if grid.parent_id == village.pk:
+        raise ValidationFailed(_("%(grid)s already belongs to %(village)s.") % {"grid": grid, "village": village},
+                               code="no_change")
+    day = _effective(effective_on, grid, village)
+    before = grid.snapshot()
+    old_code = _recode_grid(grid, village, day, "move")
+    audit.record(actor=actor, action="division.grid_move", obj=grid, before=before,
+                 after={**grid.snapshot(), "old_code": old_code, "effective_on": day, "reason": reason})
+    return grid
+
+
+@transaction.atomic
+def village_merge(*, actor, sources: Iterable[Division], target: Division, effective_on: dt.date | None = None,
+                  reason: str = "") -> Division:
+    """Merge villages into one (the seed's county merged 506 into 271). Grids and records move to the target."""
+    sources = list(sources)
+    if not sources:
+        raise ValidationFailed(_("Choose at least one village to merge."), code="invalid")
+    if any(d.level != Level.VILLAGE for d in [*sources, target]):
+        raise ValidationFailed(_("Only villages can be merged."), code="invalid_level")
+    if any(d.pk == target.pk for d in sources):
+        raise ValidationFailed(_("A village cannot be merged into itself."), code="invalid")
+    for division in [*sources, target]:
+        policies.require_restructure(actor, division)
+    _require_current(*sources, target)
+    day = _effective(effective_on, *sources, target)
+    moved = []
+    for source in sources:
+        for grid in list(source.children.current().order_by("code")):
+            old = _recode_grid(grid, target, day, "merge")
+            moved.append({"grid": grid.pk, "from": old, "to": grid.code})
+        for model in scoped_models():
+            model.objects.filter(village=source).update(**_scope_columns(target))
+        _retire(source, day, target, "merge")
+    audit.record(actor=actor, action="division.village_merge", obj=target,
+                 before={"sources": [s.snapshot() for s in sources]},
+                 after={"target": target.code, "effective_on": day, "grids_moved": moved, "reason": reason})
+    return target
+
+
+@transaction.atomic
+def grid_split(*, actor, grid: Division, names: list[str], effective_on: dt.date | None = None,
+               planned_households: list[int] | None = None) -> list[Division]:
+    """Split a grid: it keeps its code and records; new sibling grids take the other parts."""
+    if grid.level != Level.GRID:
+        raise ValidationFailed(_("Only a grid can be split."), code="invalid_level")
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        raise ValidationFailed(_("Name at least one new grid."), code="invalid", details={"names": "required"})
+    policies.require_restructure(actor, grid)
+    _require_current(grid)
+    day = _effective(effective_on, grid)
+    households = list(planned_households or [])
+    created = []
+    for i, name in enumerate(names):
+        hh = households[i + 1] if len(households) > i + 1 else None
+        created.append(division_create(actor=actor, parent=grid.parent, name=name, effective_on=day,
+                                       planned_households=hh))
+    if households:
+        grid.planned_households = households[0]
+        grid.save(update_fields=["planned_households"])
+    audit.record(actor=actor, action="division.grid_split", obj=grid,
+                 after={"new_grids": [d.code for d in created], "effective_on": day})
+    return created
