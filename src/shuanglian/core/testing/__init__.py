@@ -1,0 +1,1 @@
+"""Test helpers: a small district and named personas, all made through services."""

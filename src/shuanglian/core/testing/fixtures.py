@@ -1,0 +1,37 @@
+"""pytest fixtures shared by every app's tests (registered in the root conftest)."""
+import pytest
+from rest_framework.test import APIClient
+
+from .district import build_district
+from .personas import PASSWORD, make_personas
+
+
+@pytest.fixture
+def district(db):
+    return build_district()
+
+
+@pytest.fixture
+def personas(district):
+    return make_personas(district)
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_(user)` authenticates with a real token."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+
+    def as_(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    client.as_ = as_
+    return client
+
+
+@pytest.fixture
+def persona_password():
+    return PASSWORD
