@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import ImportRejected
@@ -126,36 +126,22 @@ def import_divisions(*, actor, paths: list[Path], effective_on: dt.date | None =
     day = effective_on or clock.today()
     report = ImportReport(files=[str(p) for p in paths], read=len(rows))
     with transaction.atomic():
-        by_code = dict(existing)
+        ids = {code: d.pk for code, d in existing.items()}
         for length in (2, 4, 6, 9, 12):
             level = LEVEL_BY_LENGTH[length]
-            batch = [r for r in rows.values() if len(r.code) == length]
             new, renamed = [], []
-            for row in batch:
-                current = by_code.get(row.code)
+            for row in (r for r in rows.values() if len(r.code) == length):
+                current = existing.get(row.code)
                 if current is None:
-                    parent = by_code.get(_parent_code(row.code)) if length > 2 else None
-                    new.append(Division(code=row.code, name=row.name, level=level, parent=parent,
-                                        kind=kind_from_code(row.code, level), valid_from=day))
+                    new.append(row)
                 elif current.name != row.name:
-                    current.name = row.name
-                    renamed.append(current)
+                    renamed.append((current, row.name))
                 else:
                     report.unchanged += 1
-            for d in new:
-                d.code_key = int(d.code.ljust(15, "0"))
-            Division.objects.bulk_create(new, batch_size=2000)
-            by_code.update((d.code, d) for d in new)
+            if new:
+                _insert_divisions(new, level, ids, day)
             if renamed:
-                Division.objects.bulk_update(renamed, ["name"], batch_size=2000)
-                ids = [d.pk for d in renamed]
-                DivisionVersion.objects.filter(division_id__in=ids, valid_to__isnull=True, valid_from__lt=day).update(
-                    valid_to=day)
-                DivisionVersion.objects.filter(division_id__in=ids, valid_to__isnull=True).delete()
-            DivisionVersion.objects.bulk_create(
-                [DivisionVersion(division=d, valid_from=day, code=d.code, name=d.name, level=d.level, kind=d.kind,
-                                 parent_id=d.parent_id, change=change)
-                 for change, group in (("import", new), ("rename", renamed)) for d in group], batch_size=2000)
+                _rename(renamed, day)
             report.created += len(new)
             report.renamed += len(renamed)
             if new or renamed:
@@ -165,3 +151,41 @@ def import_divisions(*, actor, paths: list[Path], effective_on: dt.date | None =
                      after={"files": [Path(p).name for p in paths], "read": report.read, "created": report.created,
                             "renamed": report.renamed, "unchanged": report.unchanged, "effective_on": day})
     return report
+
+
+# The national lists hold tens of thousands of rows: they go in with executemany, not one ORM object
+# each (ten times faster on SQLite). The columns are those of Division and DivisionVersion.
+_DIVISION_INSERT = (
+    "INSERT INTO divisions_division (code, name, level, kind, kind_explicit, parent_id, code_key, valid_from)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_VERSION_INSERT = (
+    "INSERT INTO divisions_divisionversion (division_id, valid_from, code, name, level, kind, parent_id, change)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _insert_divisions(new: list[Row], level: str, ids: dict[str, int], day: dt.date) -> None:
+    values = []
+    for row in new:
+        parent_id = ids.get(_parent_code(row.code)) if len(row.code) > 2 else None
+        values.append((row.code, row.name, level, kind_from_code(row.code, level), False, parent_id,
+                       int(row.code.ljust(15, "0")), day))
+    with connection.cursor() as cur:
+        cur.executemany(_DIVISION_INSERT, values)
+    ids.update(Division.objects.current().filter(level=level).values_list("code", "id"))
+    versions = [(ids[v[0]], day, v[0], v[1], level, v[3], v[5], "import") for v in values]
+    with connection.cursor() as cur:
+        cur.executemany(_VERSION_INSERT, versions)
+
+
+def _rename(renamed: list[tuple[Division, str]], day: dt.date) -> None:
+    for division, name in renamed:
+        division.name = name
+    Division.objects.bulk_update([d for d, _ in renamed], ["name"], batch_size=2000)
+    pks = [d.pk for d, _ in renamed]
+    DivisionVersion.objects.filter(division_id__in=pks, valid_to__isnull=True, valid_from__lt=day).update(valid_to=day)
+    DivisionVersion.objects.filter(division_id__in=pks, valid_to__isnull=True).delete()  # same-day rename
+    DivisionVersion.objects.bulk_create(
+        [DivisionVersion(division=d, valid_from=day, code=d.code, name=d.name, level=d.level, kind=d.kind,
+                         parent_id=d.parent_id, change="rename") for d, _ in renamed], batch_size=2000)

@@ -24,11 +24,14 @@ def _effective(effective_on: dt.date | None, *divisions: Division) -> dt.date:
     if day > clock.today():
         raise ValidationFailed(_("The effective date %(day)s is in the future; restructure on or after that day.")
                                % {"day": day}, code="effective_in_future")
-    for division in divisions:
-        if day < division.valid_from:
+    if divisions:
+        # History is appended in order: a change cannot take effect before the last one did.
+        last = (DivisionVersion.objects.filter(division__in=[d.pk for d in divisions], valid_to__isnull=True)
+                .order_by("-valid_from").select_related("division").first())
+        if last and day < last.valid_from:
             raise ValidationFailed(
-                _("%(division)s has changed on %(since)s; a change cannot take effect before that.")
-                % {"division": division, "since": division.valid_from}, code="effective_before_history")
+                _("%(division)s last changed on %(since)s; a change cannot take effect before that.")
+                % {"division": last.division, "since": last.valid_from}, code="effective_before_history")
     return day
 
 

@@ -3,6 +3,7 @@
 Made through the import service (real CSV files) and the division services, as data is in production.
 """
 import csv
+import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,21 +58,24 @@ class District:
     outside_grid: Division
 
 
+SINCE = dt.date(2001, 1, 1)  # the district has existed since; tests restructure at later dates
+
+
 def build_district() -> District:
     with tempfile.TemporaryDirectory() as tmp:
-        import_divisions(actor=None, paths=write_division_files(Path(tmp)))
+        import_divisions(actor=None, paths=write_division_files(Path(tmp)), effective_on=SINCE)
     get = Division.objects.current().get
     county, other = get(code="330803"), get(code="330802")
     t1, t2, t_out = get(code="330803001"), get(code="330803100"), get(code="330802001")
-    v1 = division_create(actor=None, parent=t1, name="樟潭社区", code="330803001001")
-    v2 = division_create(actor=None, parent=t1, name="樟树潭村", code="330803001201")
-    v3 = division_create(actor=None, parent=t2, name="上方村", code="330803100201")
-    v_out = division_create(actor=None, parent=t_out, name="府山社区", code="330802001001")
-    g1 = division_create(actor=None, parent=v1, name="第一网格", planned_households=40)
-    g2 = division_create(actor=None, parent=v1, name="第二网格", planned_households=35)
-    g3 = division_create(actor=None, parent=v2, name="第一网格", planned_households=45)
-    g4 = division_create(actor=None, parent=v3, name="第一网格", planned_households=50)
-    g_out = division_create(actor=None, parent=v_out, name="第一网格", planned_households=30)
+    v1 = division_create(actor=None, parent=t1, name="樟潭社区", code="330803001001", effective_on=SINCE)
+    v2 = division_create(actor=None, parent=t1, name="樟树潭村", code="330803001201", effective_on=SINCE)
+    v3 = division_create(actor=None, parent=t2, name="上方村", code="330803100201", effective_on=SINCE)
+    v_out = division_create(actor=None, parent=t_out, name="府山社区", code="330802001001", effective_on=SINCE)
+    g1 = division_create(actor=None, parent=v1, name="第一网格", planned_households=40, effective_on=SINCE)
+    g2 = division_create(actor=None, parent=v1, name="第二网格", planned_households=35, effective_on=SINCE)
+    g3 = division_create(actor=None, parent=v2, name="第一网格", planned_households=45, effective_on=SINCE)
+    g4 = division_create(actor=None, parent=v3, name="第一网格", planned_households=50, effective_on=SINCE)
+    g_out = division_create(actor=None, parent=v_out, name="第一网格", planned_households=30, effective_on=SINCE)
     return District(county=county, other_county=other, township=t1, township2=t2, outside_township=t_out,
                     village=v1, village2=v2, village3=v3, grid=g1, grid2=g2, grid3=g3, grid4=g4,
                     outside_village=v_out, outside_grid=g_out)

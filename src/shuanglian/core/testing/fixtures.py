@@ -35,3 +35,4 @@ def api():
 @pytest.fixture
 def persona_password():
     return PASSWORD
+
