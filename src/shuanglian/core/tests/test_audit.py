@@ -15,9 +15,9 @@ def _raw(sql, params=()):
     """Tamper as a database owner would: around the triggers that guard the table."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+            cur.execute("SET session_replication_role = replica")  # a superuser silencing the triggers
             cur.execute(sql, params)
-            cur.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
+            cur.execute("SET session_replication_role = DEFAULT")
         else:
             cur.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
             cur.execute(sql, params)
@@ -102,6 +102,8 @@ def test_database_refuses_update(district):
 def test_postgres_refuses_deleting_young_events(district):
     from django.db import DatabaseError, transaction
 
+    if connection.vendor != "postgresql":
+        pytest.skip("the delete guard is a PostgreSQL trigger")
     with pytest.raises(DatabaseError, match="younger"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditevent")
 
