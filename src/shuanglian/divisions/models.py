@@ -45,7 +45,8 @@ class Division(models.Model):
     objects = DivisionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code"]
+        # code_key orders like code (parents before children) and lets the subtree index serve the sort.
+        ordering = ["code_key"]
         constraints = [
             # Codes are reissued: unique among current divisions only.
             models.UniqueConstraint(fields=["code"], condition=Q(retired_on__isnull=True), name="division_code_current_uniq"),
