@@ -153,16 +153,27 @@ def import_divisions(*, actor, paths: list[Path], effective_on: dt.date | None =
     return report
 
 
-# The national lists hold tens of thousands of rows: they go in with executemany, not one ORM object
-# each (ten times faster on SQLite). The columns are those of Division and DivisionVersion.
-_DIVISION_INSERT = (
-    "INSERT INTO divisions_division (code, name, level, kind, kind_explicit, parent_id, code_key, valid_from)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_VERSION_INSERT = (
-    "INSERT INTO divisions_divisionversion (division_id, valid_from, code, name, level, kind, parent_id, change)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-)
+# The national lists hold tens of thousands of rows: they go in as multi-row INSERTs (COPY on
+# PostgreSQL), not one ORM object each: several times faster. Columns are those of the models.
+_DIVISION_COLUMNS = "code, name, level, kind, kind_explicit, parent_id, code_key, valid_from"
+_VERSION_COLUMNS = "division_id, valid_from, code, name, level, kind, parent_id, change"
+_CHUNK = 500
+
+
+def _insert_many(table: str, columns: str, values: list[tuple]) -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # COPY: client-side parameter binding of big statements costs more than the insert itself.
+            with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        width = columns.count(",") + 1
+        placeholders = "(" + ", ".join(["%s"] * width) + ")"
+        for i in range(0, len(values), _CHUNK):
+            chunk = values[i:i + _CHUNK]
+            cur.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}",
+                        [v for r in chunk for v in r])
 
 
 def _insert_divisions(new: list[Row], level: str, ids: dict[str, int], day: dt.date) -> None:
@@ -171,12 +182,10 @@ def _insert_divisions(new: list[Row], level: str, ids: dict[str, int], day: dt.d
         parent_id = ids.get(_parent_code(row.code)) if len(row.code) > 2 else None
         values.append((row.code, row.name, level, kind_from_code(row.code, level), False, parent_id,
                        int(row.code.ljust(15, "0")), day))
-    with connection.cursor() as cur:
-        cur.executemany(_DIVISION_INSERT, values)
+    _insert_many("divisions_division", _DIVISION_COLUMNS, values)
     ids.update(Division.objects.current().filter(level=level).values_list("code", "id"))
-    versions = [(ids[v[0]], day, v[0], v[1], level, v[3], v[5], "import") for v in values]
-    with connection.cursor() as cur:
-        cur.executemany(_VERSION_INSERT, versions)
+    _insert_many("divisions_divisionversion", _VERSION_COLUMNS,
+                 [(ids[v[0]], day, v[0], v[1], level, v[3], v[5], "import") for v in values])
 
 
 def _rename(renamed: list[tuple[Division, str]], day: dt.date) -> None:
