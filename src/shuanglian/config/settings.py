@@ -34,6 +34,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth so our createsuperuser (which audits) takes precedence.
+    "shuanglian.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,7 +50,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shuanglian.core",
     "shuanglian.divisions",
-    "shuanglian.accounts",
     "shuanglian.organizations",
 ]
 
