@@ -1,0 +1,67 @@
+"""Citizen identity numbers (GB 11643-1999), as RULES.md states them.
+
+18 characters: 6-digit address code, 8-digit birth date, 3-digit sequence (odd male, even female),
+1 check character (ISO 7064 MOD 11-2). Lower-case x is accepted and stored upper-case; 15-digit
+legacy numbers are refused with a message saying so.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"  # Y = sum mod 11 -> character
+
+
+class InvalidIDNumber(ValueError):
+    """The message says what is wrong, for the user to fix."""
+
+
+@dataclass(frozen=True)
+class IDNumber:
+    value: str
+    address_code: str
+    birth_date: dt.date
+    sex: str  # "male" / "female"
+
+
+def check_character(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def normalize(raw: str) -> str:
+    return (raw or "").strip().replace(" ", "").upper()
+
+
+def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
+    value = normalize(raw)
+    if len(value) == 15 and value.isdigit():
+        raise InvalidIDNumber("15-digit legacy ID numbers are not accepted; enter the 18-digit number")
+    if len(value) != 18:
+        raise InvalidIDNumber(f"an ID number has 18 characters, this has {len(value)}")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise InvalidIDNumber("an ID number is 17 digits followed by a digit or X")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise InvalidIDNumber(f"the birth date {value[6:14]} in the ID number is not a real date") from None
+    if birth > (today or dt.date.today()) or birth.year < 1850:
+        raise InvalidIDNumber(f"the birth date {birth:%Y-%m-%d} in the ID number is impossible")
+    expected = check_character(value[:17])
+    if value[17] != expected:
+        raise InvalidIDNumber(f"the check character is {value[17]} but should be {expected}; the number has a typo")
+    return IDNumber(value=value, address_code=value[:6], birth_date=birth,
+                    sex="male" if int(value[16]) % 2 else "female")
+
+
+def is_valid(raw: str) -> bool:
+    try:
+        parse(raw)
+    except InvalidIDNumber:
+        return False
+    return True
+
+
+def make(address_code: str, birth: dt.date, sequence: int) -> str:
+    """Build a valid number (for generators and tests)."""
+    first17 = f"{address_code}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
