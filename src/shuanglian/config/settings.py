@@ -158,10 +158,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"pii": {"()": "shuanglian.core.logging.PIIScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Key for personal information at rest (urlsafe base64 of 32+ random bytes). Keep a copy: without it
+# encrypted ID numbers and phones cannot be read back.
+PII_KEY = os.environ.get("PII_KEY") or _local_secret("pii_key", 32)
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))

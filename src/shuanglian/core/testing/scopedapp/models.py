@@ -1,5 +1,6 @@
 from django.db import models
 
+from shuanglian.core.pii import PIIField
 from shuanglian.divisions.models import DivisionScoped
 
 
@@ -7,3 +8,11 @@ class ScopedThing(DivisionScoped):
     """Test-only record attached somewhere in the tree (no migrations: created by the test runner)."""
 
     label = models.CharField(max_length=50)
+
+
+class SecretThing(models.Model):
+    """Test-only holder of personal information."""
+
+    id_number = PIIField(kind="id_number")
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone = PIIField(kind="phone")

@@ -1,0 +1,170 @@
+"""Personal information at rest: one field type for ID numbers, phones and other sensitive values.
+
+Stored encrypted (AES-256-GCM, key from PII_KEY or generated into var/); a companion `<name>_hash`
+column holds a keyed hash (HMAC-SHA256) of the normalized value for exact search. Read back, a value
+is a PIIValue: it prints masked everywhere (templates, serializers, logs, reprs) and yields the
+plaintext only through `.reveal()`, which callers reach through an audited reveal service.
+"""
+import base64
+import hashlib
+import hmac
+import os
+import re
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+
+VERSION = "v1"
+
+
+@cache
+def _keys() -> tuple[bytes, bytes]:
+    master = base64.urlsafe_b64decode(settings.PII_KEY.encode() + b"==")
+    if len(master) < 32:
+        raise RuntimeError("PII_KEY must hold at least 32 random bytes (urlsafe base64)")
+    enc = hmac.new(master, b"shuanglian pii encryption", hashlib.sha256).digest()
+    idx = hmac.new(master, b"shuanglian pii blind index", hashlib.sha256).digest()
+    return enc, idx
+
+
+def normalize(kind: str, value: str) -> str:
+    value = (value or "").strip()
+    if kind == "id_number":
+        return value.replace(" ", "").upper()
+    if kind == "phone":
+        digits = re.sub(r"\D", "", value)
+        return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+    return value
+
+
+def blind_index(kind: str, value: str) -> str:
+    return hmac.new(_keys()[1], f"{kind}:{normalize(kind, value)}".encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt(plaintext: str) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(_keys()[0]).encrypt(nonce, plaintext.encode("utf-8"), VERSION.encode())
+    return f"{VERSION}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    version, _, body = token.partition(":")
+    if version != VERSION:
+        raise ValueError(f"unknown PII encryption version {version!r}")
+    raw = base64.b64decode(body)
+    return AESGCM(_keys()[0]).decrypt(raw[:12], raw[12:], VERSION.encode()).decode("utf-8")
+
+
+def mask(kind: str, value: str) -> str:
+    if not value:
+        return ""
+    if kind == "id_number" and len(value) >= 10:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if kind == "phone" and len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    keep = max(1, len(value) // 4)
+    return value[:keep] + "*" * (len(value) - keep)
+
+
+class PIIValue:
+    """A sensitive value read from the database. Prints masked; `.reveal()` is the only way to the plaintext."""
+
+    __slots__ = ("_kind", "_value")
+
+    def __init__(self, kind: str, value: str):
+        self._kind, self._value = kind, value
+
+    @property
+    def masked(self) -> str:
+        return mask(self._kind, self._value)
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __str__(self):
+        return self.masked
+
+    __html__ = __str__
+
+    def __repr__(self):
+        return f"<PIIValue {self.masked}>"
+
+    def __format__(self, spec):
+        return format(self.masked, spec)
+
+    def __eq__(self, other):
+        if isinstance(other, PIIValue):
+            return self._value == other._value
+        return isinstance(other, str) and normalize(self._kind, other) == normalize(self._kind, self._value)
+
+    def __hash__(self):
+        return hash(self._value)
+
+    def __bool__(self):
+        return bool(self._value)
+
+
+class PIIField(models.TextField):
+    """Encrypted at rest. If the model has a `<name>_hash` field, it is kept as the value's blind index.
+
+    Only `isnull` lookups work on the column itself; search with `PIIField.search_q(name, kind, value)`.
+    """
+
+    def __init__(self, *args, kind: str = "text", **kwargs):
+        self.kind = kind
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["kind"] = self.kind
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return PIIValue(self.kind, "")
+        return PIIValue(self.kind, decrypt(value))
+
+    def to_python(self, value):
+        if isinstance(value, PIIValue) or value is None:
+            return value
+        return PIIValue(self.kind, normalize(self.kind, str(value)))
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        plain = value.reveal() if isinstance(value, PIIValue) else normalize(self.kind, value or "")
+        hash_name = f"{self.attname}_hash"
+        if any(f.attname == hash_name for f in model_instance._meta.concrete_fields):
+            setattr(model_instance, hash_name, blind_index(self.kind, plain) if plain else "")
+        return plain
+
+    def get_prep_value(self, value):
+        plain = value.reveal() if isinstance(value, PIIValue) else (value or "")
+        return encrypt(plain) if plain else ""
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            raise TypeError(f"encrypted field: search its _hash column (lookup {lookup_name!r} would never match)")
+        return super().get_lookup(lookup_name)
+
+    def value_to_string(self, obj):
+        return str(self.value_from_object(obj))
+
+    @staticmethod
+    def search_q(name: str, kind: str, value: str) -> models.Q:
+        return models.Q(**{f"{name}_hash": blind_index(kind, value)})
+
+
+# Patterns that look like an ID number or a mobile phone, for scrubbing free text such as log lines.
+_ID_RE = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9])")
+_PHONE_RE = re.compile(r"(?<![0-9])(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
+
+
+def scrub(text: str) -> str:
+    return _PHONE_RE.sub(r"\1****\2", _ID_RE.sub(r"\1********\2", text))

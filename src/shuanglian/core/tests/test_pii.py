@@ -1,0 +1,58 @@
+"""Personal information: encrypted at rest, masked when shown, exact search by keyed hash."""
+import logging
+
+from django.db import connection
+
+from shuanglian.core.pii import PIIField, PIIValue, mask, scrub
+from shuanglian.core.testing.scopedapp.models import SecretThing
+
+ID = "11010519491231002X"
+
+
+def test_stored_encrypted_and_read_back_masked(db):
+    thing = SecretThing.objects.create(id_number="11010519491231002x", phone="139 1234 5678")
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number, phone, id_number_hash FROM scopedapp_secretthing")
+        raw_id, raw_phone, digest = cur.fetchone()
+    assert ID not in raw_id and "13912345678" not in raw_phone and raw_id.startswith("v1:")
+    assert len(digest) == 64
+    loaded = SecretThing.objects.get(pk=thing.pk)
+    assert str(loaded.id_number) == "110105********002X" and f"{loaded.phone}" == "139****5678"
+    assert loaded.id_number.reveal() == ID and loaded.phone.reveal() == "13912345678"
+    assert ID not in repr(loaded.id_number)
+
+
+def test_same_value_encrypts_differently_but_hashes_the_same(db):
+    a = SecretThing.objects.create(id_number=ID)
+    b = SecretThing.objects.create(id_number=ID.lower())
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number, id_number_hash FROM scopedapp_secretthing ORDER BY id")
+        (ca, ha), (cb, hb) = cur.fetchall()
+    assert ca != cb and ha == hb
+    found = SecretThing.objects.filter(PIIField.search_q("id_number", "id_number", ID))
+    assert set(found.values_list("pk", flat=True)) == {a.pk, b.pk}
+
+
+def test_plain_lookups_on_the_column_are_refused(db):
+    import pytest
+
+    with pytest.raises(TypeError, match="_hash"):
+        SecretThing.objects.filter(id_number=ID).count()
+
+
+def test_masks():
+    assert mask("id_number", "330803199001011234") == "330803********1234"
+    assert mask("phone", "13956785678") == "139****5678"
+    assert str(PIIValue("phone", "")) == ""
+
+
+def test_log_lines_are_scrubbed(caplog):
+    from shuanglian.core.logging import PIIScrubFilter
+
+    logger = logging.getLogger("shuanglian.test")
+    logger.addFilter(PIIScrubFilter())
+    with caplog.at_level(logging.INFO):
+        logger.info("person %s phone %s", "33080319900101123X", "13912345678")
+    assert "33080319900101123X" not in caplog.text and "13912345678" not in caplog.text
+    assert "330803********123X" in caplog.text and "139****5678" in caplog.text
+    assert scrub("order 12345 ok") == "order 12345 ok"
