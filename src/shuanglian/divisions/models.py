@@ -140,8 +140,10 @@ class DivisionScoped(models.Model):
     so that "everything attached to a moved grid follows it".
     """
 
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
-    county = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: scoping filters on township/village/grid, and a county holds nearly everything.
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", db_index=False)
+    county = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     township = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
