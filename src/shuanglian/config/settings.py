@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shuanglian.core",
     "shuanglian.divisions",
     "shuanglian.organizations",
+    "shuanglian.archives",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,19 @@ class Scope:
     def covers(self, division) -> bool:
         return self.covers_code(division.code)
 
+    def covers_record(self, record) -> bool:
+        """For a DivisionScoped record in memory: the same rule as record_q()."""
+        if self.everything:
+            return True
+        for code in self.codes:
+            level = self.levels[code]
+            if level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
+                if getattr(record, f"{level}_id") == self.ids[code]:
+                    return True
+            elif record.county_id and record.county.code.startswith(code):
+                return True
+        return False
+
     def division_q(self, prefix: str = "") -> Q:
         """For the Division model, or a relation to it named by prefix ("division__")."""
         if self.everything:

@@ -14,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 VERSION = "v1"
 
@@ -109,11 +110,22 @@ class PIIValue:
         return bool(self._value)
 
 
+class PIIDescriptor(DeferredAttribute):
+    """Whatever is assigned becomes a PIIValue at once, so no code path holds a bare plaintext by accident."""
+
+    def __set__(self, instance, value):
+        if value is not None and not isinstance(value, PIIValue):
+            value = PIIValue(self.field.kind, normalize(self.field.kind, str(value)))
+        instance.__dict__[self.field.attname] = value
+
+
 class PIIField(models.TextField):
     """Encrypted at rest. If the model has a `<name>_hash` field, it is kept as the value's blind index.
 
     Only `isnull` lookups work on the column itself; search with `PIIField.search_q(name, kind, value)`.
     """
+
+    descriptor_class = PIIDescriptor
 
     def __init__(self, *args, kind: str = "text", **kwargs):
         self.kind = kind

@@ -1,0 +1,140 @@
+"""Household archives (民情档案): one household one file. The most sensitive data the platform holds."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shuanglian.core.pii import PIIField
+from shuanglian.divisions.models import DivisionScoped
+
+from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
+
+
+class Tag(models.Model):
+    """A configurable household label: low-income (低保), five-guarantee (五保), left-behind child ..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    sensitive = models.BooleanField(_("sensitive"), default=True,
+                                    help_text=_("Hidden from grid volunteers (PIPL Art. 28: specific identities)."))
+    position = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("tag")
+
+    def __str__(self):
+        return self.name
+
+
+class Household(DivisionScoped):
+    """户. Attached to its grid; numbers are unique within the grid so restructuring never collides."""
+
+    number = models.CharField(_("household number"), max_length=30)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    house = models.CharField(_("house"), max_length=200, blank=True)
+    annual_income = models.DecimalField(_("annual income"), max_digits=12, decimal_places=2, null=True, blank=True)
+    land_notes = models.TextField(_("land"), blank=True)
+    livelihood_notes = models.TextField(_("livelihood"), blank=True)
+    tags = models.ManyToManyField(Tag, through="HouseholdTag", related_name="households", blank=True)
+    completeness = models.PositiveSmallIntegerField(_("completeness"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["grid_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["grid", "number"], name="household_grid_number_uniq")]
+        indexes = [
+            models.Index(fields=["township", "number"], name="household_township_number_idx"),
+            models.Index(fields=["village", "completeness"], name="household_village_compl_idx"),
+        ]
+        verbose_name = _("household")
+
+    def __str__(self):
+        return f"{self.number}"
+
+
+class HouseholdTag(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "tag"], name="household_tag_uniq")]
+        indexes = [models.Index(fields=["tag", "household"], name="household_tag_idx")]
+
+
+class Person(DivisionScoped):
+    """人员. Scope columns follow the household's; ID number and phone are encrypted with keyed hashes."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("name"), max_length=50)
+    id_number = PIIField(_("ID number"), kind="id_number")
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = PIIField(_("phone"), kind="phone")
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=20, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=50, blank=True)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    health = models.CharField(_("health"), max_length=100, blank=True)
+    political_status = models.CharField(_("political status"), max_length=20, blank=True)
+    relation_to_head = models.CharField(_("relation to head"), max_length=16, choices=RelationToHead.choices)
+    residence_status = models.CharField(_("residence status"), max_length=12, choices=ResidenceStatus.choices,
+                                        default=ResidenceStatus.REGISTERED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], condition=~Q(id_number_hash=""),
+                                    name="person_id_number_uniq"),
+            models.UniqueConstraint(fields=["household"], condition=Q(relation_to_head="head", is_active=True),
+                                    name="person_one_head_per_household"),
+        ]
+        indexes = [
+            models.Index(fields=["township", "name"], name="person_township_name_idx"),
+            models.Index(fields=["phone_hash"], name="person_phone_idx", condition=~Q(phone_hash="")),
+            models.Index(fields=["birth_date"], name="person_birth_idx"),
+        ]
+        verbose_name = _("person")
+
+    def __str__(self):
+        return self.name
+
+
+class Relation(models.Model):
+    """Social relations at a glance, across households."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=RelationKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other", "kind"], name="relation_uniq"),
+            models.CheckConstraint(condition=~Q(person=models.F("other")), name="relation_not_self"),
+        ]
+
+
+class HouseholdVersion(models.Model):
+    """A household's history: who changed what, when. Values of personal information are masked here."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="versions")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "at"], name="householdversion_idx")]
