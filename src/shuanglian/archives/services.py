@@ -11,7 +11,7 @@ from shuanglian.core.pii import PIIField, PIIValue, mask, normalize
 from shuanglian.divisions.choices import Level
 
 from . import policies
-from .choices import RelationKind, RelationToHead, ResidenceStatus
+from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Relation, Tag
 
 HOUSEHOLD_FIELDS = ("number", "address", "house", "annual_income", "land_notes", "livelihood_notes")
@@ -170,10 +170,12 @@ def _checked_identity(fields: dict) -> dict:
     for name, derived in (("sex", parsed.sex), ("birth_date", parsed.birth_date)):
         given = fields.get(name)
         if given not in (None, "") and str(given) != str(derived):
+            label = Person._meta.get_field(name).verbose_name
+            shown = (lambda v: Sex(v).label if name == "sex" and v in Sex.values else v)
             raise ValidationFailed(
                 _("The %(field)s %(given)s disagrees with the ID number, which says %(derived)s.")
-                % {"field": name, "given": given, "derived": derived}, code="identity_mismatch",
-                details={name: str(given)})
+                % {"field": label, "given": shown(str(given)), "derived": shown(str(derived))},
+                code="identity_mismatch", details={name: str(given)})
         fields[name] = derived
     return fields
 

@@ -7,6 +7,8 @@ legacy numbers are refused with a message saying so.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # Y = sum mod 11 -> character
 
@@ -35,20 +37,21 @@ def normalize(raw: str) -> str:
 def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
     value = normalize(raw)
     if len(value) == 15 and value.isdigit():
-        raise InvalidIDNumber("15-digit legacy ID numbers are not accepted; enter the 18-digit number")
+        raise InvalidIDNumber(_("15-digit legacy ID numbers are not accepted; enter the 18-digit number"))
     if len(value) != 18:
-        raise InvalidIDNumber(f"an ID number has 18 characters, this has {len(value)}")
+        raise InvalidIDNumber(_("an ID number has 18 characters, this has %(n)s") % {"n": len(value)})
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise InvalidIDNumber("an ID number is 17 digits followed by a digit or X")
+        raise InvalidIDNumber(_("an ID number is 17 digits followed by a digit or X"))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise InvalidIDNumber(f"the birth date {value[6:14]} in the ID number is not a real date") from None
+        raise InvalidIDNumber(_("the birth date %(d)s in the ID number is not a real date") % {"d": value[6:14]}) from None
     if birth > (today or dt.date.today()) or birth.year < 1850:
-        raise InvalidIDNumber(f"the birth date {birth:%Y-%m-%d} in the ID number is impossible")
+        raise InvalidIDNumber(_("the birth date %(d)s in the ID number is impossible") % {"d": birth.isoformat()})
     expected = check_character(value[:17])
     if value[17] != expected:
-        raise InvalidIDNumber(f"the check character is {value[17]} but should be {expected}; the number has a typo")
+        raise InvalidIDNumber(_("the check character is %(given)s but should be %(expected)s; the number has a typo")
+                              % {"given": value[17], "expected": expected})
     return IDNumber(value=value, address_code=value[:6], birth_date=birth,
                     sex="male" if int(value[16]) % 2 else "female")
 

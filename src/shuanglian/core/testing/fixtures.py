@@ -36,3 +36,12 @@ def api():
 def persona_password():
     return PASSWORD
 
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages in assertions are the English source strings; tests of the Chinese UI ask for it."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
