@@ -38,7 +38,7 @@ def grant_list_visible_to(user) -> QuerySet[Grant]:
         return Grant.objects.none()
     users = User.objects.filter(q).values("pk")
     return (Grant.objects.filter(user__in=users)
-            .select_related("user", "division", "organization", "granted_by").order_by("-granted_at"))
+            .select_related("user", "division", "organization", "granted_by").order_by("-granted_at", "-pk"))
 
 
 def grant_get_for_user(user, pk: int) -> Grant:

@@ -420,7 +420,7 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
     result.persons_created = len(new_p)
     if upd_p:
         objs = []
-        for pk, p, hh_id, g, phone_enc, phone_hash in upd_p:
+        for pk, p, hh_id, g, _phone_enc, phone_hash in upd_p:
             person = Person(pk=pk, household_id=hh_id, name=p.name, sex=p.sex, birth_date=p.birth_date,
                             relation_to_head=p.relation, ethnicity=p.ethnicity, education=p.education,
                             occupation=p.occupation, skills=p.skills, updated_at=now, is_active=True,

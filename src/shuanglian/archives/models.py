@@ -64,6 +64,9 @@ class HouseholdTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["household", "tag"], name="household_tag_uniq")]
         indexes = [models.Index(fields=["tag", "household"], name="household_tag_idx")]
 
+    def __str__(self):
+        return f"{self.household_id}:{self.tag_id}"
+
 
 class Person(DivisionScoped):
     """人员. Scope columns follow the household's; ID number and phone are encrypted with keyed hashes."""
@@ -122,6 +125,9 @@ class Relation(models.Model):
             models.CheckConstraint(condition=~Q(person=models.F("other")), name="relation_not_self"),
         ]
 
+    def __str__(self):
+        return f"{self.person_id} {self.kind} {self.other_id}"
+
 
 class HouseholdVersion(models.Model):
     """A household's history: who changed what, when. Values of personal information are masked here."""
@@ -138,3 +144,6 @@ class HouseholdVersion(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["household", "at"], name="householdversion_idx")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.action} {self.at:%Y-%m-%d}"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock, idnumber
 from shuanglian.core.exceptions import Conflict, ValidationFailed
-from shuanglian.core.pii import PIIField, PIIValue, mask, normalize
+from shuanglian.core.pii import PIIField, PIIValue, normalize
 from shuanglian.divisions.choices import Level
 
 from . import policies
@@ -156,6 +156,11 @@ def household_set_tags(*, actor, household: Household, tags, record: bool = True
     return household
 
 
+def _shown(name: str, value) -> str:
+    value = str(value)
+    return str(Sex(value).label) if name == "sex" and value in Sex.values else value
+
+
 def _checked_identity(fields: dict) -> dict:
     """Derive sex and birth date from the ID number and refuse contradictions."""
     raw = fields.get("id_number")
@@ -171,10 +176,9 @@ def _checked_identity(fields: dict) -> dict:
         given = fields.get(name)
         if given not in (None, "") and str(given) != str(derived):
             label = Person._meta.get_field(name).verbose_name
-            shown = (lambda v: Sex(v).label if name == "sex" and v in Sex.values else v)
             raise ValidationFailed(
                 _("The %(field)s %(given)s disagrees with the ID number, which says %(derived)s.")
-                % {"field": label, "given": shown(str(given)), "derived": shown(str(derived))},
+                % {"field": label, "given": _shown(name, given), "derived": _shown(name, derived)},
                 code="identity_mismatch", details={name: str(given)})
         fields[name] = derived
     return fields

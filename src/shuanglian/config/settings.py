@@ -4,7 +4,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _source_root = PACKAGE_DIR.parent.parent
@@ -52,6 +51,7 @@ INSTALLED_APPS = [
     "shuanglian.divisions",
     "shuanglian.organizations",
     "shuanglian.archives",
+    "shuanglian.demo",
 ]
 
 MIDDLEWARE = [

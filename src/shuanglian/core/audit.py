@@ -11,7 +11,7 @@ from django.db import models, transaction
 
 from . import clock
 from .context import current
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent
 
 
 def _normalise(value: Any) -> Any:

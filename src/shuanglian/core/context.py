@@ -13,7 +13,7 @@ class ActionContext:
 
 
 _current: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
-    "shuanglian_action_context", default=ActionContext()
+    "shuanglian_action_context", default=ActionContext()  # noqa: B039 - frozen, so sharing it is safe
 )
 
 

@@ -131,6 +131,9 @@ class DivisionVersion(models.Model):
             models.UniqueConstraint(fields=["division"], condition=Q(valid_to__isnull=True), name="divversion_one_open"),
         ]
 
+    def __str__(self):
+        return f"{self.name} ({self.code}) {self.valid_from}–{self.valid_to or ''}"
+
 
 class DivisionScoped(models.Model):
     """Base for every record that belongs somewhere in the tree (households, matters, ...).

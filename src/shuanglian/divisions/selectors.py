@@ -1,7 +1,7 @@
 """Reads of the division tree, scoped to what the user may see."""
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from shuanglian.accounts.roles import VIEW_DIVISIONS
 from shuanglian.core.exceptions import NotFound
@@ -18,7 +18,9 @@ def division_list_visible_to(user, *, include_retired: bool = False) -> QuerySet
 
 def division_get_for_user(user, code: str, *, include_retired: bool = False) -> Division:
     qs = division_list_visible_to(user, include_retired=include_retired).select_related("parent", "successor")
-    division = qs.filter(code=code).order_by("retired_on").first()
+    # A reissued code: the current division first, then the most recently retired (NULL ordering
+    # differs between SQLite and PostgreSQL, so it is spelled out).
+    division = qs.filter(code=code).order_by(F("retired_on").desc(nulls_first=True), "-pk").first()
     if division is None:
         raise NotFound(f"No division {code} that you may see.")
     return division

@@ -1,9 +1,11 @@
 """Writes to the division tree: creation, renames, restructuring, and the national-list import."""
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 
 from . import policies
-from .choices import CODE_LENGTH, KINDS_BY_LEVEL, Level, child_level, kind_from_code
+from .choices import CODE_LENGTH, KINDS_BY_LEVEL, Level, child_level, code_key, code_key_upper, kind_from_code
 from .models import Division, DivisionScoped, DivisionVersion
 
 
@@ -91,6 +93,129 @@ def division_create(*, actor, parent: Division, name: str, code: str | None = No
     _open_version(division, day, "create")
     audit.record(actor=actor, action="division.create", obj=division, after=division.snapshot())
     return division
+
+
+@dataclass(frozen=True)
+class NewDivision:
+    """One row of division_create_bulk. Without a code, the next free one under the parent is assigned."""
+
+    name: str
+    code: str | None = None
+    kind: str | None = None
+    planned_households: int | None = None
+
+
+def _top_child_numbers(parents: list[Division]) -> dict[int, int]:
+    """The highest child number used under each parent, retired codes included (as _next_child_code).
+
+    One indexed range query per child level over the span of the parents' subtrees.
+    """
+    by_level: dict[str, list[Division]] = {}
+    for parent in parents:
+        by_level.setdefault(child_level(parent.level), []).append(parent)
+    tops: dict[int, int] = {}
+    for level, group in by_level.items():
+        width = len(group[0].code)
+        pk_by_code = {p.code: p.pk for p in group}
+        codes = (Division.objects.filter(level=level, code_key__gte=min(code_key(p.code) for p in group),
+                                         code_key__lte=max(code_key_upper(p.code) for p in group))
+                 .values_list("code", flat=True))
+        for code in codes.iterator(chunk_size=5000):
+            pk = pk_by_code.get(code[:width])
+            if pk is not None:
+                tops[pk] = max(tops.get(pk, 0), int(code[width:]))
+    return tops
+
+
+@transaction.atomic
+def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterable[NewDivision | Mapping]]],
+                         effective_on: dt.date | None = None) -> list[Division]:
+    """Create many divisions at once (a district's villages, its grids) under the rules of division_create.
+
+    `parent_rows` pairs each parent with the rows to create under it, in order. Rows without a code
+    take the next free codes under their parent; kinds are derived from the codes unless given. The
+    divisions and their first versions go in as bulk INSERTs, and one audit event records the batch.
+    Nothing is written if any row is refused. Returns the new divisions in the order given.
+    """
+    batches: dict[int, tuple[Division, list[NewDivision]]] = {}
+    for parent, rows in parent_rows:
+        rows = [r if isinstance(r, NewDivision) else NewDivision(**r) for r in rows]
+        if rows:
+            batches.setdefault(parent.pk, (parent, []))[1].extend(rows)
+    if not batches:
+        return []
+    parents = [parent for parent, _ in batches.values()]
+    for parent in parents:
+        policies.require_restructure(actor, parent)
+        if child_level(parent.level) is None or parent.retired_on:
+            raise ValidationFailed(_("Nothing can be created under %(parent)s.") % {"parent": parent},
+                                   code="invalid_parent")
+    day = _effective(effective_on, *parents)
+    tops = _top_child_numbers(parents)
+    divisions: list[Division] = []
+    seen: set[str] = set()
+    for parent, rows in batches.values():
+        level = child_level(parent.level)
+        width = CODE_LENGTH[level] - len(parent.code)
+        for row in rows:
+            name = (row.name or "").strip()
+            if not name:
+                raise ValidationFailed(_("A division needs a name."), code="invalid",
+                                       details={"parent": parent.code, "name": "required"})
+            if row.code:
+                code = row.code
+                if code.isdigit() and len(code) == CODE_LENGTH[level] and code.startswith(parent.code):
+                    tops[parent.pk] = max(tops.get(parent.pk, 0), int(code[len(parent.code):]))
+            else:
+                n = tops.get(parent.pk, 0) + 1
+                if n >= 10 ** width:
+                    raise Conflict(_("No free code is left under %(parent)s.") % {"parent": parent},
+                                   code="codes_exhausted")
+                tops[parent.pk] = n
+                code = parent.code + str(n).zfill(width)
+            if code in seen:
+                raise Conflict(_("Code %(code)s is in use.") % {"code": code}, code="code_in_use")
+            seen.add(code)
+            kind, explicit = _checked_kind(level, code, row.kind)
+            division = Division(code=code, name=name, level=level, kind=kind, kind_explicit=explicit, parent=parent,
+                                valid_from=day, planned_households=row.planned_households if level == Level.GRID else None)
+            try:
+                # The parents were checked above: skip the per-row foreign-key queries.
+                division.full_clean(exclude=["parent", "successor"], validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                raise ValidationFailed(_("%(parent)s: the division %(name)s is not valid.")
+                                       % {"parent": parent, "name": name}, code="invalid",
+                                       details={"code": code, **exc.message_dict}) from exc
+            division.code_key = code_key(code)  # bulk_create does not call save()
+            divisions.append(division)
+    in_use = list(Division.objects.current().filter(code__in=seen).values_list("code", flat=True)[:10])
+    if in_use:
+        raise Conflict(_("Code %(code)s is in use.") % {"code": ", ".join(in_use)}, code="code_in_use",
+                       details={"codes": in_use})
+    try:
+        with transaction.atomic():
+            Division.objects.bulk_create(divisions, batch_size=500)
+    except IntegrityError as exc:  # a concurrent writer took a code
+        raise Conflict(_("A code in the batch was taken meanwhile; try again."), code="code_in_use") from exc
+    if any(d.pk is None for d in divisions):  # backends that return no ids from a bulk INSERT
+        ids = dict(Division.objects.current().filter(code__in=seen).values_list("code", "id"))
+        for d in divisions:
+            d.pk = ids[d.code]
+    DivisionVersion.objects.bulk_create(
+        [DivisionVersion(division=d, valid_from=day, code=d.code, name=d.name, level=d.level, kind=d.kind,
+                         parent_id=d.parent_id, change="create") for d in divisions], batch_size=500)
+    by_level: dict[str, int] = {}
+    summary: dict[str, dict] = {}
+    for d in divisions:
+        by_level[d.level] = by_level.get(d.level, 0) + 1
+        entry = summary.setdefault(d.parent.code, {"parent": d.parent.code, "count": 0, "first": d.code})
+        entry["count"] += 1
+        entry["last"] = d.code
+    audit.record(actor=actor, action="division.create_bulk", object_type="divisions.division",
+                 object_repr=f"{len(divisions)} divisions under {len(parents)} parents",
+                 after={"effective_on": day, "created": len(divisions), "by_level": by_level,
+                        "parents": list(summary.values())})
+    return divisions
 
 
 @transaction.atomic

@@ -1,5 +1,135 @@
-from rest_framework.authtoken.views import ObtainAuthToken
+"""Accounts over the API: tokens, users and grants. Reads through the selectors, writes through the services."""
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shuanglian.core.api_views import error_responses
+from shuanglian.core.exceptions import ValidationFailed
+from shuanglian.organizations.selectors import organization_get_for_user
+
+from .. import services
+from ..filtersets import GrantFilterSet, UserFilterSet
+from ..models import Grant, User
+from ..selectors import grant_get_for_user, grant_list_visible_to, user_get_for_user, user_list_visible_to
+from . import serializers as s
 
 
-class ObtainTokenView(ObtainAuthToken):
-    pass
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Obtain an API token", request=s.TokenRequest,
+                   responses={200: s.TokenResponse, **error_responses(400)}, auth=[])
+    def post(self, request):
+        data = s.TokenRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, username=data.validated_data["username"],
+                            password=data.validated_data["password"])
+        if user is None:
+            # Inactive accounts land here too: the answer does not say which part was wrong.
+            raise ValidationFailed(_("Unable to log in with the username and password given."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Users you may see", responses={200: s.UserSerializer, **error_responses(401)}),
+    retrieve=extend_schema(summary="One user", parameters=[ID],
+                           responses={200: s.UserSerializer, **error_responses(401, 404)}),
+    create=extend_schema(summary="Create a user", request=s.UserCreateInput,
+                         responses={201: s.UserSerializer, **error_responses(400, 401, 403, 409)}),
+    partial_update=extend_schema(summary="Change a user's name, email, home division or active flag",
+                                 parameters=[ID], request=s.UserUpdateInput,
+                                 responses={200: s.UserSerializer, **error_responses(400, 401, 403, 404)}),
+)
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.UserSerializer
+    filterset_class = UserFilterSet
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = User.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return user_list_visible_to(self.request.user)
+
+    def get_object(self):
+        return user_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def _render(self, user, code=status.HTTP_200_OK):
+        # Re-read through the selector so the answer has the same shape (active grants) as a list row.
+        return Response(s.UserSerializer(user_get_for_user(self.request.user, user.pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = s.UserCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **data.validated_data)
+        return self._render(user, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        user = self.get_object()
+        data = s.UserUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(actor=request.user, user=user, **data.validated_data)
+        return self._render(user)
+
+
+GRANT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+REASON = OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                          description="why the grant is revoked (or send it in the body)")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Grants of the users you may see", responses={200: s.GrantSerializer,
+                                                                              **error_responses(401)}),
+    retrieve=extend_schema(summary="One grant", parameters=[GRANT_ID],
+                           responses={200: s.GrantSerializer, **error_responses(401, 404)}),
+    create=extend_schema(summary="Grant a role at a division or an organization", request=s.GrantCreateInput,
+                         responses={201: s.GrantSerializer, **error_responses(400, 401, 403, 404, 409)}),
+    destroy=extend_schema(summary="Revoke a grant (it stays on record, marked revoked)",
+                          parameters=[GRANT_ID, REASON], request=s.GrantRevokeInput,
+                          responses={200: s.GrantSerializer, **error_responses(401, 403, 404, 409)}),
+)
+class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.GrantSerializer
+    filterset_class = GrantFilterSet
+    lookup_value_regex = r"[0-9]+"
+    queryset = Grant.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return grant_list_visible_to(self.request.user)
+
+    def get_object(self):
+        return grant_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = s.GrantCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = user_get_for_user(request.user, values["user"])
+        organization = values.get("organization")
+        if organization is not None:
+            organization = organization_get_for_user(request.user, organization)
+        grant = services.grant_create(actor=request.user, user=user, role=values["role"],
+                                      division=values.get("division"), organization=organization)
+        return Response(s.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        grant = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        data = s.GrantRevokeInput(data={"reason": body.get("reason") or request.query_params.get("reason", "")})
+        data.is_valid(raise_exception=True)
+        grant = services.grant_revoke(actor=request.user, grant=grant, reason=data.validated_data["reason"])
+        return Response(s.GrantSerializer(grant).data)

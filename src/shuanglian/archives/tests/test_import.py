@@ -2,7 +2,6 @@
 import csv
 import io
 
-import pytest
 from django.core.management import call_command
 from django.utils import translation
 
@@ -117,7 +116,7 @@ def test_invalid_rows_are_all_named_and_nothing_is_written(district, tmp_path):
     code, _, err = run(write_csv(tmp_path / "bad.csv", bad_rows(district)))
     assert code == 1
     for line, reason in EXPECTED.items():
-        assert any(l.startswith(f"bad.csv:line {line}:") and reason in l for l in err.splitlines()), (line, err)
+        assert any(x.startswith(f"bad.csv:line {line}:") and reason in x for x in err.splitlines()), (line, err)
     assert state() == before
 
 

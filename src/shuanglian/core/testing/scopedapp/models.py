@@ -16,3 +16,6 @@ class SecretThing(models.Model):
     id_number = PIIField(kind="id_number")
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone = PIIField(kind="phone")
+
+    def __str__(self):
+        return f"secret {self.pk}"

@@ -1,0 +1,83 @@
+"""Account API shapes. Password hashes never leave the server; a password is write-only on create."""
+from rest_framework import serializers
+
+from shuanglian.divisions.api.serializers import DivisionCodeField
+
+from ..models import Grant, User
+from ..roles import Role
+
+
+class UserGrantSerializer(serializers.ModelSerializer):
+    """An active grant, as listed on its user."""
+
+    division = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Grant
+        fields = ["id", "role", "division", "organization", "granted_at"]
+        read_only_fields = fields
+
+
+class UserSerializer(serializers.ModelSerializer):
+    division = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
+                                            help_text="home division code")
+    grants = UserGrantSerializer(source="active_grants", many=True, read_only=True, help_text="active grants")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "division", "is_active", "last_login", "date_joined",
+                  "grants"]
+        read_only_fields = fields
+
+
+class UserCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
+    full_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    division = DivisionCodeField()
+
+
+class UserUpdateInput(serializers.Serializer):
+    full_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    division = DivisionCodeField(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    division = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Grant
+        fields = ["id", "user", "username", "role", "division", "organization", "granted_by", "granted_at",
+                  "revoked_at", "active"]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.revoked_at is None
+
+
+class GrantCreateInput(serializers.Serializer):
+    """Give exactly one of `division` (a code) and `organization` (an id)."""
+
+    user = serializers.IntegerField(help_text="user id")
+    role = serializers.ChoiceField(choices=Role.choices)
+    division = DivisionCodeField(required=False, allow_null=True)
+    organization = serializers.IntegerField(required=False, allow_null=True, help_text="organization id")
+
+
+class GrantRevokeInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class TokenRequest(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+
+
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField(help_text='send as the header "Authorization: Token <token>"')

@@ -1,0 +1,90 @@
+"""Forms for the account pages. They check shape; accounts.services checks who may do what."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shuanglian.core.exceptions import NotFound
+from shuanglian.divisions.selectors import division_get_for_user
+from shuanglian.organizations.models import Organization
+from shuanglian.organizations.selectors import organization_list_visible_to
+
+from .models import Grant
+from .roles import Role
+
+
+class ActorForm(forms.Form):
+    """A form that knows who is filling it in, to resolve what they typed within what they may see."""
+
+    def __init__(self, *args, actor, **kwargs):
+        self.actor = actor
+        super().__init__(*args, **kwargs)
+
+    def _division(self, code: str):
+        code = (code or "").strip()
+        if not code:
+            return None
+        try:
+            return division_get_for_user(self.actor, code)
+        except NotFound as exc:
+            raise forms.ValidationError(_("No current division with this code that you may see.")) from exc
+
+
+DIVISION_HELP = _("The statistical code, e.g. 330803001 for a township or 330803001001 for a village.")
+
+
+class UserCreateForm(ActorForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    division = forms.CharField(label=_("Division code"), max_length=15, help_text=DIVISION_HELP)
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_confirm = forms.CharField(label=_("Password again"), strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_division(self):
+        return self._division(self.cleaned_data["division"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
+            self.add_error("password_confirm", _("The two passwords differ."))
+        return data
+
+
+class UserUpdateForm(ActorForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    division = forms.CharField(label=_("Division code"), max_length=15, help_text=DIVISION_HELP)
+    is_active = forms.BooleanField(label=_("Account active"), required=False)
+
+    def clean_division(self):
+        return self._division(self.cleaned_data["division"])
+
+
+class GrantCreateForm(ActorForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    division = forms.CharField(label=_("At division (code)"), max_length=15, required=False, help_text=DIVISION_HELP)
+    organization = forms.ModelChoiceField(label=_("Or at organization"), queryset=Organization.objects.none(),
+                                          required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organization_list_visible_to(self.actor).filter(is_active=True)
+
+    def clean_division(self):
+        return self._division(self.cleaned_data["division"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("division") is None) == (data.get("organization") is None):
+            raise forms.ValidationError(_("Give a division code or an organization: one of the two."))
+        return data
+
+
+class GrantRevokeForm(forms.Form):
+    grant = forms.ModelChoiceField(queryset=Grant.objects.none(), widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, grants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grant"].queryset = grants

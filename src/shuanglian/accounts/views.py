@@ -1,0 +1,157 @@
+"""Sign-in, and the account pages for administrators (and, read-only, auditors)."""
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from shuanglian.core.exceptions import NotFound
+from shuanglian.core.htmx import (
+    ServiceFormMixin,
+    paginate,
+    raise_for_read,
+    render_page,
+    require_any_capability,
+)
+from shuanglian.core.permissions import scope_for
+
+from . import policies, services
+from .filtersets import UserFilterSet
+from .forms import GrantCreateForm, GrantRevokeForm, UserCreateForm, UserUpdateForm
+from .roles import MANAGE_USERS, VIEW_USERS, Role
+from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def user_list(request):
+    require_any_capability(request.user, VIEW_USERS, MANAGE_USERS)
+    filterset = UserFilterSet(request.GET, queryset=user_list_visible_to(request.user))
+    users = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return render_page(request, "accounts/user_list.html", {
+        "section": "accounts", "filterset": filterset, "roles": Role.choices,
+        "page_obj": paginate(request, users),
+        "may_create": not scope_for(request.user, MANAGE_USERS).empty,
+    })
+
+
+class UserCreateView(LoginRequiredMixin, ServiceFormMixin, View):
+    template_name = "accounts/user_create.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_any_capability(request.user, MANAGE_USERS)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        return {"section": "accounts", "form": form}
+
+    def get(self, request):
+        form = UserCreateForm(actor=request.user, initial={"division": request.GET.get("division", "")})
+        return render_page(request, self.template_name, self.get_context_data(form=form))
+
+    def post(self, request):
+        return self.submit(UserCreateForm(request.POST, actor=request.user))
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.user_create(actor=self.request.user, username=data["username"], password=data["password"],
+                                    division=data["division"], full_name=data["full_name"], email=data["email"])
+
+    def success_url(self, result):
+        return reverse("accounts:user_detail", kwargs={"pk": result.pk})
+
+    def success_message(self, result):
+        return _("Account %(name)s created. Now give it a role.") % {"name": result.username}
+
+
+class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
+    """One account with its grants. Administrators change it, grant and revoke roles here."""
+
+    template_name = "accounts/user_detail.html"
+    FRAGMENTS = {"update": "accounts/partials/user_update_form.html",
+                 "grant": "accounts/partials/grant_form.html",
+                 "revoke": None}  # a revoke button's error goes to the page's message area
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require_any_capability(request.user, VIEW_USERS, MANAGE_USERS)
+        try:
+            self.subject = user_get_for_user(request.user, kwargs["pk"])
+        except NotFound as exc:
+            raise_for_read(exc)
+        self.may_manage = policies.may_manage_user(request.user, self.subject)
+        return super().dispatch(request, *args, **kwargs)
+
+    def grants(self):
+        return grant_list_visible_to(self.request.user).filter(user=self.subject)
+
+    def make_form(self, action: str, data=None):
+        actor, subject = self.request.user, self.subject
+        if action == "update":
+            initial = {"full_name": subject.full_name, "email": subject.email, "is_active": subject.is_active,
+                       "division": subject.division.code if subject.division_id else ""}
+            return UserUpdateForm(data, actor=actor, initial=initial, prefix="update")
+        if action == "grant":
+            return GrantCreateForm(data, actor=actor, prefix="grant")
+        if action == "revoke":
+            return GrantRevokeForm(data, grants=self.grants().filter(revoked_at__isnull=True), prefix="revoke")
+        raise KeyError(action)
+
+    def get_context_data(self, form=None, **kwargs):
+        bound = getattr(self, "action", None) if form is not None else None
+        context = {"section": "accounts", "subject": self.subject, "grants": list(self.grants()),
+                   "may_manage": self.may_manage}
+        if self.may_manage:
+            for action in ("update", "grant"):
+                context[f"{action}_form"] = form if action == bound else self.make_form(action)
+            if bound == "revoke":
+                context["revoke_errors"] = form.errors
+        context["form"] = form
+        return context
+
+    def get(self, request, pk):
+        return render_page(request, self.template_name, self.get_context_data())
+
+    def post(self, request, pk):
+        if not self.may_manage:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in self.FRAGMENTS:
+            return HttpResponseBadRequest(_("Unknown operation."))
+        self.action = action
+        self.form_template_name = self.FRAGMENTS[action]
+        return self.submit(self.make_form(action, request.POST))
+
+    def perform(self, form):
+        data, actor = form.cleaned_data, self.request.user
+        if self.action == "update":
+            return services.user_update(actor=actor, user=self.subject, full_name=data["full_name"],
+                                        email=data["email"], division=data["division"], is_active=data["is_active"])
+        if self.action == "grant":
+            return services.grant_create(actor=actor, user=self.subject, role=data["role"],
+                                         division=data["division"], organization=data["organization"])
+        return services.grant_revoke(actor=actor, grant=data["grant"], reason=data["reason"])
+
+    def success_url(self, result):
+        return reverse("accounts:user_detail", kwargs={"pk": self.subject.pk})
+
+    def success_message(self, result):
+        if self.action == "update":
+            return _("Account %(name)s saved.") % {"name": self.subject.username}
+        if self.action == "grant":
+            return _("Role %(role)s granted at %(target)s.") % {"role": result.get_role_display(),
+                                                                  "target": result.target}
+        return _("Role %(role)s at %(target)s revoked.") % {"role": result.get_role_display(), "target": result.target}

@@ -1,0 +1,2 @@
+def build(ctx):
+    ctx.data["fakeapp"] = ctx.rng.random()

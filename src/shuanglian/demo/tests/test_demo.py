@@ -1,0 +1,148 @@
+"""`shuanglian demo` on the test database: built once for the module, then checked against the seed."""
+import io
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+
+from shuanglian.accounts.models import Grant, User
+from shuanglian.accounts.roles import Role
+from shuanglian.core import audit, clock
+from shuanglian.core.models import AuditEvent
+from shuanglian.demo import figures
+from shuanglian.demo.builders.organizations import COUNTY
+from shuanglian.demo.builders.users import PASSWORD, USERS
+from shuanglian.divisions.models import Division, DivisionVersion
+from shuanglian.divisions.selectors import division_counts_as_of
+from shuanglian.organizations.models import Organization
+
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def output(django_db_setup, django_db_blocker):
+    """Build once for the module inside a transaction, rolled back after its last test."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", "--seed", str(SEED), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(output, db):
+    return Division.objects.current().get(code=figures.COUNTY_CODE)
+
+
+def current(county, level):
+    return Division.objects.current().within(county).filter(level=level)
+
+
+def test_21_townships_with_kinds_from_their_codes(county):
+    townships = county.children.current()
+    assert townships.count() == 21
+    assert Counter(townships.values_list("kind", flat=True)) == {"street": 2, "town": 10, "township": 8, "other": 1}
+    assert townships.get(code="330803400").name == "横路办事处"
+    assert county.parent.code == "3308" and county.parent.parent.name == "浙江省"
+
+
+def test_506_villages_then_271_and_3_communities(county):
+    villages = current(county, "village")
+    assert Counter(villages.values_list("kind", flat=True)) == {"village": 271, "community": 3}
+    assert set(villages.filter(kind="community").values_list("parent__code", flat=True)) == set(figures.STREET_OFFICES)
+    assert not villages.filter(kind="village", parent__code__in=figures.STREET_OFFICES).exists()
+    assert division_counts_as_of(county, figures.AS_BEFORE) == {"township": 21, "village": 506}
+    assert division_counts_as_of(county, clock.today()) == {"township": 21, "village": 274, "grid": 2556}
+    first = DivisionVersion.objects.filter(division__in=Division.objects.within(county).filter(level="village"),
+                                           change="create").values_list("valid_from", flat=True)
+    assert Counter(first) == {figures.ESTABLISHED: 506, figures.RESTRUCTURED: 3}
+
+
+def test_235_villages_merged_into_a_neighbour(county):
+    retired = Division.objects.within(county).filter(level="village", retired_on__isnull=False).select_related("successor")
+    assert retired.count() == 235
+    for village in retired:
+        assert village.retired_on == figures.RESTRUCTURED and village.successor.retired_on is None
+        assert village.successor.parent_id == village.parent_id and village.successor.kind == "village"
+    for township in county.children.all():
+        names = list(Division.objects.filter(parent=township).values_list("name", flat=True))
+        assert len(names) == len(set(names))
+
+
+def test_2556_grids_with_the_seeds_households(county):
+    grids = current(county, "grid")
+    assert grids.count() == 2556
+    households = list(grids.values_list("planned_households", flat=True))
+    assert sum(households) == 115_390 and min(households) >= 30 and max(households) <= 50
+    assert grids.values("parent").distinct().count() == 274
+    assert not grids.filter(parent__retired_on__isnull=False).exists()
+    assert set(grids.values_list("valid_from", flat=True)) == {figures.GRIDDED}
+    assert grids.filter(name="第一网格").count() == 274 and grids.filter(name="第三网格").count() == 274
+
+
+def test_organizations(county):
+    orgs = Organization.objects.all()
+    at_county = orgs.filter(division=county)
+    assert sorted(at_county.values_list("function", flat=True)) == sorted(f for _, _, f in COUNTY)
+    centers = orgs.filter(kind="service_center")
+    assert centers.count() == 21 and centers.values("division").distinct().count() == 21
+    assert set(centers.values_list("division__level", flat=True)) == {"township"}
+    associations = orgs.filter(kind="association")
+    assert associations.filter(division__level="township").count() == 21
+    assert associations.filter(division__level="village", division__retired_on__isnull=True).count() == 274
+    for association in associations.filter(division__level="village").select_related("parent__division", "division")[:50]:
+        assert association.parent.division_id == association.division.parent_id
+    assert orgs.get(name="樟潭街道便民服务中心").function == "admin_service"
+
+
+def test_a_demo_user_per_role_who_can_log_in(county):
+    grants = Grant.objects.filter(user__username__startswith="demo_", revoked_at__isnull=True)
+    assert sorted(grants.values_list("role", flat=True)) == sorted(Role.values)
+    for spec in USERS:
+        user = authenticate(username=spec.username, password=PASSWORD)
+        assert user is not None and user.grants.get().role == spec.role
+    police = Grant.objects.get(user__username="demo_police")
+    assert police.organization.function == "public_security"
+    promoter = Grant.objects.get(user__username="demo_promoter").division
+    village = Grant.objects.get(user__username="demo_village").division
+    assert promoter.parent == village and village.parent.code == "330803001"
+
+
+def test_written_through_audited_services(county):
+    events = AuditEvent.objects.filter(channel="command", actor__isnull=True)
+    actions = Counter(events.values_list("action", flat=True))
+    merges = Division.objects.filter(predecessors__isnull=False).distinct().count()
+    assert actions["division.import"] == 1 and actions["division.create_bulk"] == 2
+    assert actions["division.village_merge"] == merges and actions["division.create"] == 4  # 横路 + 3 communities
+    assert actions["organization.create"] == 15 + 21 + 21 + 274
+    assert actions["user.create"] == actions["grant.create"] == len(Role.values)
+    assert audit.verify().ok
+
+
+def test_output_has_the_url_and_log_ins(output):
+    assert "http://127.0.0.1:8000/" in output and PASSWORD in output
+    assert all(spec.username in output for spec in USERS)
+    assert "506" in output and "115,390" in output
+
+
+def _counts():
+    return [m.objects.count() for m in (Division, DivisionVersion, Organization, User, Grant, AuditEvent)]
+
+
+def test_second_run_duplicates_nothing(county):
+    before = _counts()
+    out = io.StringIO()
+    call_command("demo", "--seed", "99", stdout=out)
+    assert "already exists" in out.getvalue() and "demo_admin" in out.getvalue()
+    assert _counts() == before
+
+
+def test_second_run_recreates_a_missing_demo_account(county):
+    User.objects.filter(username="demo_police").delete()
+    call_command("demo", stdout=io.StringIO())
+    user = authenticate(username="demo_police", password=PASSWORD)
+    assert user.grants.get().organization.name == "区公安分局"
+    assert User.objects.filter(username__startswith="demo_").count() == len(USERS)
+
