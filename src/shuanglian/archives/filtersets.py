@@ -4,7 +4,8 @@ from django.db.models import Q
 
 from shuanglian.core import idnumber
 from shuanglian.core.pii import PIIField, normalize
-from shuanglian.divisions.choices import code_key, code_key_upper
+from shuanglian.divisions.choices import Level, code_key, code_key_upper
+from shuanglian.divisions.models import Division
 
 from .choices import RelationToHead, ResidenceStatus, Sex
 from .models import Household, Person, Tag
@@ -12,10 +13,14 @@ from .selectors import birth_range_for_ages
 
 
 def _within(queryset, value):
-    """Subtree by division code, through the division each record is attached to (grid or village)."""
-    if not value.isdigit():
+    """Subtree by division code: an equality on the scope column of that level (indexed), not a join."""
+    division = Division.objects.current().filter(code=value.strip()).first() if value.strip().isdigit() else None
+    if division is None:
         return queryset.none()
-    return queryset.filter(division__code_key__gte=code_key(value), division__code_key__lte=code_key_upper(value))
+    if division.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
+        return queryset.filter(**{f"{division.level}_id": division.pk})
+    return queryset.filter(county__code_key__gte=code_key(division.code),
+                           county__code_key__lte=code_key_upper(division.code))
 
 
 class HouseholdFilterSet(filters.FilterSet):
