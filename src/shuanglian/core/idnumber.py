@@ -5,6 +5,7 @@
 legacy numbers are refused with a message saying so.
 """
 import datetime as dt
+import operator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -25,9 +26,11 @@ class IDNumber:
     sex: str  # "male" / "female"
 
 
+_DIGIT = {str(d): d for d in range(10)}
+
+
 def check_character(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    return CHECK_CHARS[sum(map(operator.mul, WEIGHTS, map(_DIGIT.__getitem__, first17))) % 11]
 
 
 def normalize(raw: str) -> str:
@@ -40,7 +43,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
         raise InvalidIDNumber(_("15-digit legacy ID numbers are not accepted; enter the 18-digit number"))
     if len(value) != 18:
         raise InvalidIDNumber(_("an ID number has 18 characters, this has %(n)s") % {"n": len(value)})
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise InvalidIDNumber(_("an ID number is 17 digits followed by a digit or X"))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 VERSION = "v1"
+_AAD = VERSION.encode()
 
 
 @cache
@@ -39,26 +40,36 @@ def normalize(kind: str, value: str) -> str:
     return value
 
 
+@cache
+def _aead():
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(_keys()[0])
+
+
+@cache
+def _hmac_prototype(kind: str):
+    return hmac.new(_keys()[1], f"{kind}:".encode(), hashlib.sha256)
+
+
 def blind_index(kind: str, value: str) -> str:
-    return hmac.new(_keys()[1], f"{kind}:{normalize(kind, value)}".encode(), hashlib.sha256).hexdigest()
+    digest = _hmac_prototype(kind).copy()
+    digest.update(normalize(kind, value).encode())
+    return digest.hexdigest()
 
 
 def encrypt(plaintext: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     nonce = os.urandom(12)
-    sealed = AESGCM(_keys()[0]).encrypt(nonce, plaintext.encode("utf-8"), VERSION.encode())
+    sealed = _aead().encrypt(nonce, plaintext.encode("utf-8"), _AAD)
     return f"{VERSION}:{base64.b64encode(nonce + sealed).decode()}"
 
 
 def decrypt(token: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     version, _, body = token.partition(":")
     if version != VERSION:
         raise ValueError(f"unknown PII encryption version {version!r}")
     raw = base64.b64decode(body)
-    return AESGCM(_keys()[0]).decrypt(raw[:12], raw[12:], VERSION.encode()).decode("utf-8")
+    return _aead().decrypt(raw[:12], raw[12:], _AAD).decode("utf-8")
 
 
 def mask(kind: str, value: str) -> str:
