@@ -8,8 +8,8 @@ from shuanglian.divisions.choices import Level, code_key, code_key_upper
 from shuanglian.divisions.models import Division
 
 from .choices import RelationToHead, ResidenceStatus, Sex
-from .models import Household, Person, Tag
-from .selectors import birth_range_for_ages
+from .models import Household, HouseholdTag, Person, Tag
+from .selectors import birth_range_for_ages, pii_scope
 
 
 def _within(queryset, value):
@@ -23,12 +23,22 @@ def _within(queryset, value):
                            county__code_key__lte=code_key_upper(division.code))
 
 
+def _pii_only(request, queryset):
+    """A filter on something the viewer may not see narrows to the records whose PII they may see.
+
+    Otherwise a search is an oracle: a grid volunteer, shown names only, could confirm an ID number, a
+    phone, an age or a low-income tag by filtering on it. No request means no viewer: nothing matches,
+    so pages must build the FilterSet with `request=request`.
+    """
+    return queryset.filter(pii_scope(getattr(request, "user", None)).record_q())
+
+
 class HouseholdFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="number or address contains")
     number = filters.CharFilter()
     address = filters.CharFilter(lookup_expr="contains")
-    tag = filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code",
-                                            queryset=Tag.objects.filter(is_active=True))
+    tag = filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code", method="filter_tag",
+                                            queryset=Tag.objects.filter(is_active=True), label="tag code (any of)")
     within = filters.CharFilter(method="filter_within", label="division code (subtree)")
     completeness_below = filters.NumberFilter(field_name="completeness", lookup_expr="lt")
 
@@ -42,6 +52,13 @@ class HouseholdFilterSet(filters.FilterSet):
     def filter_within(self, queryset, name, value):
         return _within(queryset, value)
 
+    def filter_tag(self, queryset, name, value: list[Tag]):
+        if not value:  # no tag asked for arrives as an empty queryset, which the method filter passes on
+            return queryset
+        # A subquery, not a join: a join repeats a household per matching tag and inflates member_count.
+        queryset = queryset.filter(pk__in=HouseholdTag.objects.filter(tag__in=value).values("household_id"))
+        return _pii_only(self.request, queryset) if any(t.sensitive for t in value) else queryset
+
 
 class PersonFilterSet(filters.FilterSet):
     name = filters.CharFilter(method="filter_name", label="name (starts with)")
@@ -50,11 +67,11 @@ class PersonFilterSet(filters.FilterSet):
     address = filters.CharFilter(field_name="household__address", lookup_expr="contains")
     tag = filters.CharFilter(method="filter_tag", label="household tag code")
     within = filters.CharFilter(method="filter_within", label="division code (subtree)")
-    min_age = filters.NumberFilter(method="filter_age", label="age at least")
-    max_age = filters.NumberFilter(method="filter_age", label="age at most")
-    sex = filters.ChoiceFilter(choices=Sex.choices)
+    min_age = filters.NumberFilter(method="filter_age", label="age at least", min_value=0, max_value=150)
+    max_age = filters.NumberFilter(method="filter_age", label="age at most", min_value=0, max_value=150)
+    sex = filters.ChoiceFilter(choices=Sex.choices, method="filter_private")
     relation_to_head = filters.ChoiceFilter(choices=RelationToHead.choices)
-    residence_status = filters.ChoiceFilter(choices=ResidenceStatus.choices)
+    residence_status = filters.ChoiceFilter(choices=ResidenceStatus.choices, method="filter_private")
     household = filters.NumberFilter(field_name="household_id")
 
     class Meta:
@@ -67,13 +84,21 @@ class PersonFilterSet(filters.FilterSet):
 
     def filter_id_number(self, queryset, name, value):
         value = idnumber.normalize(value)
-        return queryset.filter(PIIField.search_q("id_number", "id_number", value))
+        return _pii_only(self.request, queryset.filter(PIIField.search_q("id_number", "id_number", value)))
 
     def filter_phone(self, queryset, name, value):
-        return queryset.filter(PIIField.search_q("phone", "phone", normalize("phone", value)))
+        value = normalize("phone", value)
+        return _pii_only(self.request, queryset.filter(PIIField.search_q("phone", "phone", value)))
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(household__householdtag__tag__code=value)
+        tag = Tag.objects.filter(code=value.strip()).first()
+        if tag is None:
+            return queryset.none()
+        queryset = queryset.filter(household__householdtag__tag=tag)
+        return _pii_only(self.request, queryset) if tag.sensitive else queryset
+
+    def filter_private(self, queryset, name, value):
+        return _pii_only(self.request, queryset.filter(**{name: value}))
 
     def filter_within(self, queryset, name, value):
         return _within(queryset, value)
@@ -87,4 +112,4 @@ class PersonFilterSet(filters.FilterSet):
             queryset = queryset.filter(birth_date__lte=latest)
         if earliest:
             queryset = queryset.filter(birth_date__gte=earliest)
-        return queryset
+        return _pii_only(self.request, queryset)

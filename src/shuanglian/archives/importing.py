@@ -359,6 +359,34 @@ def _bulk_load(table: str, columns: list[str], rows: list[tuple], existing: int)
 BULK_INDEX_REBUILD = 20000
 
 
+def _execute_many(sql: str, rows: list[tuple]) -> None:
+    if rows:
+        with connection.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+def _recompute_completeness(household_ids: set[int]) -> None:
+    """services.completeness for many households at once: two queries a chunk, then one statement."""
+    from .services import HOUSEHOLD_COMPLETE
+
+    updates = []
+    for part in _chunks(sorted(household_ids)):
+        filled, total = {}, {}
+        for row in Household.objects.filter(pk__in=part).values("pk", *HOUSEHOLD_COMPLETE):
+            filled[row["pk"]] = sum(1 for f in HOUSEHOLD_COMPLETE if row[f] not in ("", None))
+            total[row["pk"]] = len(HOUSEHOLD_COMPLETE) + 1
+        heads = set()
+        for hh, relation, id_hash, phone_hash, education, occupation in Person.objects.filter(
+                household_id__in=part, is_active=True).values_list(
+                "household_id", "relation_to_head", "id_number_hash", "phone_hash", "education", "occupation"):
+            total[hh] += 4
+            filled[hh] += bool(id_hash) + bool(phone_hash) + bool(education) + bool(occupation)
+            if relation == RelationToHead.HEAD:
+                heads.add(hh)
+        updates += [(round(100 * (filled[hh] + (hh in heads)) / total[hh]), hh) for hh in filled]
+    _execute_many("UPDATE archives_household SET completeness = %s WHERE id = %s", updates)
+
+
 def _chunks(items: list, size: int = 900):
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -409,18 +437,22 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
     result.households_created = len(new_rows)
     if new_rows:
         existing_hh = households_of_grids()
-    for pk, h in updates:
-        Household.objects.filter(pk=pk).update(
-            **({"address": h.address} if h.address else {}),
-            **({"annual_income": h.income} if h.income is not None else {}), updated_at=now)
+    # Re-imported households: a blank cell keeps what is recorded. One prepared statement, many rows.
+    _execute_many("UPDATE archives_household SET address = CASE WHEN %s = '' THEN address ELSE %s END, "
+                  "annual_income = COALESCE(%s, annual_income), updated_at = %s WHERE id = %s",
+                  [(h.address, h.address, h.income, now, pk) for pk, h in updates])
     result.households_updated = len(updates)
 
     # Persons: an ID number already recorded updates that person (wherever they were).
     hash_of = {p.id_number: pii.blind_index("id_number", p.id_number) for p in persons}
     existing_p: dict[str, int] = {}
+    moved_from: set[int] = set()  # households that lose a member to this file: their completeness changes
     hashes = list(hash_of.values())
     for part in _chunks(hashes):
-        existing_p.update(Person.objects.filter(id_number_hash__in=part).values_list("id_number_hash", "pk"))
+        for id_hash, pk, household_id in Person.objects.filter(id_number_hash__in=part).values_list(
+                "id_number_hash", "pk", "household_id"):
+            existing_p[id_hash] = pk
+            moved_from.add(household_id)
     progress("persons", 0, len(persons), force=True)
     updated_keys = {key for pk, h in updates for key in [(h.grid.pk, h.number)]}
     if updated_keys:
@@ -454,19 +486,16 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
                 "division_id", "county_id", "township_id", "village_id", "grid_id"], new_p, existing_persons)
     result.persons_created = len(new_p)
     if upd_p:
-        objs = []
-        for pk, p, hh_id, g, _phone_enc, phone_hash in upd_p:
-            person = Person(pk=pk, household_id=hh_id, name=p.name, sex=p.sex, birth_date=p.birth_date,
-                            relation_to_head=p.relation, ethnicity=p.ethnicity, education=p.education,
-                            occupation=p.occupation, skills=p.skills, updated_at=now, is_active=True,
-                            division_id=g.pk, county_id=g.parent.parent.parent_id, township_id=g.parent.parent_id,
-                            village_id=g.parent_id, grid_id=g.pk)
-            objs.append(person)
-            if p.phone:
-                Person.objects.filter(pk=pk).update(phone=p.phone, phone_hash=phone_hash)
-        Person.objects.bulk_update(objs, ["household", "name", "sex", "birth_date", "relation_to_head", "ethnicity",
-                                          "education", "occupation", "skills", "updated_at", "is_active",
-                                          "division", "county", "township", "village", "grid"], batch_size=500)
+        _execute_many(
+            "UPDATE archives_person SET household_id = %s, name = %s, sex = %s, birth_date = %s, "
+            "relation_to_head = %s, ethnicity = %s, education = %s, occupation = %s, skills = %s, "
+            "phone = CASE WHEN %s = '' THEN phone ELSE %s END, "
+            "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, updated_at = %s, is_active = %s, "
+            "division_id = %s, county_id = %s, township_id = %s, village_id = %s, grid_id = %s WHERE id = %s",
+            [(hh_id, p.name, p.sex, p.birth_date, p.relation, p.ethnicity, p.education, p.occupation, p.skills,
+              phone_hash, phone_enc, phone_hash, phone_hash, now, True,
+              g.pk, g.parent.parent.parent_id, g.parent.parent_id, g.parent_id, g.pk, pk)
+             for pk, p, hh_id, g, phone_enc, phone_hash in upd_p])
     result.persons_updated = len(upd_p)
 
     # Tags: the file's tags replace those of every household it names.
@@ -487,12 +516,8 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
                     [(existing_hh[k], now, actor_id, label, "import",
                       json.dumps({"file": name, "lines": _lines(h.lines)}, ensure_ascii=False))
                      for k, h in households.items()])
-    if updates:
-        from .services import completeness
-
-        for pk, _h in updates:
-            hh = Household.objects.get(pk=pk)
-            Household.objects.filter(pk=pk).update(completeness=completeness(hh))
+    if updates or upd_p:
+        _recompute_completeness({pk for pk, _ in updates} | {row[2] for row in upd_p} | moved_from)
     result.written = bool(touched)
 
 

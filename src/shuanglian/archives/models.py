@@ -147,3 +147,53 @@ class HouseholdVersion(models.Model):
 
     def __str__(self):
         return f"{self.household_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """An upload of a village's spreadsheet, imported in the background; its page can be left and come back to.
+
+    Paths are relative to VAR_DIR, so a worker on another machine sharing var/ finds the same files.
+    `division` is the root of the uploader's import scope when they uploaded: users whose import scope
+    covers it see the job too.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    MAX_ERRORS = 1000
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # [{"line", "field", "reason"}], at most MAX_ERRORS
+    error_count = models.PositiveIntegerField(default=0)
+    rejects_path = models.CharField(max_length=500, blank=True)
+    progress_path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("uploaded"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="importjob_user_idx"),
+            models.Index(fields=["status", "created_at"], name="importjob_status_idx"),
+        ]
+        verbose_name = _("import job")
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

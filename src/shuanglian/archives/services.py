@@ -238,8 +238,13 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         raise ValidationFailed(_("Unknown person fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "relation_to_head" in fields:
         _choice(fields["relation_to_head"], RelationToHead, "relation_to_head")
+    if "residence_status" in fields:
+        _choice(fields["residence_status"], ResidenceStatus, "residence_status")
     if "id_number" in fields:
         fields = _checked_identity(fields)
+    elif person.id_number and {"sex", "birth_date"} & set(fields):
+        # A sex or birth date alone is checked against the recorded ID number, as on person_add.
+        fields = _checked_identity({**fields, "id_number": person.id_number})
     for name, value in fields.items():
         setattr(person, name, value)
     _save_person(person)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("shuanglian.divisions.api.urls")),
     path("", include("shuanglian.accounts.api.urls")),
     path("", include("shuanglian.organizations.api.urls")),
+    path("", include("shuanglian.archives.api.urls")),
     path("", include("shuanglian.core.api_urls")),
 ]

@@ -143,13 +143,19 @@ class DivisionScoped(models.Model):
     so that "everything attached to a moved grid follows it".
     """
 
-    # No index of their own: scoping filters on township/village/grid, and a county holds nearly everything.
+    # The attach point is a real foreign key. The scope columns are copies derived from it, kept by
+    # attach_to() and restructuring: no database constraint of their own (it would only check every
+    # bulk-loaded row four more times), and no index on the attach point or the county, which scoping
+    # never filters by alone.
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", db_index=False)
-    county = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               db_index=False)
-    township = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                               db_index=False, db_constraint=False)
+    township = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                                 db_constraint=False)
+    village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                                db_constraint=False)
+    grid = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
 
     class Meta:
         abstract = True

@@ -155,3 +155,7 @@ def test_reimport_updates_and_never_duplicates(district, tmp_path):
     assert wang.education == "高中" and wang.phone.reveal() == "13800001111"
     assert Person.objects.get(name="周五").household.number == "009"
     assert "persons 0 created, 4 updated" in out
+    from shuanglian.archives.services import completeness
+
+    for household in Household.objects.all():  # the set-based recompute agrees with the service's rule
+        assert household.completeness == completeness(household), household.number

@@ -1,0 +1,141 @@
+"""Households and persons over the API. Reads go through the scoped selectors (out of scope reads as 404);
+writes call the archive services, which decide who may change what (403). What each viewer sees of a
+record is the serializers' one rule (see serializers.py)."""
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shuanglian.core.api_views import error_responses
+from shuanglian.divisions.selectors import division_get_for_user
+
+from .. import selectors, services
+from ..filtersets import HouseholdFilterSet, PersonFilterSet
+from ..models import Household, Person
+from . import serializers as s
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Shared by both resources: integer ids, no PUT or DELETE, one viewer per request."""
+
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["viewer"] = s.ArchiveViewer(self.request.user)  # the pii scope, once per request
+        return context
+
+    def _input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Households you may see", responses={200: s.HouseholdSerializer,
+                                                                     **error_responses(400, 401)}),
+    retrieve=extend_schema(summary="One household file, with its active members", parameters=[ID],
+                           responses={200: s.HouseholdDetailSerializer, **error_responses(401, 404)}),
+    create=extend_schema(summary="Register a household in a grid", request=s.HouseholdCreateInput,
+                         responses={201: s.HouseholdDetailSerializer, **error_responses(400, 401, 403, 404, 409)}),
+    partial_update=extend_schema(summary="Change a household's fields or its tags", parameters=[ID],
+                                 request=s.HouseholdInput,
+                                 responses={200: s.HouseholdDetailSerializer,
+                                            **error_responses(400, 401, 403, 404, 409)}),
+)
+class HouseholdViewSet(ArchiveViewSet):
+    serializer_class = s.HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+    queryset = Household.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return selectors.household_list_visible_to(self.request.user)
+
+    def get_object(self):
+        return selectors.household_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def _render(self, pk, code=status.HTTP_200_OK):
+        # Read (again, after a write) through the selector: the same shape (member count, tags) as a list row.
+        household = selectors.household_get_for_user(self.request.user, pk)
+        members = Person.objects.filter(is_active=True).select_related("household", "grid")
+        prefetch_related_objects([household], Prefetch("members", queryset=members, to_attr="active_members"))
+        context = self.get_serializer_context()
+        return Response(s.HouseholdDetailSerializer(household, context=context).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._render(self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(s.HouseholdCreateInput)
+        grid = division_get_for_user(request.user, data.pop("grid"))
+        household = services.household_register(actor=request.user, grid=grid, **data)
+        return self._render(household.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        household = self.get_object()
+        data = self._input(s.HouseholdInput)
+        tags = data.pop("tags", None)
+        with transaction.atomic():  # fields and tags together, or neither
+            if data or tags is None:
+                household = services.household_update(actor=request.user, household=household, **data)
+            if tags is not None:
+                household = services.household_set_tags(actor=request.user, household=household, tags=tags)
+        return self._render(household.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Persons you may see", responses={200: s.PersonSerializer,
+                                                                  **error_responses(400, 401)}),
+    retrieve=extend_schema(summary="One person", parameters=[ID],
+                           responses={200: s.PersonSerializer, **error_responses(401, 404)}),
+    create=extend_schema(summary="Add a person to a household", request=s.PersonCreateInput,
+                         responses={201: s.PersonSerializer, **error_responses(400, 401, 403, 404, 409)}),
+    partial_update=extend_schema(summary="Change a person's fields", parameters=[ID], request=s.PersonInput,
+                                 responses={200: s.PersonSerializer, **error_responses(400, 401, 403, 404, 409)}),
+)
+class PersonViewSet(ArchiveViewSet):
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilterSet
+    queryset = Person.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return selectors.person_list_visible_to(self.request.user)
+
+    def get_object(self):
+        return selectors.person_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def _render(self, person, code=status.HTTP_200_OK):
+        person = selectors.person_get_for_user(self.request.user, person.pk)
+        return Response(self.get_serializer(person).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(s.PersonCreateInput)
+        household = selectors.household_get_for_user(request.user, data.pop("household"))
+        person = services.person_add(actor=request.user, household=household, **data)
+        return self._render(person, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        data = self._input(s.PersonInput)
+        person = services.person_update(actor=request.user, person=person, **data)
+        return self._render(person)
+
+    @extend_schema(summary="Reveal a person's full ID number or phone, for a stated reason (audited)",
+                   parameters=[ID], request=s.RevealInput,
+                   responses={200: s.RevealResult, **error_responses(400, 401, 403, 404)})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        person = self.get_object()
+        data = self._input(s.RevealInput)
+        field = data["field"]
+        value = services.person_reveal(actor=request.user, person=person, field=field, reason=data["reason"] or "")
+        response = Response({"field": field, "value": value})
+        response["Cache-Control"] = "no-store"  # a revealed value is not kept by browsers or proxies
+        return response

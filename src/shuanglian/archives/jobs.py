@@ -1,0 +1,224 @@
+"""Household imports run as jobs: upload now, import in the background, come back to the result.
+
+The embedded default runs a job in a thread of the web process once the upload has committed
+(`SHUANGLIAN_JOBS = "thread"`). `"inline"` runs it in the request (tests, scripts); `"worker"` leaves
+it queued for a separate `shuanglian worker` process, which calls `run_next()`. Whoever runs a job
+first claims it with one conditional UPDATE (status queued -> running), so a thread and a worker, or
+two workers, never run the same job twice. Nothing here lives in process memory: the state is the
+row, and the files under VAR_DIR/imports/<job id>/ (source, progress JSON, rejects).
+
+A job whose process died mid-import stays "running"; the import itself ran in one transaction, so
+the database is as it was. Such a job is shown as running until an operator marks it failed.
+"""
+import json
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shuanglian.accounts.roles import IMPORT_ARCHIVES
+from shuanglian.core import audit, clock, pii
+from shuanglian.core.context import action_context, new_request_id
+from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from shuanglian.core.permissions import Scope, scope_for
+from shuanglian.divisions.choices import CODE_LENGTH
+from shuanglian.divisions.models import Division
+
+from .importing import import_households, write_rejects
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".xlsx", ".csv")
+Status = ImportJob.Status
+
+
+# ---------------------------------------------------------------- files
+
+
+def var_dir() -> Path:
+    return Path(settings.VAR_DIR)
+
+
+def job_dir(job_id: int) -> Path:
+    return var_dir() / "imports" / str(job_id)
+
+
+def absolute(relative: str) -> Path | None:
+    return var_dir() / relative if relative else None
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(var_dir()).as_posix()
+
+
+def read_progress(job: ImportJob) -> dict | None:
+    """The progress the running import last wrote ({"stage", "done", "total"}), or None before it starts."""
+    path = absolute(job.progress_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# ---------------------------------------------------------------- reads
+
+
+def import_job_list_visible_to(user) -> QuerySet[ImportJob]:
+    """A user's own jobs, and the jobs of uploaders whose scope lies within the user's import scope."""
+    scope = scope_for(user, IMPORT_ARCHIVES)
+    if scope.everything:
+        return ImportJob.objects.select_related("user")
+    q = Q(user_id=getattr(user, "pk", None))
+    if scope.codes:
+        q |= Q(division__isnull=False) & scope.division_q("division__")
+    return ImportJob.objects.filter(q).select_related("user")
+
+
+def import_job_get_for_user(user, pk: int) -> ImportJob:
+    job = import_job_list_visible_to(user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound(f"No import job {pk} that you may see.")
+    return job
+
+
+# ---------------------------------------------------------------- writes
+
+
+def _scope_root(scope: Scope) -> Division | None:
+    """The one division that holds the whole scope: its root, or the deepest common ancestor of its roots."""
+    if scope.everything or not scope.codes:
+        return None
+    if len(scope.codes) == 1:
+        return Division.objects.filter(pk=scope.ids[scope.codes[0]]).first()
+    common = scope.codes[0]
+    for code in scope.codes[1:]:
+        while not code.startswith(common):
+            common = common[:-1]
+    lengths = [n for n in CODE_LENGTH.values() if n <= len(common)]
+    if not lengths:
+        return None
+    return Division.objects.current().filter(code=common[:max(lengths)]).first()
+
+
+def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
+    """Keep the uploaded file under VAR_DIR/imports/<id>/ and queue its import, which starts after commit."""
+    scope = scope_for(actor, IMPORT_ARCHIVES)
+    if scope.empty:
+        raise PermissionDenied(_("You may not import archives."))
+    name = Path(upload.name or "").name[:200]
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationFailed(_("Upload an .xlsx or .csv file."), code="invalid_file", details={"file": name})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=actor, division=_scope_root(scope), file_name=name, dry_run=dry_run, skip_invalid=skip_invalid,
+            language=translation.get_language() or "", status=Status.QUEUED, created_at=clock.now())
+        folder = job_dir(job.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        source = folder / f"source{suffix}"
+        with open(source, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job.file_path = _relative(source)
+        job.progress_path = _relative(folder / "progress.json")
+        job.save(update_fields=["file_path", "progress_path"])
+        audit.record(actor=actor, action="archives.import_upload", obj=job, object_repr=name,
+                     after={"file": name, "size": upload.size, "dry_run": dry_run, "skip_invalid": skip_invalid})
+        transaction.on_commit(lambda: start(job))
+    return job
+
+
+def rejects_downloaded(*, actor, job: ImportJob) -> Path:
+    """The rejected rows hold the uploaded values in full: only the uploader gets them, and it is audited."""
+    if job.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the person who uploaded the file may download its rejected rows."))
+    path = absolute(job.rejects_path)
+    if path is None or not path.exists():
+        raise NotFound(_("This import has no file of rejected rows."))
+    audit.record(actor=actor, action="archives.import_rejects_download", obj=job, object_repr=job.file_name,
+                 after={"rows": job.summary.get("invalid_rows", 0)})
+    return path
+
+
+# ---------------------------------------------------------------- running
+
+
+def start(job: ImportJob, *, background: bool | None = None) -> None:
+    """Run the job: in a thread (the embedded default), in this thread, or not at all (a worker will)."""
+    mode = getattr(settings, "SHUANGLIAN_JOBS", "thread")
+    if background is None:
+        if mode == "worker":
+            return
+        background = mode != "inline"
+    if not background:
+        run(job.pk)
+        return
+    threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"import-job-{job.pk}", daemon=True).start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        run(job_id)
+    finally:
+        # The thread opened its own connection; nobody else will close it.
+        connections.close_all()
+
+
+def claim(job_id: int) -> bool:
+    """Take a queued job. One UPDATE ... WHERE status = 'queued': exactly one claimant wins."""
+    return ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=clock.now()) == 1
+
+
+def run_next() -> ImportJob | None:
+    """For a worker process: run the oldest queued job, if any; returns it once finished."""
+    for job_id in ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list(
+            "pk", flat=True)[:20]:
+        if run(job_id):
+            return ImportJob.objects.get(pk=job_id)
+    return None
+
+
+def run(job_id: int) -> bool:
+    """Claim and run one job. False if someone else had claimed it."""
+    if not claim(job_id):
+        return False
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    source = absolute(job.file_path)
+    with action_context(request_id=new_request_id(f"job{job.pk}-"), channel="job"), \
+            translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            result = import_households(source, actor=job.user, dry_run=job.dry_run, skip_invalid=job.skip_invalid,
+                                       progress_path=absolute(job.progress_path))
+            job.summary = {**result.summary(), "seconds": round(result.seconds, 2), "ok": result.ok}
+            job.error_count = len(result.errors)
+            # A reason may quote a cell (an unknown grid code, tag ...); a shifted column could put an ID
+            # number or a phone there, and others in scope read this list: scrub what looks like one.
+            job.errors = [{"line": e.line, "field": e.field, "reason": pii.scrub(str(e.reason))}
+                          for e in result.errors[:ImportJob.MAX_ERRORS]]
+            if result.rejected_lines:
+                target = source.with_name("rejects.csv")
+                write_rejects(result, source, target)
+                job.rejects_path = _relative(target)
+            job.status = Status.DONE
+        except Exception:
+            # The import ran in one transaction: nothing of it was written. The log line carries no row values.
+            logger.exception("import job %s failed", job.pk)
+            job.status = Status.FAILED
+            job.errors = [{"line": 0, "field": "", "reason": _(
+                "The import stopped with an unexpected error; nothing was written. The error has been logged.")}]
+            job.error_count = 1
+        finally:
+            # The uploaded file holds ID numbers and phones in clear: keep it no longer than the import.
+            if source is not None:
+                source.unlink(missing_ok=True)
+            job.finished_at = clock.now()
+            job.save(update_fields=["status", "summary", "errors", "error_count", "rejects_path", "finished_at"])
+    return True
