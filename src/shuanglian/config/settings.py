@@ -164,12 +164,16 @@ LOGGING = {
     "filters": {"pii": {"()": "shuanglian.core.logging.PIIScrubFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Key for personal information at rest (urlsafe base64 of 32+ random bytes). Keep a copy: without it
 # encrypted ID numbers and phones cannot be read back.
 PII_KEY = os.environ.get("PII_KEY") or _local_secret("pii_key", 32)
+
+# The CJK font embedded in PDF exports (Debian: fonts-noto-cjk); see docs/operators.md.
+EXPORT_CJK_FONT = os.environ.get("EXPORT_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("shuanglian.accounts.urls")),
     path("divisions/", include("shuanglian.divisions.urls")),
     path("organizations/", include("shuanglian.organizations.urls")),
+    path("archives/export/", include("shuanglian.archives.export_urls")),
     path("archives/", include("shuanglian.archives.urls")),
     path("audit/", include("shuanglian.core.urls")),
     path("api/v1/", include("shuanglian.config.api_urls")),
