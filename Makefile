@@ -28,7 +28,7 @@ else
 endif
 CI_ON   := $(filter 1 true TRUE True yes on,$(CI))
 
-.PHONY: help install demo test test-sqlite test-pg pg-start pg-stop lint bench messages clean
+.PHONY: help install demo test test-sqlite test-pg pg-start pg-stop lint bench bench-import messages clean
 
 help:
 	@echo "make demo         install, migrate, load the demo district, serve http://127.0.0.1:8000"
@@ -40,6 +40,7 @@ help:
 	@echo "make messages     update and compile the zh_Hans translation catalog (needs gettext)"
 	@echo "make install      create .venv from requirements.lock (done by the others as needed)"
 	@echo "make bench        benchmarks (not tests)"
+	@echo "make bench-import the 1,000,000-person import against PostgreSQL COPY (PostgreSQL needed)"
 
 install: $(STAMP)
 
@@ -98,6 +99,10 @@ messages: install
 	cd src/shuanglian && ../../$(BIN)/shuanglian makemessages -l zh_Hans --no-obsolete \
 	  --ignore 'core/testing/*' --ignore '*/tests/*' --ignore 'static/*'
 	cd src/shuanglian && ../../$(BIN)/shuanglian compilemessages -l zh_Hans
+
+# The 1,000,000-person household import against PostgreSQL's COPY, and search times (issue 3).
+bench-import: install
+	$(BIN)/python bench/bench_import_households.py
 
 bench: install
 	@if ls bench/bench_*.py >/dev/null 2>&1; then \

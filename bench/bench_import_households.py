@@ -13,7 +13,6 @@ Prints its figures, appends them to bench/RESULTS.md, and ends with `import_vs_c
 import argparse
 import datetime as dt
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -112,7 +111,9 @@ def main():
     parser.add_argument("--persons", type=int, default=1_000_000)
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
-        sys.exit("give --database-url postgres://... (make bench-import starts a throwaway server)")
+        # The test suite's throwaway server (started if needed).
+        args.database_url = subprocess.run([str(ROOT / "scripts" / "pg-test-server")], check=True, text=True,
+                                           capture_output=True).stdout.strip()
     url = fresh_database(args.database_url, "bench_households")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "shuanglian.config.settings",
            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
