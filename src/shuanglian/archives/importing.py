@@ -357,7 +357,9 @@ def _bulk_load(table: str, columns: list[str], rows: list[tuple], existing: int)
     foreign_keys = _foreign_keys(table) if postgres else []
     with connection.cursor() as cur:
         if postgres:
-            # ALTER TABLE needs no checks pending on the tables involved: run the (few) queued ones now.
+            # ALTER TABLE needs no checks pending on the tables involved: run the queued ones now, with
+            # fresh statistics (planned on tables that looked empty, each check scans a whole table).
+            cur.execute("ANALYZE")
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _sql in foreign_keys:
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
