@@ -56,3 +56,16 @@ class RelationKind(models.TextChoices):
     NEIGHBOR = "neighbor", _("neighbor")
     GUARDIAN = "guardian", _("guardian")
     OTHER = "other", _("other")
+
+
+# The seed's household labels (code, name, sensitive); the county office can add, rename or retire them.
+DEFAULT_TAGS = [
+    ("low_income", "低保户", True),
+    ("five_guarantee", "五保户", True),
+    ("disabled", "残疾人家庭", True),
+    ("elderly_alone", "独居老人", True),
+    ("left_behind_child", "留守儿童", True),
+    ("hardship", "困难户", True),
+    ("veteran", "退役军人", False),
+    ("party_member", "党员户", False),
+]

@@ -11,9 +11,11 @@ from .choices import RelationKind
 from .generate import HEADER, household_rows
 from .importing import import_rows
 from .models import Person, Relation
+from .services import ensure_default_tags
 
 
 def build(ctx):
+    ensure_default_tags()
     grids = sorted(ctx.grids.values(), key=lambda g: g.code)
     plan = [(g.code, g.planned_households or 0) for g in grids]
     rows = [(n, row) for n, row in enumerate(household_rows(plan, seed=ctx.rng.randrange(2**31)), start=2)]

@@ -132,6 +132,14 @@ def household_update(*, actor, household: Household, **fields) -> Household:
     return household
 
 
+def ensure_default_tags() -> None:
+    """The default tags, where missing (a data migration adds them; a test flush or an operator may not)."""
+    from .choices import DEFAULT_TAGS
+
+    for position, (code, name, sensitive) in enumerate(DEFAULT_TAGS, start=1):
+        Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": sensitive, "position": position})
+
+
 def _tags(codes_or_tags) -> list[Tag]:
     wanted = [t.code if isinstance(t, Tag) else str(t).strip() for t in codes_or_tags if str(t).strip()]
     found = {t.code: t for t in Tag.objects.filter(code__in=wanted)} | {
