@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core.pii import PIIField
+
 from .roles import Role
 
 
@@ -12,6 +14,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("division"))
+    # For text-message notifications; personal information like any phone.
+    phone = PIIField(_("phone"), kind="phone")
 
     class Meta:
         verbose_name = _("user")

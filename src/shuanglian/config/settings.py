@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "shuanglian.divisions",
     "shuanglian.organizations",
     "shuanglian.archives",
+    "shuanglian.notifications",
+    "shuanglian.matters",
     "shuanglian.demo",
 ]
 
@@ -177,3 +179,14 @@ EXPORT_CJK_FONT = os.environ.get("EXPORT_CJK_FONT", "/usr/share/fonts/opentype/n
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))
+
+# Background tasks (core.tasks): "thread" runs them in the app process (one machine), "worker" queues
+# them for `shuanglian worker`, "celery" sends them to Celery (CELERY_BROKER_URL), "inline" runs them
+# in the caller (tests, scripts).
+SHUANGLIAN_TASKS = os.environ.get("SHUANGLIAN_TASKS", "thread")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
+CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER")
+
+# Text messages: the default backend writes each message to the log (no external service); a real
+# gateway is a class with send(phone, text) named here.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "shuanglian.notifications.sms.LogBackend")

@@ -71,3 +71,52 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"audit chain head #{self.seq}"
+
+
+class CalendarDay(models.Model):
+    """The county office's correction of one day in the working-day calendar (it wins over the shipped file)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+
+    def __str__(self):
+        return f"{self.date} {'working' if self.is_working else 'off'} {self.name}"
+
+
+class TaskRun(models.Model):
+    """One background run of a registered task (core.tasks); the worker's queue and its record."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    name = models.CharField(max_length=80)
+    kwargs = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"], name="taskrun_status_idx")]
+
+    def __str__(self):
+        return f"{self.name} #{self.pk} {self.status}"
+
+
+class PeriodicTaskState(models.Model):
+    """When a periodic task last ran: the row workers race for with a conditional UPDATE."""
+
+    name = models.CharField(max_length=80, primary_key=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)

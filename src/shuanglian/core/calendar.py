@@ -1,0 +1,143 @@
+"""The one working-day calendar: weekends, public holidays and make-up working days, per year.
+
+Defaults ship in core/data/holidays.json (the State Council's yearly notice); the county office
+overrides single days in the database (`CalendarDay`), and the database wins. Every deadline in
+every module is computed here.
+
+Time limits in working days follow the usual rule for legal periods: the day the clock starts is
+not counted, and the limit ends at the end of the last working day. Limits in hours are clock
+hours (a hazard is accepted within 2 hours, weekend or not).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+DAYS = "working_days"
+HOURS = "hours"
+_DATA = Path(__file__).parent / "data" / "holidays.json"
+_MAX_SCAN = 3660  # ten years: a limit that never ends is a data error, not a loop
+
+
+@lru_cache(maxsize=1)
+def shipped_days() -> dict[dt.date, tuple[bool, str]]:
+    """date -> (is working day, name) from the shipped file. Static, so caching it in memory is safe."""
+    days: dict[dt.date, tuple[bool, str]] = {}
+    for year, spec in json.loads(_DATA.read_text(encoding="utf-8")).items():
+        if year.startswith("_"):
+            continue
+        for name, (first, last) in spec.get("holidays", {}).items():
+            day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+            while day <= end:
+                days[day] = (False, name)
+                day += dt.timedelta(days=1)
+        for workday in spec.get("workdays", []):
+            days[dt.date.fromisoformat(workday)] = (True, "make-up working day")
+    return days
+
+
+class WorkCalendar:
+    """A snapshot of the calendar: build it once per operation (one query), ask it many times."""
+
+    def __init__(self, overrides: dict[dt.date, tuple[bool, str]] | None = None):
+        self.days = {**shipped_days(), **(overrides or {})}
+
+    def is_working_day(self, day: dt.date) -> bool:
+        special = self.days.get(day)
+        if special is not None:
+            return special[0]
+        return day.weekday() < 5
+
+    def describe(self, day: dt.date) -> str:
+        special = self.days.get(day)
+        if special is not None:
+            working, name = special
+            if working:
+                return _("make-up working day")
+            return _(name)
+        return _("working day") if day.weekday() < 5 else _("weekend")
+
+    def add_working_days(self, start: dt.date, count: int) -> dt.date:
+        """The count-th working day after start (start itself not counted). count 0: start."""
+        day, found = start, 0
+        for _i in range(_MAX_SCAN):
+            if found >= count:
+                return day
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                found += 1
+        raise ValueError(f"no {count} working days within ten years of {start}")
+
+    def subtract_working_days(self, end: dt.date, count: int) -> dt.date:
+        """The working day count working days before end (end counted as the first step back)."""
+        day, found = end, 0
+        for _i in range(_MAX_SCAN):
+            if found >= count:
+                return day
+            day -= dt.timedelta(days=1)
+            if self.is_working_day(day):
+                found += 1
+        raise ValueError(f"no {count} working days within ten years before {end}")
+
+    def working_days_between(self, first: dt.date, last: dt.date) -> int:
+        """Working days in (first, last]: how far the clock moved between two dates."""
+        count, day = 0, first
+        while day < last:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    # ---- instants: what deadlines are stored as
+
+    def deadline(self, start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+        """The instant a limit of `amount` `unit` started at `start` runs out."""
+        if unit == HOURS:
+            return start + dt.timedelta(hours=amount)
+        return end_of_day(self.add_working_days(timezone.localdate(start), amount))
+
+    def warning(self, deadline: dt.datetime, before: int, unit: str) -> dt.datetime:
+        """The instant a limit turns yellow: `before` units ahead of its deadline."""
+        if unit == HOURS:
+            return deadline - dt.timedelta(hours=before)
+        if before <= 0:
+            return deadline
+        return end_of_day(self.subtract_working_days(timezone.localdate(deadline), before))
+
+    def extend(self, instant: dt.datetime, unit: str, paused_from: dt.datetime, paused_to: dt.datetime) -> dt.datetime:
+        """Move a deadline by the time the clock stood still (waiting for the person)."""
+        if unit == HOURS:
+            return instant + (paused_to - paused_from)
+        paused = self.working_days_between(timezone.localdate(paused_from), timezone.localdate(paused_to))
+        if paused <= 0:
+            return instant
+        return end_of_day(self.add_working_days(timezone.localdate(instant), paused))
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last instant of a local day: a limit "within 5 working days" lasts through the 5th day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def work_calendar(years: range | None = None) -> WorkCalendar:
+    """The calendar with the county office's overrides (one small query)."""
+    from shuanglian.core.models import CalendarDay
+
+    rows = CalendarDay.objects.all()
+    if years is not None:
+        rows = rows.filter(date__year__gte=years.start, date__year__lt=years.stop)
+    return WorkCalendar({row.date: (row.is_working, row.name) for row in rows})
+
+
+def is_working_day(day: dt.date) -> bool:
+    from shuanglian.core.models import CalendarDay
+
+    row = CalendarDay.objects.filter(date=day).first()
+    if row is not None:
+        return row.is_working
+    return WorkCalendar().is_working_day(day)
