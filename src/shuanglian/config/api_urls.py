@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("shuanglian.accounts.api.urls")),
     path("", include("shuanglian.organizations.api.urls")),
     path("", include("shuanglian.archives.api.urls")),
+    path("", include("shuanglian.matters.api.urls")),
+    path("", include("shuanglian.notifications.api.urls")),
     path("", include("shuanglian.core.api_urls")),
 ]

@@ -86,8 +86,13 @@ def active_grants(user):
     return cache
 
 
-def scope_for(user, capability: str) -> Scope:
-    """What the user may do `capability` on. Cached on the user object for the request."""
+def scope_for(user, capability: str, *, via_organizations: bool = True) -> Scope:
+    """What the user may do `capability` on. Cached on the user object for the request.
+
+    With via_organizations=False a grant at an organization adds nothing to the division part (a
+    department serves the whole county, yet sees only the matters assigned to it); its id is still
+    in `organization_ids`.
+    """
     from shuanglian.accounts.roles import CAPABILITIES
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -95,22 +100,25 @@ def scope_for(user, capability: str) -> Scope:
     if user.is_superuser:
         return Scope(everything=True)
     cache = user.__dict__.setdefault("_scope_cache", {})
-    if capability in cache:
-        return cache[capability]
+    key = capability if via_organizations else (capability, "divisions-only")
+    if key in cache:
+        return cache[key]
     found: dict[str, tuple[str, int]] = {}
     orgs: set[int] = set()
     for grant in active_grants(user):
         if capability not in CAPABILITIES.get(grant.role, ()):
             continue
-        division = grant.division or (grant.organization.division if grant.organization_id else None)
+        division = grant.division
         if grant.organization_id:
             orgs.add(grant.organization_id)
+            if via_organizations:
+                division = grant.organization.division
         if division is not None and division.retired_on is None:
             found[division.code] = (division.level, division.pk)
     roots = _minimal(found)
     scope = Scope(codes=roots, levels={c: found[c][0] for c in roots}, ids={c: found[c][1] for c in roots},
                   organization_ids=orgs)
-    cache[capability] = scope
+    cache[key] = scope
     return scope
 
 

@@ -1,0 +1,77 @@
+"""Who may see and move matters. A matter is acted on where it is held: its grid, village, township
+or county (division grants covering that division), or the department holding it (grants at that
+organization). Upper levels may act on what is held below them; nobody acts on what is held above."""
+from django.utils.translation import gettext as _
+
+from shuanglian.accounts.roles import (CONFIGURE_MATTERS, HANDLE_MATTERS, PLAN_CONTACT_DAYS, RECORD_VISITS,
+                                       REPORT_MATTERS, SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS)
+from shuanglian.core.exceptions import PermissionDenied
+from shuanglian.core.permissions import has_capability, scope_for
+
+from .choices import Level
+
+
+def holding_division(matter):
+    """The division whose people hold the matter now (None when a department holds it)."""
+    return {Level.GRID: matter.grid, Level.VILLAGE: matter.village, Level.TOWNSHIP: matter.township,
+            Level.COUNTY: matter.county}.get(matter.level)
+
+
+def may_view(user, matter) -> bool:
+    if user is None:
+        return True
+    if scope_for(user, VIEW_MATTERS, via_organizations=False).covers_record(matter):
+        return True
+    orgs = scope_for(user, VIEW_ASSIGNED_MATTERS).organization_ids | scope_for(user, VIEW_MATTERS).organization_ids
+    return matter.holder_organization_id in orgs
+
+
+def may_handle(user, matter) -> bool:
+    if user is None:
+        return True
+    if matter.holder_user_id and matter.holder_user_id == user.pk:
+        return True
+    if matter.level == Level.DEPARTMENT:
+        if matter.holder_organization_id in scope_for(user, HANDLE_MATTERS).organization_ids:
+            return True
+        # The county office supervises the departments and may pull a matter back.
+        return scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter) and \
+            _is_county_wide(user, SUPERVISE_MATTERS)
+    division = holding_division(matter)
+    return division is not None and scope_for(user, HANDLE_MATTERS, via_organizations=False).covers(division)
+
+
+def _is_county_wide(user, capability) -> bool:
+    scope = scope_for(user, capability, via_organizations=False)
+    return scope.everything or any(level == "county" for level in scope.levels.values())
+
+
+def require_handle(user, matter) -> None:
+    if not may_handle(user, matter):
+        raise PermissionDenied(_("This matter is held at the %(level)s level; you may not act on it there.")
+                               % {"level": matter.get_level_display()})
+
+
+def require_report(user, grid) -> None:
+    if user is not None and not has_capability(user, REPORT_MATTERS, grid):
+        raise PermissionDenied(_("You may not record matters in %(division)s.") % {"division": grid})
+
+
+def require_supervise(user, matter) -> None:
+    if user is not None and not scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter):
+        raise PermissionDenied(_("You may not supervise this matter."))
+
+
+def require_configure(user) -> None:
+    if user is not None and not _is_county_wide(user, CONFIGURE_MATTERS):
+        raise PermissionDenied(_("Only the county office may change time limits, categories and the calendar."))
+
+
+def require_plan_contact_days(user, division) -> None:
+    if user is not None and not has_capability(user, PLAN_CONTACT_DAYS, division):
+        raise PermissionDenied(_("You may not plan contact days for %(division)s.") % {"division": division})
+
+
+def require_record_visit(user, household) -> None:
+    if user is not None and not scope_for(user, RECORD_VISITS, via_organizations=False).covers_record(household):
+        raise PermissionDenied(_("You may not record visits to this household."))

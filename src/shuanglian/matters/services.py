@@ -1,0 +1,371 @@
+"""Writes to matters. Every state change goes through transition(): it checks the transitions table,
+moves the clock, writes the timeline row and the audit event, and notifies after commit."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shuanglian.core import audit, clock
+from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.notifications.services import notify
+from shuanglian.organizations.choices import Function, OrganizationKind
+
+from . import deadlines, policies, recipients
+from .choices import LEVEL_ORDER, Action, Card, Level, MatterType, Satisfaction, Source, Stage, Status
+from .models import Category, Matter, Supervision, Transition
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[str]
+    target: str | None  # None: decided by the action (resume returns to where it was)
+    reason_required: bool = False
+
+
+_WORKING = frozenset({Status.REPORTED, Status.ACCEPTED, Status.HANDLING})
+
+# The one transitions table. An action not listed for the current status is refused (409).
+TRANSITIONS: dict[str, Rule] = {
+    Action.ACCEPT: Rule(frozenset({Status.REPORTED}), Status.ACCEPTED),
+    Action.ASSIGN: Rule(frozenset({Status.ACCEPTED, Status.HANDLING}), Status.HANDLING),
+    Action.ESCALATE: Rule(_WORKING, Status.REPORTED, reason_required=True),
+    Action.SEND_BACK: Rule(_WORKING, Status.ACCEPTED, reason_required=True),
+    Action.RESOLVE: Rule(frozenset({Status.ACCEPTED, Status.HANDLING}), Status.RESOLVED),
+    Action.FOLLOW_UP: Rule(frozenset({Status.RESOLVED}), Status.FOLLOWED_UP),
+    Action.CLOSE: Rule(frozenset({Status.FOLLOWED_UP}), Status.CLOSED),
+    Action.REOPEN: Rule(frozenset({Status.FOLLOWED_UP, Status.CLOSED}), Status.ACCEPTED, reason_required=True),
+    Action.SUSPEND: Rule(_WORKING, Status.SUSPENDED, reason_required=True),
+    Action.RESUME: Rule(frozenset({Status.SUSPENDED}), None),
+}
+
+# The stage whose clock runs in each status.
+STAGE_OF = {Status.REPORTED: Stage.ACCEPT, Status.ACCEPTED: Stage.HANDLE, Status.HANDLING: Stage.HANDLE,
+            Status.RESOLVED: Stage.FOLLOW_UP, Status.FOLLOWED_UP: "", Status.CLOSED: ""}
+
+ACTION_VERBS = {a.value: a.label for a in Action}
+_MAX_REASON = 2000
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+def allowed_actions(matter: Matter) -> list[str]:
+    """What the current status allows (the table), before any check of who asks."""
+    actions = [a for a, rule in TRANSITIONS.items() if matter.status in rule.sources]
+    if matter.level == Level.DEPARTMENT:
+        actions = [a for a in actions if a != Action.ESCALATE]
+    if matter.level == Level.GRID:
+        actions = [a for a in actions if a != Action.SEND_BACK]
+    return actions
+
+
+def _label(user) -> str:
+    return audit.actor_label(user)
+
+
+def _holder_label(matter: Matter) -> str:
+    if matter.holder_user_id:
+        return matter.holder_user.display_name
+    if matter.holder_organization_id:
+        return matter.holder_organization.name
+    division = policies.holding_division(matter)
+    return division.name if division is not None else ""
+
+
+def _snapshot(matter: Matter) -> dict:
+    return {"status": matter.status, "level": matter.level, "holder": _holder_label(matter),
+            "deadline": matter.deadline_at.isoformat() if matter.deadline_at else None}
+
+
+def _clean_reason(reason: str, required: bool, action: str) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationFailed(_("Give a reason to %(action)s this matter.") % {"action": ACTION_VERBS[action]},
+                               details={"reason": [_("This field is required.")]})
+    if len(reason) > _MAX_REASON:
+        raise ValidationFailed(_("The reason is too long (at most %(n)d characters).") % {"n": _MAX_REASON},
+                               details={"reason": [_("Too long.")]})
+    return reason
+
+
+# ---------------------------------------------------------------- report
+
+
+def _next_number(matter: Matter) -> str:
+    return f"{timezone.localtime(matter.reported_at).year}{matter.pk:08d}"
+
+
+@transaction.atomic
+def matter_report(*, actor, grid, type: str, source: str, title: str, description: str = "", category=None,
+                  household=None, persons=(), raised_by_name: str = "", raised_by_phone: str = "",
+                  contact_day=None, visit=None, reported_at: dt.datetime | None = None) -> Matter:
+    """Record a new matter at its grid (one form per matter); the grid's clock to accept it starts."""
+    if grid is None or grid.level != DivisionLevel.GRID or grid.retired_on is not None:
+        raise ValidationFailed(_("A matter is recorded at a current grid."), details={"grid": [_("Choose a grid.")]})
+    policies.require_report(actor, grid)
+    if type not in MatterType.values:
+        raise ValidationFailed(_("Unknown matter type %(value)s.") % {"value": type}, details={"type": [type]})
+    if source not in Source.values:
+        raise ValidationFailed(_("Unknown source %(value)s.") % {"value": source}, details={"source": [source]})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("A matter needs a title."), details={"title": [_("This field is required.")]})
+    if category is not None:
+        if isinstance(category, str):
+            category = Category.objects.filter(code=category, is_active=True).first() or _no_category(category)
+        if category.type != type:
+            raise ValidationFailed(_("Category %(category)s is not a category of %(type)s matters.")
+                                   % {"category": category.name, "type": MatterType(type).label},
+                                   details={"category": [category.code]})
+    if household is not None and household.grid_id != grid.pk:
+        raise ValidationFailed(_("Household %(number)s is not in grid %(grid)s.")
+                               % {"number": household.number, "grid": grid.name}, details={"household": [household.pk]})
+    persons = list(persons)
+    for person in persons:
+        if household is not None and person.household_id != household.pk:
+            raise ValidationFailed(_("%(name)s is not a member of that household.") % {"name": person.name},
+                                   details={"persons": [person.pk]})
+    now = reported_at or clock.now()
+    matter = Matter(type=type, source=source, title=title[:120], description=description or "", category=category,
+                    household=household, raised_by_name=raised_by_name or "", raised_by_phone=raised_by_phone or "",
+                    contact_day=contact_day, visit=visit, status=Status.REPORTED, level=Level.GRID,
+                    reported_by=actor if getattr(actor, "pk", None) else None, reported_at=now,
+                    number=f"new-{uuid.uuid4().hex[:16]}")
+    matter.attach_to(grid)
+    deadlines.start_stage(matter, Stage.ACCEPT, now)
+    matter.full_clean(exclude=["number", "raised_by_phone"])
+    matter.save()
+    matter.number = _next_number(matter)
+    Matter.objects.filter(pk=matter.pk).update(number=matter.number)
+    if persons:
+        matter.persons.set(persons)
+    Transition.objects.create(matter=matter, action=Action.REPORT, from_status="", to_status=Status.REPORTED,
+                              from_level="", to_level=Level.GRID, actor=matter.reported_by, actor_label=_label(actor),
+                              holder_label=_holder_label(matter), reason="", at=now)
+    audit.record(actor=actor, action="matters.report", obj=matter, after=_snapshot(matter))
+    _notify_holders(matter, _("New matter %(number)s: %(title)s"), kind="matter.new")
+    return matter
+
+
+def _no_category(code):
+    raise ValidationFailed(_("Unknown category %(value)s.") % {"value": code}, details={"category": [code]})
+
+
+# ---------------------------------------------------------------- the one transition function
+
+
+def _locked(matter: Matter) -> Matter:
+    return (Matter.objects.select_for_update(of=("self",))
+            .select_related("holder_user", "holder_organization", "grid", "village", "township", "county")
+            .get(pk=matter.pk))
+
+
+@transaction.atomic
+def transition(*, actor, matter: Matter, action: str, reason: str = "", user=None, organization=None,
+               result: str = "", satisfaction: str = "", at: dt.datetime | None = None) -> Matter:
+    """Move a matter by one action of TRANSITIONS. Raises IllegalTransition (409) when the current
+    status does not allow it, PermissionDenied when the actor may not act where it is held."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed(_("Unknown action %(action)s.") % {"action": action}, details={"action": [action]})
+    matter = _locked(matter)
+    rule = TRANSITIONS[action]
+    if action not in allowed_actions(matter):
+        raise IllegalTransition(
+            _("A matter that is %(status)s cannot be %(action)s here.")
+            % {"status": matter.get_status_display(), "action": ACTION_VERBS[action]},
+            details={"status": matter.status, "level": matter.level, "action": action,
+                     "allowed": allowed_actions(matter)})
+    policies.require_handle(actor, matter)
+    reason = _clean_reason(reason, rule.reason_required, action)
+    now = at or clock.now()
+    before = _snapshot(matter)
+    from_status, from_level = matter.status, matter.level
+    handler = _HANDLERS[action]
+    handler(matter, actor=actor, reason=reason, user=user, organization=organization, result=result,
+            satisfaction=satisfaction, now=now)
+    matter.save()
+    Transition.objects.create(matter=matter, action=action, from_status=from_status, to_status=matter.status,
+                              from_level=from_level, to_level=matter.level,
+                              actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor),
+                              holder_label=_holder_label(matter), reason=reason or result, at=now)
+    audit.record(actor=actor, action=f"matters.{action}", obj=matter, before=before,
+                 after={**_snapshot(matter), "reason": reason})
+    _after(matter, action, from_level)
+    return matter
+
+
+def _enter(matter: Matter, status: str, now: dt.datetime, *, restart: bool = True) -> None:
+    matter.status = status
+    stage = STAGE_OF[status]
+    if restart or stage != matter.stage:
+        deadlines.start_stage(matter, stage, now)
+
+
+def _accept(matter, *, now, **kw):
+    matter.accepted_at = matter.accepted_at or now
+    _enter(matter, Status.ACCEPTED, now)
+
+
+def _assign(matter, *, actor, user, organization, now, **kw):
+    if user is None and organization is None:
+        raise ValidationFailed(_("Assign the matter to a person or an organization."),
+                               details={"user": [_("Choose who handles it.")]})
+    if user is not None:
+        probe = Matter(level=matter.level, holder_user=None, holder_organization=matter.holder_organization,
+                       grid=matter.grid, village=matter.village, township=matter.township, county=matter.county)
+        if not policies.may_handle(user, probe):
+            raise ValidationFailed(_("%(name)s does not serve where this matter is held.")
+                                   % {"name": user.display_name}, details={"user": [user.pk]})
+        matter.holder_user = user
+    if organization is not None:
+        _check_serves(organization, matter)
+        matter.holder_organization = organization
+        if user is None:
+            matter.holder_user = None
+    # Reassigning within the level keeps the clock running.
+    _enter(matter, Status.HANDLING, now, restart=matter.status != Status.HANDLING and matter.stage != Stage.HANDLE)
+
+
+def _check_serves(organization, matter):
+    """An organization may hold a matter of the county it serves (or of a county beneath it)."""
+    org_code, county_code = organization.division.code, matter.county.code if matter.county else ""
+    if not organization.is_active or not (org_code.startswith(county_code) or county_code.startswith(org_code)):
+        raise ValidationFailed(_("%(name)s does not serve this matter's county.") % {"name": organization.name},
+                               details={"organization": [organization.pk]})
+
+
+def _escalate(matter, *, organization, now, **kw):
+    target = LEVEL_ORDER[LEVEL_ORDER.index(matter.level) + 1]
+    matter.holder_user = None
+    if target == Level.DEPARTMENT:
+        if organization is None or organization.kind != OrganizationKind.DEPARTMENT:
+            raise ValidationFailed(_("Name the department the matter goes to."),
+                                   details={"organization": [_("Choose a department.")]})
+        _check_serves(organization, matter)
+        matter.holder_organization = organization
+    elif target == Level.COUNTY:
+        # What a township cannot solve goes to the county's contact-day office, for the 20th.
+        matter.holder_organization = recipients.contact_day_office(matter)
+        matter.contact_day = recipients.next_county_contact_day(matter, now) or matter.contact_day
+    else:
+        matter.holder_organization = None
+    matter.level = target
+    _enter(matter, Status.REPORTED, now)
+
+
+def _send_back(matter, *, now, **kw):
+    target = LEVEL_ORDER[LEVEL_ORDER.index(matter.level) - 1]
+    matter.holder_user = None
+    matter.holder_organization = recipients.contact_day_office(matter) if target == Level.COUNTY else None
+    matter.level = target
+    _enter(matter, Status.ACCEPTED, now)
+
+
+def _resolve(matter, *, result, now, **kw):
+    result = (result or "").strip()
+    if not result:
+        raise ValidationFailed(_("Say how the matter was resolved."), details={"result": [_("This field is required.")]})
+    matter.result = result
+    matter.resolved_at = now
+    _enter(matter, Status.RESOLVED, now)
+
+
+def _follow_up(matter, *, satisfaction, now, **kw):
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed(_("Record whether the person is satisfied."),
+                               details={"satisfaction": [_("Choose one of: %(values)s.")
+                                                         % {"values": ", ".join(Satisfaction.values)}]})
+    matter.satisfaction = satisfaction
+    _enter(matter, Status.FOLLOWED_UP, now)
+
+
+def _close(matter, *, reason, now, **kw):
+    if matter.satisfaction == Satisfaction.UNSATISFIED and not reason:
+        raise ValidationFailed(_("The person was not satisfied: reopen the matter, or give a reason to close it."),
+                               details={"reason": [_("This field is required.")]})
+    matter.closed_at = now
+    _enter(matter, Status.CLOSED, now)
+
+
+def _reopen(matter, *, now, **kw):
+    matter.reopened += 1
+    matter.closed_at = None
+    matter.resolved_at = None
+    matter.satisfaction = ""
+    _enter(matter, Status.ACCEPTED, now)
+
+
+def _suspend(matter, *, now, **kw):
+    matter.resume_status = matter.status
+    matter.status = Status.SUSPENDED
+    matter.suspended_at = now
+
+
+def _resume(matter, *, now, **kw):
+    deadlines.extend_after_pause(matter, matter.suspended_at, now)
+    matter.status = matter.resume_status or Status.ACCEPTED
+    matter.resume_status = ""
+    matter.suspended_at = None
+    matter.deadline_state = deadlines.state_at(matter, now)
+
+
+_HANDLERS = {Action.ACCEPT: _accept, Action.ASSIGN: _assign, Action.ESCALATE: _escalate,
+             Action.SEND_BACK: _send_back, Action.RESOLVE: _resolve, Action.FOLLOW_UP: _follow_up,
+             Action.CLOSE: _close, Action.REOPEN: _reopen, Action.SUSPEND: _suspend, Action.RESUME: _resume}
+
+
+def _after(matter: Matter, action: str, from_level: str) -> None:
+    if action in (Action.ESCALATE, Action.SEND_BACK, Action.ASSIGN, Action.REOPEN):
+        _notify_holders(matter, _("Matter %(number)s is now with you: %(title)s"), kind=f"matter.{action}")
+    elif action == Action.RESOLVE:
+        # Whoever sent it up learns the result.
+        notify(recipients=[matter.reported_by_id], kind="matter.resolve",
+               title=_("Matter %(number)s was resolved") % {"number": matter.number}, url=matter_url(matter),
+               obj=matter)
+
+
+def matter_url(matter: Matter) -> str:
+    return f"/matters/{matter.pk}/"
+
+
+def _notify_holders(matter: Matter, template: str, *, kind: str) -> None:
+    users = recipients.holders(matter)
+    notify(recipients=users, kind=kind, title=template % {"number": matter.number, "title": matter.title},
+           url=matter_url(matter), obj=matter)
+
+
+# ---------------------------------------------------------------- the API's and pages' one entry
+
+
+def matter_act(*, actor, matter: Matter, action: str, **kwargs) -> Matter:
+    return transition(actor=actor, matter=matter, action=action, **kwargs)
+
+
+@transaction.atomic
+def matter_supervise(*, actor, matter: Matter, note: str) -> Supervision:
+    """Ordinary supervision (督办) ordered by a supervisor: the holders are told to act."""
+    policies.require_supervise(actor, matter)
+    note = _clean_reason(note, True, Action.ESCALATE)
+    if matter.status == Status.CLOSED:
+        raise IllegalTransition(_("A closed matter cannot be supervised."), details={"status": matter.status})
+    row = Supervision.objects.create(matter=matter, card=Card.ORDINARY, cycle=matter.cycle, stage=matter.stage,
+                                     level=matter.level, deadline_at=matter.deadline_at, note=note,
+                                     raised_by=actor if getattr(actor, "pk", None) else None, raised_at=clock.now())
+    if not matter.supervision:
+        Matter.objects.filter(pk=matter.pk, supervision="").update(supervision=Card.ORDINARY)
+    audit.record(actor=actor, action="matters.supervise", obj=matter, after={"card": Card.ORDINARY, "note": note})
+    _notify_holders(matter, _("Supervision of matter %(number)s: %(title)s"), kind="matter.supervise")
+    return row
+
+
+# Translations for labels used by the sweep's messages.
+CARD_TITLES = {Card.YELLOW: gettext_lazy("Yellow card: matter %(number)s is due soon"),
+               Card.RED: gettext_lazy("Red card: matter %(number)s is overdue")}
