@@ -544,9 +544,12 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
 
 
 def import_households(path: Path, *, actor, dry_run: bool = False, skip_invalid: bool = False,
-                      progress_path: Path | None = None) -> ImportResult:
-    """Check every row; then write everything or (skip_invalid) the valid households, in one transaction."""
-    progress = Progress(progress_path)
+                      progress_path: Path | None = None, progress: Progress | None = None) -> ImportResult:
+    """Check every row; then write everything or (skip_invalid) the valid households, in one transaction.
+
+    Progress goes to `progress_path`, or to `progress` (a Progress, e.g. one that also tells the task
+    runner the job is alive)."""
+    progress = progress or Progress(progress_path)
     progress("reading", force=True)
     try:
         header, rows = read_table(Path(path))

@@ -1,41 +1,46 @@
 """Household imports run as jobs: upload now, import in the background, come back to the result.
 
-The embedded default runs a job in a thread of the web process once the upload has committed
-(`SHUANGLIAN_JOBS = "thread"`). `"inline"` runs it in the request (tests, scripts); `"worker"` leaves
-it queued for a separate `shuanglian worker` process, which calls `run_next()`. Whoever runs a job
-first claims it with one conditional UPDATE (status queued -> running), so a thread and a worker, or
-two workers, never run the same job twice. Nothing here lives in process memory: the state is the
-row, and the files under VAR_DIR/imports/<job id>/ (source, progress JSON, rejects).
+The job runs as the background task "archives.import_job" (core.tasks, archives/tasks.py), started
+once the upload has committed, however settings.SHUANGLIAN_TASKS says: in a thread of the web process
+(the embedded default), queued for `shuanglian worker`, inline (tests, scripts) or on Celery. Whoever
+runs a job first claims it with one conditional UPDATE (status queued -> running), so a job never runs
+twice. Nothing here lives in process memory: the state is the row, and the files under
+VAR_DIR/imports/<job id>/ (source, progress JSON, rejects).
 
-A job whose process died mid-import stays "running"; the import itself ran in one transaction, so
-the database is as it was. Such a job is shown as running until an operator marks it failed.
+A job whose process died mid-import would stay "running": the import ran in one transaction, so the
+database is as it was. The task heartbeats its TaskRun while it reads and checks; when core.tasks
+reaps the run as stale, `reap_orphans` (the periodic "archives.housekeeping" task, and the job page
+when it sees a stale run) ends the job as failed and deletes the uploaded file.
 """
+import datetime as dt
 import json
 import logging
-import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shuanglian.accounts.roles import IMPORT_ARCHIVES
-from shuanglian.core import audit, clock, pii
+from shuanglian.core import audit, clock, pii, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import CODE_LENGTH
 from shuanglian.divisions.models import Division
 
-from .importing import import_households, write_rejects
+from .importing import Progress, import_households, write_rejects
 from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".xlsx", ".csv")
 Status = ImportJob.Status
+TASK = "archives.import_job"
+ACTIVE = (Status.QUEUED, Status.RUNNING)
 
 
 # ---------------------------------------------------------------- files
@@ -74,11 +79,11 @@ def import_job_list_visible_to(user) -> QuerySet[ImportJob]:
     """A user's own jobs, and the jobs of uploaders whose scope lies within the user's import scope."""
     scope = scope_for(user, IMPORT_ARCHIVES)
     if scope.everything:
-        return ImportJob.objects.select_related("user")
+        return ImportJob.objects.select_related("user", "task_run")
     q = Q(user_id=getattr(user, "pk", None))
     if scope.codes:
         q |= Q(division__isnull=False) & scope.division_q("division__")
-    return ImportJob.objects.filter(q).select_related("user")
+    return ImportJob.objects.filter(q).select_related("user", "task_run")
 
 
 def import_job_get_for_user(user, pk: int) -> ImportJob:
@@ -150,25 +155,16 @@ def rejects_downloaded(*, actor, job: ImportJob) -> Path:
 # ---------------------------------------------------------------- running
 
 
-def start(job: ImportJob, *, background: bool | None = None) -> None:
-    """Run the job: in a thread (the embedded default), in this thread, or not at all (a worker will)."""
-    mode = getattr(settings, "SHUANGLIAN_JOBS", "thread")
-    if background is None:
-        if mode == "worker":
-            return
-        background = mode != "inline"
-    if not background:
-        run(job.pk)
-        return
-    threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"import-job-{job.pk}", daemon=True).start()
+def start(job: ImportJob) -> None:
+    """Hand the job to the task runner (settings.SHUANGLIAN_TASKS), linked to its TaskRun if it gets one.
 
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run(job_id)
-    finally:
-        # The thread opened its own connection; nobody else will close it.
-        connections.close_all()
+    The link is saved in the same transaction as the run, so a thread or worker that starts the run
+    after the commit finds it (the task heartbeats through it)."""
+    with transaction.atomic():
+        run = tasks.enqueue(TASK, job_id=job.pk)
+        if run is not None:
+            ImportJob.objects.filter(pk=job.pk).update(task_run=run)
+            job.task_run = run
 
 
 def claim(job_id: int) -> bool:
@@ -177,17 +173,28 @@ def claim(job_id: int) -> bool:
         status=Status.RUNNING, started_at=clock.now()) == 1
 
 
-def run_next() -> ImportJob | None:
-    """For a worker process: run the oldest queued job, if any; returns it once finished."""
-    for job_id in ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list(
-            "pk", flat=True)[:20]:
-        if run(job_id):
-            return ImportJob.objects.get(pk=job_id)
-    return None
+class _Heartbeat(Progress):
+    """The progress file, plus a heartbeat to the job's TaskRun now and then so the reaper knows the
+    import is alive. Not inside a transaction: there the heartbeat would be invisible to the reaper
+    until the commit (and on PostgreSQL would hold the run's row locked)."""
+
+    EVERY_SECONDS = 30.0
+
+    def __init__(self, path: Path | None, run_id: int | None):
+        super().__init__(path)
+        self.run_id = run_id
+        self.last_beat = time.monotonic()
+
+    def __call__(self, stage: str, done: int = 0, total: int = 0, force: bool = False) -> None:
+        super().__call__(stage, done, total, force)
+        now = time.monotonic()
+        if self.run_id and now - self.last_beat >= self.EVERY_SECONDS and not connection.in_atomic_block:
+            self.last_beat = now
+            tasks.heartbeat(self.run_id)
 
 
 def run(job_id: int) -> bool:
-    """Claim and run one job. False if someone else had claimed it."""
+    """Claim and run one job (the body of the "archives.import_job" task). False if someone else had claimed it."""
     if not claim(job_id):
         return False
     job = ImportJob.objects.select_related("user").get(pk=job_id)
@@ -196,7 +203,7 @@ def run(job_id: int) -> bool:
             translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             result = import_households(source, actor=job.user, dry_run=job.dry_run, skip_invalid=job.skip_invalid,
-                                       progress_path=absolute(job.progress_path))
+                                       progress=_Heartbeat(absolute(job.progress_path), job.task_run_id))
             job.summary = {**result.summary(), "seconds": round(result.seconds, 2), "ok": result.ok}
             job.error_count = len(result.errors)
             # A reason may quote a cell (an unknown grid code, tag ...); a shifted column could put an ID
@@ -222,3 +229,62 @@ def run(job_id: int) -> bool:
             job.finished_at = clock.now()
             job.save(update_fields=["status", "summary", "errors", "error_count", "rejects_path", "finished_at"])
     return True
+
+
+# ---------------------------------------------------------------- reaping
+
+
+def run_is_stale(run) -> bool:
+    """Whether a job's TaskRun was reaped, or is due to be: failed, or running without a heartbeat for
+    core.tasks.STALE_AFTER_SECONDS."""
+    from shuanglian.core.models import TaskRun
+
+    if run is None:
+        return False
+    if run.status == TaskRun.Status.FAILED:
+        return True
+    last = run.heartbeat_at or run.started_at
+    cutoff = clock.now() - dt.timedelta(seconds=tasks.STALE_AFTER_SECONDS)
+    return run.status == TaskRun.Status.RUNNING and last is not None and last < cutoff
+
+
+def _wrote(job: ImportJob) -> bool:
+    """Whether the job's import committed (its audit event, written in the import's transaction, exists)."""
+    from shuanglian.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(action="archives.import", request_id__startswith=f"job{job.pk}-").exists()
+
+
+def reap_orphans() -> int:
+    """End as failed every active job whose TaskRun core.tasks reaped (its process died); delete their
+    uploaded files. Reaps stale runs first. Returns how many jobs it ended."""
+    from shuanglian.core.models import TaskRun
+
+    tasks.reap_stale()
+    ended = 0
+    for job in ImportJob.objects.filter(status__in=ACTIVE, task_run__status=TaskRun.Status.FAILED):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            if _wrote(job):
+                reason = _("The process running the import stopped after the import was written; its "
+                           "summary was lost. Check the archives before importing the file again.")
+            else:
+                reason = _("The process running the import stopped; nothing was written.")
+        # Conditional, like the claim: a job that finished meanwhile keeps its result.
+        if ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+                status=Status.FAILED, finished_at=clock.now(), error_count=1,
+                errors=[{"line": 0, "field": "", "reason": reason}]):
+            ended += 1
+            logger.warning("import job %s failed: its task run %s stopped", job.pk, job.task_run_id)
+            source = absolute(job.file_path)
+            if source is not None:
+                source.unlink(missing_ok=True)
+    return ended
+
+
+def reap_if_stale(job: ImportJob) -> ImportJob:
+    """For the job page: an active job whose run has gone stale is ended now rather than at the next
+    housekeeping (which needs a worker or Celery beat); returns the job as it now is."""
+    if job.is_active and run_is_stale(job.task_run):
+        reap_orphans()
+        job.refresh_from_db()
+    return job

@@ -182,6 +182,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded"))
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The background run (core.tasks) doing the import; none when run inline or by Celery.
+    task_run = models.ForeignKey("core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -197,3 +200,64 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ExportJob(models.Model):
+    """A village book (一村一册) made in the background for the user who asked, and for nobody else.
+
+    The file holds personal information (masked, or in full with `reveal_reason`): it lives under
+    VAR_DIR/exports/<id>/ (paths relative to VAR_DIR, so a worker on another machine sharing var/ finds
+    it) and is deleted once downloaded, or KEEP_HOURS after it was made.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", _("Excel (.xlsx)")
+
+    KEEP_HOURS = 24
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
+    village = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    reveal_reason = models.CharField(_("reason"), max_length=200, blank=True)  # blank: masked
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.JSONField(default=dict, blank=True)  # {"stage", "done", "total"}
+    file_path = models.CharField(max_length=500, blank=True)  # blank once deleted
+    file_name = models.CharField(max_length=255, blank=True)  # the name the download gets
+    error = models.TextField(blank=True)
+    task_run = models.ForeignKey("core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(_("requested"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # when the file was deleted
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="exportjob_user_idx"),
+            models.Index(fields=["status", "finished_at"], name="exportjob_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(format__in=["pdf", "xlsx"]), name="exportjob_format_valid"),
+        ]
+        verbose_name = _("export job")
+
+    def __str__(self):
+        return f"#{self.pk} {self.village_id} {self.format}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def revealed(self) -> bool:
+        return bool(self.reveal_reason)

@@ -378,7 +378,7 @@ def job(request, pk: int):
     """An import's progress (the page polls itself every second while it runs), then its result."""
     user = request.user
     require_any_capability(user, IMPORT_ARCHIVES)
-    found = _read(jobs.import_job_get_for_user, user, pk)
+    found = jobs.reap_if_stale(_read(jobs.import_job_get_for_user, user, pk))
     context = _job_context(request, found)
     if is_fragment_request(request) and request.htmx.target == "job-status":
         response = render(request, "archives/partials/job_status.html", context)

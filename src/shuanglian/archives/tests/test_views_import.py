@@ -1,5 +1,6 @@
 """The import pages: template, upload, the job page with its progress, rejects. Jobs run synchronously
-here (SHUANGLIAN_JOBS = "inline", or "worker" and then `jobs.run_next()`): no threads, no sleeps."""
+here (SHUANGLIAN_TASKS = "inline", or "worker" and then a worker pass, `core.tasks.work_once()` or
+`shuanglian worker --once`): no threads, no sleeps. A job whose process died ends as failed."""
 import csv
 import datetime as dt
 import io
@@ -8,12 +9,13 @@ import json
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from shuanglian.archives import jobs
 from shuanglian.archives.models import Household, ImportJob, Person
-from shuanglian.core import idnumber
-from shuanglian.core.models import AuditEvent
+from shuanglian.core import idnumber, tasks
+from shuanglian.core.models import AuditEvent, TaskRun
 
 HEADER = ["户号", "网格编码", "姓名", "身份证号", "与户主关系", "联系电话", "地址", "标签"]
 UPLOAD = reverse("archives:upload")
@@ -55,7 +57,7 @@ def bad_rows(district):
 @pytest.fixture(autouse=True)
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    settings.SHUANGLIAN_JOBS = "inline"
+    settings.SHUANGLIAN_TASKS = "inline"
     return tmp_path
 
 
@@ -214,8 +216,11 @@ def test_a_crash_marks_the_job_failed_and_keeps_nothing(upload, personas, distri
 # ---------------------------------------------------------------- progress: leave and come back
 
 def test_a_queued_job_polls_until_a_worker_has_run_it(upload, settings, personas, district, var_dir):
-    settings.SHUANGLIAN_JOBS = "worker"  # left queued, as for a separate `shuanglian worker`
+    settings.SHUANGLIAN_TASKS = "worker"  # left queued, as for a separate `shuanglian worker`
     client, job = upload(personas.archive_keeper, good_rows(district))
+    job.refresh_from_db()
+    assert job.status == "queued" and job.task_run.name == "archives.import_job"
+    assert job.task_run.status == "queued" and job.task_run.kwargs == {"job_id": job.pk}
     page = client.get(job_url(job)).content.decode()
     assert 'hx-trigger="every 1s"' in page and "Waiting to start" in page
     # A running import writes its progress file; the poll reads it.
@@ -228,10 +233,79 @@ def test_a_queued_job_polls_until_a_worker_has_run_it(upload, settings, personas
     assert "<header" not in body and "<title>" not in body
     ImportJob.objects.filter(pk=job.pk).update(status="queued")
 
-    assert jobs.run_next().pk == job.pk
-    assert jobs.run_next() is None
+    tasks.work_once()
+    job.refresh_from_db()
+    assert job.status == "done" and job.task_run.status == "done" and Person.objects.count() == 3
+    assert AuditEvent.objects.get(action="archives.import").channel == "job"
     body = client.get(job_url(job), HTTP_HX_TARGET="job-status", **HTMX).content.decode()
     assert "every 1s" not in body and "Written to the archives." in body
+
+
+def test_the_worker_command_runs_a_queued_import(upload, settings, personas, district, capsys):
+    settings.SHUANGLIAN_TASKS = "worker"
+    _, job = upload(personas.archive_keeper, good_rows(district))
+    call_command("worker", "--once")
+    job.refresh_from_db()
+    assert job.status == "done" and job.summary["persons_created"] == 3
+    assert "archives.housekeeping every 300s" in capsys.readouterr().out
+    call_command("worker", "--once")  # nothing left to run: the job ran once
+    assert TaskRun.objects.get().status == "done" and Person.objects.count() == 3
+
+
+def test_a_job_whose_process_died_ends_failed_when_its_run_is_reaped(upload, settings, personas, district,
+                                                                      var_dir, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    settings.SHUANGLIAN_TASKS = "worker"
+    client, job = upload(personas.archive_keeper, good_rows(district))
+    job.refresh_from_db()
+    source = var_dir / job.file_path
+    # A process claimed the run and the job, then died (killed, out of memory, a restart): no heartbeat.
+    assert tasks.claim(job.task_run_id) and jobs.claim(job.pk)
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 14, tzinfo=dt.UTC), tick=False)
+    tasks.work_once()  # within STALE_AFTER_SECONDS (15 minutes): still taken for alive
+    job.refresh_from_db()
+    assert job.status == "running" and job.task_run.status == "running" and source.exists()
+    assert "every 1s" in client.get(job_url(job)).content.decode()
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 20, tzinfo=dt.UTC), tick=False)
+    tasks.work_once()  # reaps the run, then the archives' housekeeping (every 5 minutes) ends the job
+    job.refresh_from_db()
+    assert job.task_run.status == "failed" and job.status == "failed" and job.finished_at is not None
+    assert job.errors == [{"line": 0, "field": "", "reason":
+                           "The process running the import stopped; nothing was written."}]
+    assert not source.exists()  # the upload (ID numbers in clear) is not left behind
+    body = client.get(job_url(job)).content.decode()
+    assert "every 1s" not in body and "nothing was written" in body and "failed" in body
+    assert Person.objects.count() == 0
+
+
+def test_the_job_page_ends_a_job_whose_run_went_stale(upload, settings, personas, district, time_machine):
+    """With no worker (the embedded default runs jobs in threads), the page itself notices."""
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    settings.SHUANGLIAN_TASKS = "worker"
+    client, job = upload(personas.archive_keeper, good_rows(district))
+    job.refresh_from_db()
+    assert tasks.claim(job.task_run_id) and jobs.claim(job.pk)
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+    body = client.get(job_url(job), HTTP_HX_TARGET="job-status", **HTMX).content.decode()
+    assert "every 1s" not in body and "The process running the import stopped; nothing was written." in body
+    job.refresh_from_db()
+    assert job.status == "failed" and job.task_run.status == "failed"
+
+
+def test_a_finished_job_keeps_its_result_when_its_run_is_reaped_late(upload, settings, personas, district,
+                                                                     time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    settings.SHUANGLIAN_TASKS = "worker"
+    _, job = upload(personas.archive_keeper, good_rows(district))
+    job.refresh_from_db()
+    assert tasks.claim(job.task_run_id)
+    jobs.run(job.pk)  # the import finished, then its process died before the run was marked done
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+    assert jobs.reap_orphans() == 0
+    job.refresh_from_db()
+    assert job.status == "done" and job.task_run.status == "failed" and Person.objects.count() == 3
 
 
 def test_a_job_is_claimed_once(personas):
