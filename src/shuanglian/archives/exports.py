@@ -244,7 +244,7 @@ class ExportFile:
     content_type: str
 
 
-def _village_visible(user, village: Division) -> bool:
+def village_visible(user, village: Division) -> bool:
     scope = scope_for(user, VIEW_ARCHIVES)
     return scope.covers(village) or any(code.startswith(village.code) for code in scope.codes)
 
@@ -257,7 +257,7 @@ def _members_of(user, **filters) -> list[Person]:
 def village_book_target(user, code: str) -> Target:
     """The village's households that the user may see; a village outside their scope reads as not found."""
     village = Division.objects.current().filter(code=code, level=Level.VILLAGE).first()
-    if village is None or not _village_visible(user, village):
+    if village is None or not village_visible(user, village):
         raise NotFound(_("No village %(code)s that you may see.") % {"code": code})
     households = list(household_list_visible_to(user).filter(village=village).select_related("county")
                       .order_by("grid__code", "number"))
@@ -460,7 +460,8 @@ def _fonts_only(allowed: set[str]):
     return FontsOnly(allowed_protocols={"file"})
 
 
-def render_pdf(context: dict) -> bytes:
+def render_pdf(context: dict, progress=None) -> bytes:
+    """The PDF; `progress(stage, done, total)`, if given, hears of the layout and of the pages written."""
     try:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -473,8 +474,13 @@ def render_pdf(context: dict) -> bytes:
     template = "archives/export/village_book.html" if context["kind"] == VILLAGE_BOOK \
         else "archives/export/household_file.html"
     html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=_fonts_only(set(fonts.values()))).write_pdf(
+    if progress:
+        progress("layout", 0, context["household_count"])
+    document = HTML(string=html, url_fetcher=_fonts_only(set(fonts.values()))).render(
         font_config=FontConfiguration())
+    if progress:
+        progress("writing", 0, len(document.pages))
+    return document.write_pdf()
 
 
 XLSX_COLUMNS = [  # (header, key, width, personal information)
@@ -567,23 +573,37 @@ def _filename(context: dict, fmt: str) -> str:
 
 # --- The services ------------------------------------------------------------------------------
 
-def export_make(*, actor, target: Target, fmt: str, reveal_reason: str | None = None) -> ExportFile:
-    """Render the export and audit it. With `reveal_reason`, ID numbers and phones are in full: the actor
-    must be allowed to reveal every record in it, and one `archives.export_revealed` event says why."""
+def export_check(*, actor, target: Target, fmt: str, reveal_reason: str | None = None) -> str | None:
+    """What `export_make` refuses, checked without rendering: the format, the reason, the permission to
+    reveal. Returns the reason stripped (None: masked)."""
     if fmt not in FORMATS:
         raise ValidationFailed(_("Export as pdf or xlsx."), code="invalid_format", details={"format": fmt})
+    if reveal_reason is None:
+        return None
+    reveal_reason = reveal_reason.strip()
+    if len(reveal_reason) < REASON_MIN:
+        raise ValidationFailed(_("State why you need the full ID numbers and phones."), code="reason_required",
+                               details={"reason": "required"})
+    _require_reveal(actor, target)
+    return reveal_reason
+
+
+def export_make(*, actor, target: Target, fmt: str, reveal_reason: str | None = None, progress=None) -> ExportFile:
+    """Render the export and audit it. With `reveal_reason`, ID numbers and phones are in full: the actor
+    must be allowed to reveal every record in it, and one `archives.export_revealed` event says why.
+    `progress(stage, done, total)`, if given, hears where the rendering has got to (export jobs)."""
+    reveal_reason = export_check(actor=actor, target=target, fmt=fmt, reveal_reason=reveal_reason)
     revealed = reveal_reason is not None
-    if revealed:
-        reveal_reason = reveal_reason.strip()
-        if len(reveal_reason) < REASON_MIN:
-            raise ValidationFailed(_("State why you need the full ID numbers and phones."), code="reason_required",
-                                   details={"reason": "required"})
-        _require_reveal(actor, target)
     entries = _entries(actor, target, revealed=revealed)
     if target.kind == HOUSEHOLD_FILE:
         _household_details(actor, entries[0])
     context = _context(actor, target, entries, reason=reveal_reason)
-    content = render_pdf(context) if fmt == "pdf" else render_xlsx(context)
+    if fmt == "pdf":
+        content = render_pdf(context, progress)
+    else:
+        if progress:
+            progress("writing", 0, context["household_count"])
+        content = render_xlsx(context)
     pii = "revealed" if revealed else ("masked" if context["pii"] else "omitted")
     details = {"export": target.kind, "format": fmt, "village": target.village.code,
                "households": context["household_count"], "persons": context["person_count"], "pii": pii}

@@ -1,5 +1,5 @@
-"""The archives' background tasks (core.tasks): household imports, and the housekeeping that ends
-jobs whose process died."""
+"""The archives' background tasks (core.tasks): household imports, village-book exports, and the
+housekeeping that ends jobs whose process died and deletes export files past their time."""
 from shuanglian.core.tasks import task
 
 
@@ -10,9 +10,19 @@ def import_job(*, job_id: int) -> None:
     jobs.run(job_id)
 
 
+@task("archives.export_job")
+def export_job(*, job_id: int) -> None:
+    from . import export_jobs
+
+    export_jobs.run(job_id)
+
+
 @task("archives.housekeeping", every=300)
 def housekeeping() -> None:
-    """Every 5 minutes: end the import jobs whose task run was reaped as stale."""
-    from . import jobs
+    """Every 5 minutes: end the import and export jobs whose task run was reaped as stale; delete the
+    export files not downloaded within ExportJob.KEEP_HOURS."""
+    from . import export_jobs, jobs
 
     jobs.reap_orphans()
+    export_jobs.reap_orphans()
+    export_jobs.purge_expired()

@@ -1,5 +1,6 @@
 """Village book and household file: Chinese renders with an embedded CJK font, PII masked unless revealed
-with a reason (audited), no PII columns for volunteers, out of scope is 404."""
+with a reason (audited), no PII columns for volunteers, out of scope is 404. The village book is made by
+an export job (run inline here; the job itself is tested in test_export_jobs.py)."""
 import io
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from shuanglian.core.models import AuditEvent
 # The project's URLs, plus the exports if the project does not include them yet.
 urlpatterns = list(project_urls.urlpatterns)
 try:
-    reverse("archive_exports:village_book_pdf", args=["1"], urlconf=project_urls)
+    reverse("archive_exports:village_book", args=["1"], urlconf=project_urls)
 except NoReverseMatch:
     urlpatterns.append(path("archives/export/", include("shuanglian.archives.export_urls")))
 pytestmark = pytest.mark.urls(__name__)
@@ -83,13 +84,47 @@ def client(client):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings, tmp_path):
+    settings.SHUANGLIAN_TASKS = "inline"
+    settings.VAR_DIR = tmp_path
+
+
 def _get(client, user, name, *args):
     client.force_login(user)
     return client.get(reverse(f"archive_exports:{name}", args=args))
 
 
+def _village_book(client, user, code, fmt="pdf", reason=None):
+    """Ask for the village book as `user` (the job runs inline), then download it: the download's response."""
+    client.force_login(user)
+    if reason is None:
+        response = client.post(reverse("archive_exports:village_book", args=[code]), {"format": fmt})
+    else:
+        response = client.post(reverse("archive_exports:village_book_reveal", args=[code]),
+                               {"format": fmt, "reason": reason})
+    if response.status_code != 302:
+        return response
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page.context["available"], page.content.decode()[:2000]
+    return Downloaded(client.post(reverse("archive_exports:export_job_download", args=[page.context["job"].pk])))
+
+
+class Downloaded:
+    """A streamed download read whole: status, headers and content, like a plain response."""
+
+    def __init__(self, response):
+        assert response.status_code == 200 and response.streaming, response.status_code
+        self.status_code, self.headers = response.status_code, response.headers
+        self.content = b"".join(response.streaming_content)
+        response.close()
+
+    def __getitem__(self, name):
+        return self.headers[name]
+
+
 def test_village_book_pdf_renders_chinese_masked_with_an_embedded_cjk_font(client, village, personas, district):
-    response = _get(client, personas.archive_keeper, "village_book_pdf", district.village.code)
+    response = _village_book(client, personas.archive_keeper, district.village.code)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename=") and "filename*=UTF-8''" in disposition
@@ -120,7 +155,7 @@ def test_a_font_collection_gives_its_simplified_chinese_face():
 
 
 def test_village_book_xlsx_is_masked_with_a_frozen_bold_header(client, village, personas, district):
-    response = _get(client, personas.archive_keeper, "village_book_xlsx", district.village.code)
+    response = _village_book(client, personas.archive_keeper, district.village.code, "xlsx")
     assert response.status_code == 200 and ".xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
@@ -139,13 +174,13 @@ def test_village_book_xlsx_is_masked_with_a_frozen_bold_header(client, village, 
 
 
 def test_volunteer_export_has_no_id_phone_or_income_columns(client, village, personas, district):
-    response = _get(client, personas.volunteer, "village_book_xlsx", district.village.code)
+    response = _village_book(client, personas.volunteer, district.village.code, "xlsx")
     header = _xlsx_values(response.content)[0]
     assert "姓名" in header and not {"身份证号", "联系电话", "家庭年收入"} & set(header)
     flat = str(_xlsx_values(response.content))
     assert "王大明" in flat and "张建国" not in flat  # only the volunteer's grid
     assert "低保户" not in flat and "党员户" in flat  # sensitive tags hidden
-    text = _pdf_text(_get(client, personas.volunteer, "village_book_pdf", district.village.code).content)
+    text = _pdf_text(_village_book(client, personas.volunteer, district.village.code).content)
     assert "王大明" in text and "第一网格" in text
     assert "ID number" not in text and "****" not in text and "36,000" not in text
     assert AuditEvent.objects.filter(action="archives.export", after__pii="omitted").count() == 2
@@ -178,7 +213,7 @@ def test_revealed_export_needs_a_reason_and_the_permission_and_is_audited(client
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": " ", "format": "xlsx"})
     assert response.status_code == 422 and not AuditEvent.objects.filter(action__startswith="archives.export")
-    response = client.post(url, {"reason": "低保年审入户核对", "format": "xlsx"})
+    response = _village_book(client, personas.archive_keeper, district.village.code, "xlsx", reason="低保年审入户核对")
     assert response.status_code == 200
     flat = str(_xlsx_values(response.content))
     assert HEAD_ID in flat and HEAD_PHONE in flat and OTHER_ID in flat
@@ -200,14 +235,15 @@ def test_revealed_pdf_holds_the_plaintext_and_says_who_and_why(client, village, 
 
 
 def test_out_of_scope_reads_as_not_found(client, village, personas, district):
-    assert _get(client, personas.outsider, "village_book_pdf", district.village.code).status_code == 404
+    assert _get(client, personas.outsider, "village_book", district.village.code).status_code == 404
+    assert _village_book(client, personas.outsider, district.village.code).status_code == 404
     assert _get(client, personas.outsider, "household_file_xlsx", village.pk).status_code == 404
     assert _get(client, personas.outsider, "household_file_reveal", village.pk).status_code == 404
-    assert _get(client, personas.promoter, "village_book_xlsx", district.village2.code).status_code == 404
-    assert _get(client, personas.promoter, "village_book_pdf", district.grid.code).status_code == 404  # not a village
+    assert _village_book(client, personas.promoter, district.village2.code, "xlsx").status_code == 404
+    assert _get(client, personas.promoter, "village_book", district.grid.code).status_code == 404  # not a village
     assert not AuditEvent.objects.filter(action__startswith="archives.export")
     client.logout()
-    response = client.get(reverse("archive_exports:village_book_pdf", args=[district.village.code]))
+    response = client.get(reverse("archive_exports:village_book", args=[district.village.code]))
     assert response.status_code == 302
 
 
@@ -215,7 +251,7 @@ def test_without_a_cjk_font_the_message_names_the_package(client, village, perso
                                                           monkeypatch):
     settings.EXPORT_CJK_FONT = "/nonexistent/font.ttc"
     monkeypatch.setattr(exports, "_fontconfig_files", lambda style: [])
-    response = _get(client, personas.archive_keeper, "village_book_pdf", district.village.code)
+    response = _village_book(client, personas.archive_keeper, district.village.code)
     assert response.status_code == 503
     assert "fonts-noto-cjk" in response.content.decode()
     assert not AuditEvent.objects.filter(action__startswith="archives.export")
