@@ -3,24 +3,14 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.core import idnumber
+from shuanglian.core.filtersets import filter_within
 from shuanglian.core.pii import PIIField, normalize
-from shuanglian.divisions.choices import Level, code_key, code_key_upper
-from shuanglian.divisions.models import Division
 
 from .choices import RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, Person, Tag
 from .selectors import birth_range_for_ages, pii_scope
 
-
-def _within(queryset, value):
-    """Subtree by division code: an equality on the scope column of that level (indexed), not a join."""
-    division = Division.objects.current().filter(code=value.strip()).first() if value.strip().isdigit() else None
-    if division is None:
-        return queryset.none()
-    if division.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
-        return queryset.filter(**{f"{division.level}_id": division.pk})
-    return queryset.filter(county__code_key__gte=code_key(division.code),
-                           county__code_key__lte=code_key_upper(division.code))
+_within = filter_within
 
 
 def _pii_only(request, queryset):

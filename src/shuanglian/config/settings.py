@@ -157,6 +157,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets used by several fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DivisionLevelEnum": "shuanglian.divisions.choices.Level",
+        "MatterLevelEnum": "shuanglian.matters.choices.Level",
+        "MatterStatusEnum": "shuanglian.matters.choices.Status",
+        "CardEnum": "shuanglian.matters.choices.Card",
+    },
 }
 
 LOGGING = {

@@ -1,12 +1,16 @@
 """The audit log API (read-only), and small pieces every app's API shares: the error schema, capability checks."""
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from shuanglian.accounts.roles import VIEW_AUDIT
 
+from .exceptions import ValidationFailed
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 from .permissions import has_capability
@@ -82,3 +86,36 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if event is None:
             raise NotFound(_("No such audit event."))
         return event
+
+
+class CalendarDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    working = serializers.BooleanField()
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    custom = serializers.BooleanField(read_only=True)
+
+
+class CalendarView(APIView):
+    """The working-day calendar: a year's holidays and make-up working days; the county office corrects days."""
+
+    @extend_schema(summary="A year's special days", parameters=[
+        OpenApiParameter("year", OpenApiTypes.INT, required=True)], responses={200: CalendarDaySerializer(many=True)})
+    def get(self, request):
+        from shuanglian.core.calendar import year_days
+
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError:
+            raise ValidationFailed(_("Give the year, e.g. ?year=2026."), details={"year": ["required"]}) from None
+        return Response(CalendarDaySerializer(year_days(year), many=True).data)
+
+    @extend_schema(summary="Set one day working or not (county office)", request=CalendarDaySerializer,
+                   responses={200: CalendarDaySerializer, **error_responses(400, 403)})
+    def put(self, request):
+        from shuanglian.core.calendar import calendar_day_set
+
+        data = CalendarDaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        calendar_day_set(actor=request.user, day=d["date"], is_working=d["working"], name=d["name"])
+        return Response(CalendarDaySerializer({**d, "custom": True}).data)

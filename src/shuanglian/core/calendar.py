@@ -141,3 +141,40 @@ def is_working_day(day: dt.date) -> bool:
     if row is not None:
         return row.is_working
     return WorkCalendar().is_working_day(day)
+
+
+def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
+    """The county office corrects one day (a holiday moved, a make-up day added). Audited."""
+    from django.db import transaction
+
+    from shuanglian.accounts.roles import CONFIGURE_MATTERS
+    from shuanglian.core import audit
+    from shuanglian.core.exceptions import PermissionDenied
+    from shuanglian.core.models import CalendarDay
+    from shuanglian.core.permissions import scope_for
+
+    if actor is not None:
+        scope = scope_for(actor, CONFIGURE_MATTERS, via_organizations=False)
+        if not (scope.everything or "county" in scope.levels.values()):
+            raise PermissionDenied(_("Only the county office may change the working-day calendar."))
+    with transaction.atomic():
+        before = WorkCalendar().is_working_day(day) if not CalendarDay.objects.filter(date=day).exists() else \
+            CalendarDay.objects.get(date=day).is_working
+        row, _created = CalendarDay.objects.update_or_create(date=day, defaults={"is_working": is_working,
+                                                                                 "name": name[:60]})
+        audit.record(actor=actor, action="core.calendar_day_set", obj=row, object_repr=day.isoformat(),
+                     before={"working": before}, after={"working": is_working, "name": name})
+    return row
+
+
+def year_days(year: int) -> list[dict]:
+    """The year's special days (holidays, make-up working days) with where each comes from."""
+    from shuanglian.core.models import CalendarDay
+
+    shipped = {d: v for d, v in shipped_days().items() if d.year == year}
+    custom = {row.date: (row.is_working, row.name) for row in CalendarDay.objects.filter(date__year=year)}
+    days = []
+    for day in sorted({*shipped, *custom}):
+        working, name = custom.get(day) or shipped[day]
+        days.append({"date": day, "working": working, "name": name, "custom": day in custom})
+    return days

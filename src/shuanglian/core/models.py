@@ -120,3 +120,6 @@ class PeriodicTaskState(models.Model):
 
     name = models.CharField(max_length=80, primary_key=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} {self.last_run_at}"

@@ -20,8 +20,8 @@ import os
 import socket
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.db import connections, transaction

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from shuanglian.core.calendar import WorkCalendar, work_calendar
 
-from .choices import LEVEL_ORDER, LimitUnit, Level, MatterType, Stage
+from .choices import LEVEL_ORDER, Level, LimitUnit, MatterType, Stage
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.pii import PIIField
 from shuanglian.divisions.models import DivisionScoped
 
-from .choices import (Action, AttendeeRole, Card, ContactDayKind, DeadlineState, LimitUnit, Level, MatterType,
-                      MediationOutcome, PartyRole, Satisfaction, Source, Stage, Status)
+from .choices import (
+    Action,
+    AttendeeRole,
+    Card,
+    ContactDayKind,
+    DeadlineState,
+    Level,
+    LimitUnit,
+    MatterType,
+    MediationOutcome,
+    PartyRole,
+    Satisfaction,
+    Source,
+    Stage,
+    Status,
+)
 
 
 class Category(models.Model):
@@ -69,6 +83,9 @@ class ContactDayAttendee(models.Model):
         ordering = ["contact_day_id", "role", "name"]
         verbose_name = _("attendee")
 
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
 
 class ContactDayVisit(models.Model):
     """A visit made on a contact day: who went to which village and what they found."""
@@ -83,6 +100,9 @@ class ContactDayVisit(models.Model):
     class Meta:
         ordering = ["contact_day_id", "village_id"]
         verbose_name = _("contact-day visit")
+
+    def __str__(self):
+        return f"{self.village} {self.visitors}"
 
 
 class Visit(DivisionScoped):
@@ -103,6 +123,9 @@ class Visit(DivisionScoped):
                    models.Index(fields=["township", "visited_on"], name="visit_township_date_idx"),
                    models.Index(fields=["household", "visited_on"], name="visit_household_idx")]
         verbose_name = _("visit")
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"
 
 
 class Matter(DivisionScoped):
@@ -210,6 +233,9 @@ class Transition(models.Model):
         indexes = [models.Index(fields=["matter", "at"], name="transition_matter_idx")]
         verbose_name = _("transition")
 
+    def __str__(self):
+        return f"{self.action} {self.from_status}->{self.to_status} {self.at}"
+
 
 class Attachment(models.Model):
     """A photo or document attached to a matter (a phone's camera is the usual source)."""
@@ -224,6 +250,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["matter_id", "uploaded_at"]
+
+    def __str__(self):
+        return self.name
 
 
 class TimeLimit(models.Model):
@@ -245,6 +274,9 @@ class TimeLimit(models.Model):
             models.CheckConstraint(condition=Q(warn_before__lt=models.F("amount")), name="time_limit_warn_lt_amount"),
         ]
         verbose_name = _("time limit")
+
+    def __str__(self):
+        return f"{self.level}/{self.type}/{self.stage}: {self.amount} {self.unit}"
 
 
 class Supervision(models.Model):
@@ -269,6 +301,9 @@ class Supervision(models.Model):
         indexes = [models.Index(fields=["card", "raised_at"], name="supervision_card_idx")]
         verbose_name = _("supervision")
 
+    def __str__(self):
+        return f"{self.card} {self.matter_id}"
+
 
 # ---------------------------------------------------------------- disputes and mediation
 
@@ -291,6 +326,9 @@ class Dispute(models.Model):
         indexes = [models.Index(fields=["outcome", "screened_on"], name="dispute_outcome_idx")]
         verbose_name = _("dispute")
 
+    def __str__(self):
+        return f"dispute of matter {self.matter_id}"
+
 
 class DisputeParty(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
@@ -306,6 +344,9 @@ class DisputeParty(models.Model):
         ordering = ["dispute_id", "role", "id"]
         verbose_name = _("party")
 
+    def __str__(self):
+        return self.name
+
 
 class Mediator(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="mediators")
@@ -318,6 +359,9 @@ class Mediator(models.Model):
         ordering = ["dispute_id", "id"]
         verbose_name = _("mediator")
 
+    def __str__(self):
+        return self.name
+
 
 class MediationSession(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
@@ -328,6 +372,9 @@ class MediationSession(models.Model):
     class Meta:
         ordering = ["dispute_id", "held_on", "id"]
         verbose_name = _("mediation session")
+
+    def __str__(self):
+        return f"{self.held_on} {self.place}"
 
 
 class MediationAgreement(models.Model):
@@ -350,6 +397,9 @@ class MediationAgreement(models.Model):
 
     class Meta:
         verbose_name = _("mediation agreement")
+
+    def __str__(self):
+        return self.number
 
     @property
     def confirmation_deadline(self):

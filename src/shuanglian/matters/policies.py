@@ -3,8 +3,16 @@ or county (division grants covering that division), or the department holding it
 organization). Upper levels may act on what is held below them; nobody acts on what is held above."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import (CONFIGURE_MATTERS, HANDLE_MATTERS, PLAN_CONTACT_DAYS, RECORD_VISITS,
-                                       REPORT_MATTERS, SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS)
+from shuanglian.accounts.roles import (
+    CONFIGURE_MATTERS,
+    HANDLE_MATTERS,
+    PLAN_CONTACT_DAYS,
+    RECORD_VISITS,
+    REPORT_MATTERS,
+    SUPERVISE_MATTERS,
+    VIEW_ASSIGNED_MATTERS,
+    VIEW_MATTERS,
+)
 from shuanglian.core.exceptions import PermissionDenied
 from shuanglian.core.permissions import has_capability, scope_for
 
@@ -13,8 +21,9 @@ from .choices import Level
 
 def holding_division(matter):
     """The division whose people hold the matter now (None when a department holds it)."""
-    return {Level.GRID: matter.grid, Level.VILLAGE: matter.village, Level.TOWNSHIP: matter.township,
-            Level.COUNTY: matter.county}.get(matter.level)
+    name = {Level.GRID: "grid", Level.VILLAGE: "village", Level.TOWNSHIP: "township",
+            Level.COUNTY: "county"}.get(matter.level)
+    return getattr(matter, name) if name else None
 
 
 def may_view(user, matter) -> bool:

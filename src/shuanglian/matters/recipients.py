@@ -25,11 +25,10 @@ def _users_at(division_ids, organization_ids, roles) -> tuple[dict, dict]:
     if not division_ids and not organization_ids:
         return by_division, by_org
     grants = Grant.objects.filter(revoked_at__isnull=True, role__in=roles, user__is_active=True)
-    for user_id, division_id, org_id in grants.filter(division_id__in=division_ids).values_list(
-            "user_id", "division_id", "organization_id"):
+    for user_id, division_id in grants.filter(division_id__in=division_ids).values_list("user_id", "division_id"):
         by_division[division_id].add(user_id)
-    for user_id, division_id, org_id in grants.filter(organization_id__in=organization_ids).values_list(
-            "user_id", "division_id", "organization_id"):
+    for user_id, org_id in grants.filter(organization_id__in=organization_ids).values_list("user_id",
+                                                                                          "organization_id"):
         by_org[org_id].add(user_id)
     return by_division, by_org
 

@@ -32,7 +32,7 @@ def matter_list_visible_to(user) -> QuerySet[Matter]:
     if q is None:
         return Matter.objects.none()
     return (Matter.objects.filter(q)
-            .select_related("category", "grid", "village", "township", "holder_user", "holder_organization"))
+            .select_related("category", "grid", "village", "township", "county", "holder_user", "holder_organization"))
 
 
 def matter_get_for_user(user, pk) -> Matter:

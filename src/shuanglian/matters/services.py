@@ -15,11 +15,11 @@ from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.notifications.services import notify
-from shuanglian.organizations.choices import Function, OrganizationKind
+from shuanglian.organizations.choices import OrganizationKind
 
 from . import deadlines, policies, recipients
 from .choices import LEVEL_ORDER, Action, Card, Level, MatterType, Satisfaction, Source, Stage, Status
-from .models import Category, Matter, Supervision, Transition
+from .models import Category, Matter, Supervision, TimeLimit, Transition
 
 
 @dataclass(frozen=True)
@@ -369,3 +369,69 @@ def matter_supervise(*, actor, matter: Matter, note: str) -> Supervision:
 # Translations for labels used by the sweep's messages.
 CARD_TITLES = {Card.YELLOW: gettext_lazy("Yellow card: matter %(number)s is due soon"),
                Card.RED: gettext_lazy("Red card: matter %(number)s is overdue")}
+
+
+# ---------------------------------------------------------------- configuration (the county office)
+
+
+@transaction.atomic
+def time_limit_set(*, actor, level: str, type: str, stage: str, amount: int, unit: str, warn_before: int) -> TimeLimit:
+    """Set one cell of the time-limit table. Running matters keep the deadline they started with."""
+    policies.require_configure(actor)
+    if warn_before >= amount:
+        raise ValidationFailed(_("The yellow warning must come before the deadline: less than %(n)d.")
+                               % {"n": amount}, details={"warn_before": [warn_before]})
+    before = deadlines.limit_for(level, type, stage)
+    row, _created = TimeLimit.objects.update_or_create(
+        level=level, type=type, stage=stage, defaults={"amount": amount, "unit": unit, "warn_before": warn_before})
+    row.full_clean()
+    audit.record(actor=actor, action="matters.time_limit_set", obj=row,
+                 before={"amount": before.amount, "unit": before.unit, "warn_before": before.warn_before},
+                 after={"amount": amount, "unit": unit, "warn_before": warn_before})
+    return row
+
+
+@transaction.atomic
+def category_create(*, actor, type: str, code: str, name: str, position: int = 100) -> Category:
+    policies.require_configure(actor)
+    if Category.objects.filter(code=code).exists():
+        raise Conflict(_("A category with code %(code)s exists.") % {"code": code}, details={"code": [code]})
+    category = Category(type=type, code=code, name=name, position=position)
+    category.full_clean()
+    category.save()
+    audit.record(actor=actor, action="matters.category_create", obj=category,
+                 after={"type": type, "code": code, "name": name})
+    return category
+
+
+@transaction.atomic
+def category_update(*, actor, category: Category, **fields) -> Category:
+    policies.require_configure(actor)
+    before = {f: getattr(category, f) for f in fields}
+    for name, value in fields.items():
+        if name not in ("name", "position", "is_active"):
+            raise ValidationFailed(_("%(field)s cannot be changed.") % {"field": name}, details={name: [value]})
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    audit.record(actor=actor, action="matters.category_update", obj=category, before=before, after=fields)
+    return category
+
+
+DEFAULT_CATEGORIES = [
+    (MatterType.DEMAND, "roads", "道路交通"), (MatterType.DEMAND, "water", "饮水水利"),
+    (MatterType.DEMAND, "livelihood", "生活困难"), (MatterType.DEMAND, "social_security", "社保医保"),
+    (MatterType.DISPUTE, "neighbour", "邻里纠纷"), (MatterType.DISPUTE, "family", "婚姻家庭"),
+    (MatterType.DISPUTE, "land", "土地山林"), (MatterType.DISPUTE, "wages", "劳资纠纷"),
+    (MatterType.DISPUTE, "contract", "合同债务"), (MatterType.HAZARD, "fire", "消防安全"),
+    (MatterType.HAZARD, "geology", "地质灾害"), (MatterType.HAZARD, "traffic", "交通安全"),
+    (MatterType.SUGGESTION, "village_affairs", "村务管理"), (MatterType.SUGGESTION, "development", "产业发展"),
+    (MatterType.OTHER, "other", "其他"),
+]
+
+
+def ensure_default_categories() -> None:
+    """Create the default categories that are missing (idempotent; for a fresh install and the demo)."""
+    have = set(Category.objects.values_list("code", flat=True))
+    Category.objects.bulk_create([Category(type=t, code=c, name=n, position=i * 10)
+                                  for i, (t, c, n) in enumerate(DEFAULT_CATEGORIES) if c not in have])

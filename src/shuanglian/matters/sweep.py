@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
 from shuanglian.notifications.services import notify
