@@ -80,7 +80,6 @@ def download(client, job) -> bytes:
     assert response.status_code == 200 and response.streaming, response.status_code
     assert "attachment" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
     content = b"".join(response.streaming_content)
-    response.close()
     return content
 
 

@@ -117,7 +117,6 @@ class Downloaded:
         assert response.status_code == 200 and response.streaming, response.status_code
         self.status_code, self.headers = response.status_code, response.headers
         self.content = b"".join(response.streaming_content)
-        response.close()
 
     def __getitem__(self, name):
         return self.headers[name]
