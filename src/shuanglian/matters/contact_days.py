@@ -85,6 +85,10 @@ class ScheduledDay:
     def moved(self) -> bool:
         return self.date != self.nominal
 
+    @property
+    def label(self) -> str:
+        return str(ContactDayKind(self.kind).label)
+
     def note(self) -> str:
         """What the plan tells the planner about this date; empty on an ordinary working day."""
         kind = ContactDayKind(self.kind).label
