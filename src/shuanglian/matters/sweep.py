@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from shuanglian.core import audit, clock
-from shuanglian.notifications.services import notify
+from shuanglian.notifications.services import Message, notify_many
 
 from . import recipients
 from .choices import Card, DeadlineState, Status
@@ -90,9 +90,7 @@ def _notify(matters: list[Matter], card: str) -> int:
         return 0
     holders = recipients.holders_bulk(matters)
     supervisors = recipients.supervisors_bulk(matters)
-    sent = 0
-    for m in matters:
-        users = holders.get(m.pk, set()) | supervisors.get(m.pk, set())
-        sent += notify(recipients=users, kind=f"matter.{card}_card", title=str(CARD_TITLES[card]) % {
-            "number": m.number}, body=m.title, url=matter_url(m), obj=m, text_message=card == Card.RED)
-    return sent
+    title = str(CARD_TITLES[card])
+    return notify_many(Message(holders.get(m.pk, set()) | supervisors.get(m.pk, set()), f"matter.{card}_card",
+                               title % {"number": m.number}, m.title, matter_url(m), m, card == Card.RED)
+                       for m in matters)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -11,26 +12,45 @@ from . import sms
 from .models import Notification
 
 
+@dataclass
+class Message:
+    recipients: Iterable
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    obj: object = None
+    text_message: bool = False
+
+
 def notify(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "", obj=None,
            text_message: bool = False) -> int:
     """Queue one notification per distinct recipient (users or user ids); written with the caller's
     transaction, text messages sent only after it commits."""
+    return notify_many([Message(recipients, kind, title, body, url, obj, text_message)])
+
+
+def notify_many(messages: Iterable[Message]) -> int:
+    """Many messages in one INSERT (the deadline sweep tells hundreds of holders at once)."""
     from shuanglian.accounts.models import User
 
-    ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
-    if not ids:
-        return 0
     now = clock.now()
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = str(obj.pk) if obj is not None else ""
-    Notification.objects.bulk_create([
-        Notification(recipient_id=i, kind=kind, title=title[:200], body=body, url=url, object_type=object_type,
-                     object_id=object_id, created_at=now) for i in ids])
-    if text_message:
-        phones = [u.phone.reveal() for u in User.objects.filter(pk__in=ids, is_active=True).only("phone")
-                  if u.phone]
-        transaction.on_commit(lambda: [sms.send(p, f"{title} {url}".strip()) for p in phones])
-    return len(ids)
+    rows, texts = [], []
+    for m in messages:
+        ids = sorted({getattr(r, "pk", r) for r in m.recipients if r is not None})
+        object_type = m.obj._meta.label_lower if m.obj is not None else ""
+        object_id = str(m.obj.pk) if m.obj is not None else ""
+        rows.extend(Notification(recipient_id=i, kind=m.kind, title=m.title[:200], body=m.body, url=m.url,
+                                 object_type=object_type, object_id=object_id, created_at=now) for i in ids)
+        if m.text_message:
+            texts.extend((i, f"{m.title} {m.url}".strip()) for i in ids)
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    if texts:
+        phones = {u.pk: u.phone.reveal() for u in User.objects.filter(
+            pk__in={i for i, _t in texts}, is_active=True).only("phone") if u.phone}
+        outgoing = [(phones[i], text) for i, text in texts if i in phones]
+        transaction.on_commit(lambda: [sms.send(phone, text) for phone, text in outgoing])
+    return len(rows)
 
 
 def notification_mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
