@@ -240,3 +240,17 @@ def test_an_export_whose_process_died_ends_failed(client, settings, village, per
     assert job.status == "failed" and job.task_run.status == "failed"
     assert "The process making the file stopped before it was done." in body and "every 2s" not in body
     assert not export_jobs.run(job.pk)  # a late start of the same run does nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_default_makes_the_file_in_a_thread(client, settings, village, personas):
+    import threading
+
+    settings.SHUANGLIAN_TASKS = "thread"
+    job = ask(client, personas.archive_keeper, village, "xlsx")
+    for thread in threading.enumerate():  # no sleeping: wait for the task's thread to end
+        if thread.name.startswith("task-"):
+            thread.join(timeout=60)
+    job.refresh_from_db()
+    assert job.status == "done" and job.task_run.status == "done"
+    assert download(client, job)[:2] == b"PK"  # an .xlsx (a zip)

@@ -337,3 +337,18 @@ def test_a_job_out_of_scope_is_404(upload, as_, personas, district):
         client = as_(persona)
         assert client.get(job_url(job)).status_code == 404
         assert client.get(job_url(job, "_rejects")).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_default_runs_the_import_in_a_thread_after_the_commit(as_, settings, district, personas):
+    import threading
+
+    settings.SHUANGLIAN_TASKS = "thread"
+    client = as_(personas.archive_keeper)
+    response = client.post(UPLOAD, {"file": csv_upload(good_rows(district))})
+    assert response.status_code == 302
+    for thread in threading.enumerate():  # no sleeping: wait for the task's thread to end
+        if thread.name.startswith("task-"):
+            thread.join(timeout=60)
+    job = ImportJob.objects.select_related("task_run").latest("pk")
+    assert job.status == "done" and job.task_run.status == "done" and Person.objects.count() == 3
