@@ -17,7 +17,7 @@ app = Celery("shuanglian")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 tasks.autodiscover()
 for spec in tasks.REGISTRY.values():
-    app.task(name=spec.name)(spec.func)
+    app.task(name=spec.name, shared=False)(spec.func)
 app.conf.beat_schedule = {
     spec.name: {"task": spec.name, "schedule": float(spec.every)} for spec in tasks.REGISTRY.values() if spec.every
 }
