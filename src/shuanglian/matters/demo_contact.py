@@ -191,8 +191,8 @@ def _household_visits(ctx, rng, year: int, today: dt.date) -> int:
     from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
 
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-    if last < first:
-        return 0
+    if last < first or Visit.objects.filter(visited_on__gte=first, visited_on__lte=last).exists():
+        return 0  # nothing to visit yet, or the year's visits are there: a second run adds none
     grids = {g.pk: g for g in ctx.grids.values()}
     promoters = _grant_users(ctx, Role.GRID_PROMOTER)
     households = list(Household.objects.filter(is_active=True, grid_id__in=list(grids)).order_by("grid_id", "pk")
