@@ -30,7 +30,7 @@ from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division
 
 from . import agreement as agreement_pdf
-from . import disputes, policies
+from . import disputes, policies, services
 from .choices import MediationOutcome, PartyRole, Remedy
 from .models import Dispute, MediationAgreement
 from .selectors import matter_get_for_user
@@ -267,7 +267,8 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
         ops = [{"op": op, "title": OPERATIONS[op][1], "form": form if op == bound else self.make_form(op)}
                for op in self.operations()]
         context = {
-            "section": SECTION, "dispute": d, "matter": d.matter, "agreement": self.agreement,
+            "section": SECTION, "dispute": d, "matter": d.matter, "matter_url": services.matter_url(d.matter),
+            "agreement": self.agreement,
             "window": disputes.confirmation_window(self.agreement), "parties": list(d.parties.all()),
             "mediators": list(d.mediators.all()), "sessions": list(d.sessions.all()),
             "remedies": [REMEDY_LABELS.get(r, r) for r in d.remedies_told or []], "operations": ops,

@@ -539,10 +539,17 @@ def _year_range(year: int) -> Q:
     return Q(screened_on__gte=dt.date(year, 1, 1), screened_on__lt=dt.date(year + 1, 1, 1))
 
 
-def dispute_stats(user, year: int, within: Division | None = None) -> dict:
-    """Disputes screened in `year` that the user may see (under `within`), how many were mediated
-    successfully, and the success rate (mediated / screened, 3 decimals; None when none were screened)."""
+def dispute_stats(user, year: int, within: Division | str | None = None) -> dict:
+    """Disputes screened in `year` that the user may see (under `within`, a division or its code), how
+    many were mediated successfully, and the success rate (mediated / screened, 3 decimals; None when
+    none were screened). The figures are always the user's own scope: a division outside it counts 0
+    here; the API answers 404 for it instead."""
     rows = dispute_list_visible_to(user).filter(_year_range(year))
+    if isinstance(within, str):
+        division = division_for_within(within)
+        if division is None:
+            raise NotFound(_("No division %(code)s.") % {"code": within})
+        within = division
     if within is not None:
         rows = rows.filter(within_q(within))
     counts = rows.order_by().aggregate(screened=Count("pk"),

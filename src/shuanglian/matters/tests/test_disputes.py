@@ -1,29 +1,31 @@
 """Disputes and mediation: the services' happy path and refusals (People's Mediation Law Art. 23, 26, 29,
 33), who may act, the confirmation window, and the statistics."""
+# ruff: noqa: F811  (pytest fixtures imported from test_disputes_fixtures, local to this module)
 import datetime as dt
 
 import pytest
 
-from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from shuanglian.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
 from shuanglian.matters import disputes, services
 from shuanglian.matters.choices import Action, Status
 from shuanglian.matters.models import MediationAgreement
 
-from .test_disputes_fixtures import (
+from .test_disputes_fixtures import (  # noqa: F401
     APPLICANT_ID,
     APPLICANT_PHONE,
     NOW,
     TODAY,
     agreed,
+    clock,
+    dispute,
     masked_id,
+    matter,
     promoter_at,
     report_dispute,
     screened,
     with_parties,
 )
-
-pytest_plugins = ["shuanglian.matters.tests.test_disputes_fixtures"]  # fixtures: clock, matter, dispute
 
 
 def test_a_dispute_is_screened_mediated_and_its_matter_resolved(dispute, personas):
@@ -319,6 +321,9 @@ def test_stats_count_the_disputes_screened_in_the_year_within_the_users_scope(di
         "screened": 2, "mediated": 1, "success_rate": 0.5}
     assert disputes.dispute_stats(personas.county_office, 2010, within=district.township2) == {
         "screened": 1, "mediated": 1, "success_rate": 1.0}
+    assert disputes.dispute_stats(personas.county_office, 2010, within=district.township2.code)["screened"] == 1
+    with pytest.raises(NotFound):
+        disputes.dispute_stats(personas.county_office, 2010, within="999999")
     assert disputes.dispute_stats(personas.outsider, 2010) == {"screened": 1, "mediated": 1, "success_rate": 1.0}
     assert disputes.dispute_stats(personas.department_member, 2010) == {"screened": 0, "mediated": 0,
                                                                        "success_rate": None}

@@ -1,5 +1,6 @@
 """/api/v1/disputes/ and /api/v1/stats/disputes/: the whole mediation through the API, the error shape,
 masking, scope (404 outside it, 403 where one may look but not act), filters, and the statistics."""
+# ruff: noqa: F811  (pytest fixtures imported from test_disputes_fixtures, local to this module)
 import datetime as dt
 
 import pytest
@@ -10,21 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from shuanglian.matters import disputes, services
 from shuanglian.matters.choices import Action
 
-from .test_disputes_fixtures import (
+from .test_disputes_fixtures import (  # noqa: F401
     AGREEMENT,
     APPLICANT_ID,
     APPLICANT_PHONE,
     NOW,
     TODAY,
     agreed,
+    clock,
+    dispute,
     masked_id,
+    matter,
     promoter_at,
     report_dispute,
     screened,
     with_parties,
 )
-
-pytest_plugins = ["shuanglian.matters.tests.test_disputes_fixtures"]
 
 URL = "/api/v1/disputes/"
 STATS = "/api/v1/stats/disputes/"

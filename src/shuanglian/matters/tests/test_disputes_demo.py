@@ -1,5 +1,6 @@
 """The demo's disputes: exactly the counts asked for, consistent records (parties, mediators, sessions,
 numbered agreements, remedies for the failed), and the statistics counting them back."""
+# ruff: noqa: F811  (pytest fixtures imported from test_disputes_fixtures, local to this module)
 import datetime as dt
 import random
 
@@ -14,9 +15,7 @@ from shuanglian.matters import demo_disputes, disputes, services
 from shuanglian.matters.choices import Action
 from shuanglian.matters.models import Dispute, DisputeParty, MediationAgreement
 
-from .test_disputes_fixtures import SH, report_dispute
-
-pytest_plugins = ["shuanglian.matters.tests.test_disputes_fixtures"]
+from .test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
 
 
 def _ctx(seed=7):
@@ -68,26 +67,26 @@ def test_the_records_are_consistent(personas, district, clock):
     demo_disputes.build(_ctx(), matters, screened=9, mediated=6)
     numbers = sorted(MediationAgreement.objects.values_list("number", flat=True))
     assert numbers == [f"调字〔2010〕第{n:04d}号" for n in range(1, 7)]
-    for dispute in Dispute.objects.prefetch_related("parties", "mediators", "sessions"):
-        roles = sorted(p.role for p in dispute.parties.all())
+    for d in Dispute.objects.prefetch_related("parties", "mediators", "sessions"):
+        roles = sorted(p.role for p in d.parties.all())
         assert roles == ["applicant", "respondent"]
-        assert dispute.mediators.count() == 1 and dispute.sessions.count() == 1
-        assert dispute.screened_on.year == 2010 and dispute.screened_on <= dispute.outcome_on
-        session = dispute.sessions.get()
-        assert dispute.screened_on <= session.held_on <= dispute.outcome_on
-        if dispute.outcome == "mediated":
-            agreement = MediationAgreement.objects.get(dispute=dispute)
+        assert d.mediators.count() == 1 and d.sessions.count() == 1
+        assert d.screened_on.year == 2010 and d.screened_on <= d.outcome_on
+        session = d.sessions.get()
+        assert d.screened_on <= session.held_on <= d.outcome_on
+        if d.outcome == "mediated":
+            agreement = MediationAgreement.objects.get(dispute=d)
             assert agreement.parties_signed and agreement.mediator_signed and agreement.copies == 3
             assert all([agreement.facts, agreement.issues, agreement.responsibilities, agreement.terms,
                         agreement.performance])
-            assert agreement.effective_on == dispute.outcome_on
+            assert agreement.effective_on == d.outcome_on
             if agreement.confirmation_applied_on:
                 assert agreement.confirmation_applied_on <= agreement.confirmation_deadline
         else:
-            assert not MediationAgreement.objects.filter(dispute=dispute).exists()
-            assert bool(dispute.remedies_told) == (dispute.outcome == "failed")
-            if dispute.matter.status == "resolved":
-                assert "经调解达成协议" not in dispute.matter.result
+            assert not MediationAgreement.objects.filter(dispute=d).exists()
+            assert bool(d.remedies_told) == (d.outcome == "failed")
+            if d.matter.status == "resolved":
+                assert "经调解达成协议" not in d.matter.result
     for party in DisputeParty.objects.all():
         value = party.id_number.reveal()
         assert idnumber.is_valid(value) and idnumber.parse(value).sex == party.sex

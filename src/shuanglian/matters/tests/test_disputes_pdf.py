@@ -1,5 +1,6 @@
 """The mediation agreement PDF: Chinese text with an embedded CJK font, every Art. 29 element, ID numbers
 and phones masked, the 30-day judicial confirmation note; audited; out of scope is 404."""
+# ruff: noqa: F811  (pytest fixtures imported from test_disputes_fixtures, local to this module)
 import io
 
 import pytest
@@ -11,16 +12,17 @@ from shuanglian.core.models import AuditEvent
 from shuanglian.matters import agreement as agreement_pdf
 from shuanglian.matters import disputes
 
-from .test_disputes_fixtures import (
+from .test_disputes_fixtures import (  # noqa: F401
     AGREEMENT,
     APPLICANT_ID,
     APPLICANT_PHONE,
     RESPONDENT_ID,
     agreed,
+    clock,
+    dispute,
     masked_id,
+    matter,
 )
-
-pytest_plugins = ["shuanglian.matters.tests.test_disputes_fixtures"]
 
 
 def pdf_text(content: bytes) -> str:

@@ -1,6 +1,7 @@
 """Dispute pages: the register (filters, the year's figures, a constant number of queries), one dispute
 (parties masked, the confirmation window, the PDF link), recording steps through forms, screening, and
 each page three ways: no permission, permitted, out of scope. A phone-width check in Chromium."""
+# ruff: noqa: F811  (pytest fixtures imported from test_disputes_fixtures, local to this module)
 import datetime as dt
 import re
 
@@ -13,20 +14,21 @@ from shuanglian.matters import disputes, services
 from shuanglian.matters.choices import Action
 from shuanglian.matters.models import Dispute
 
-from .test_disputes_fixtures import (
+from .test_disputes_fixtures import (  # noqa: F401
     APPLICANT_ID,
     APPLICANT_PHONE,
     NOW,
     TODAY,
     agreed,
+    clock,
+    dispute,
     masked_id,
+    matter,
     promoter_at,
     report_dispute,
     screened,
     with_parties,
 )
-
-pytest_plugins = ["shuanglian.matters.tests.test_disputes_fixtures"]
 
 LIST = "/matters/disputes/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"}
