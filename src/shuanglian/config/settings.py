@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shuanglian.accounts.context_processors.grants",
+                "shuanglian.notifications.context_processors.inbox",
             ],
         },
     }
@@ -126,6 +127,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"  # uploads (matter attachments); never served at a public URL, only by scoped views
 # The app serves its own assets (government intranets are often offline; no CDN).
 WHITENOISE_USE_FINDERS = True
 
