@@ -5,7 +5,7 @@ phones always masked: the document travels, the archive keeps the full values), 
 disputed issues, the responsibilities, the terms with how and when they are performed, the date it took
 effect, the signature lines, the copies, and the note on judicial confirmation within 30 days (Art. 33).
 
-Rendered by WeasyPrint with the embedded CJK font the archives exports use (`archives.exports.cjk_fonts`);
+Rendered by WeasyPrint with the embedded CJK font the archives exports use (`core.pdf.cjk_fonts`);
 the URL fetcher lets it read those font files and nothing else. Each download writes an audit event.
 """
 import re
@@ -16,15 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuanglian.archives.exports import (
-    ExportUnavailable,
-    _fonts_only,
-    cjk_fonts,
-    font_family_name,
-    full_name,
-)
+from shuanglian.archives.exports import full_name
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import NotFound
+from shuanglian.core.pdf import ExportUnavailable, cjk_fonts, font_family_name, fonts_only
 
 from . import policies
 from .choices import PartyRole
@@ -76,7 +71,7 @@ def render_agreement_pdf(context: dict) -> bytes:
     fonts = {weight: Path(path).as_uri() for weight, path in paths.items()}
     html = render_to_string(TEMPLATE, {**context, "font_urls": fonts,
                                        "font_family": font_family_name(paths["normal"])})
-    return HTML(string=html, url_fetcher=_fonts_only(set(fonts.values()))).write_pdf(font_config=FontConfiguration())
+    return HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).write_pdf(font_config=FontConfiguration())
 
 
 def agreement_pdf(*, actor, dispute: Dispute) -> AgreementFile:

@@ -249,7 +249,9 @@ def test_out_of_scope_reads_as_not_found(client, village, personas, district):
 def test_without_a_cjk_font_the_message_names_the_package(client, village, personas, district, settings,
                                                           monkeypatch):
     settings.EXPORT_CJK_FONT = "/nonexistent/font.ttc"
-    monkeypatch.setattr(exports, "_fontconfig_files", lambda style: [])
+    from shuanglian.core import pdf
+
+    monkeypatch.setattr(pdf, "_fontconfig_files", lambda style: [])
     response = _village_book(client, personas.archive_keeper, district.village.code)
     assert response.status_code == 503
     assert "fonts-noto-cjk" in response.content.decode()

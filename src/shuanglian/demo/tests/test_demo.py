@@ -146,3 +146,16 @@ def test_second_run_recreates_a_missing_demo_account(county):
     assert user.grants.get().organization.name == "区公安分局"
     assert User.objects.filter(username__startswith="demo_").count() == len(USERS)
 
+
+
+def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
+    from shuanglian.matters.disputes import dispute_stats
+    from shuanglian.matters.models import Matter
+
+    stats = dispute_stats(None, 2010, within=county)
+    assert stats == {"screened": 4526, "mediated": 4421, "success_rate": 0.977}
+    year = Matter.objects.filter(reported_at__year=2010)
+    assert year.filter(type="dispute").count() == 4526 and not year.exclude(status="closed").exists()
+    # Every 2010 matter has its full timeline; the open ones of today went through the services.
+    assert not year.filter(transitions__isnull=True).exists()
+    assert Matter.objects.exclude(status="closed").exclude(reported_at__year=2010).count() == 40

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from shuanglian.archives.selectors import pii_scope
 
 from .. import policies, services
-from ..choices import Action, LimitUnit, Level, MatterType, Satisfaction, Source, Stage
+from ..choices import Action, Level, LimitUnit, MatterType, Satisfaction, Source, Stage
 from ..models import Category, Matter, Supervision, Transition
 
 
