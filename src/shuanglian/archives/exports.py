@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from shuanglian.accounts.roles import VIEW_ARCHIVES
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+
 # The font lives in core (every module's PDFs use it); re-exported for the archives' views and tests.
 from shuanglian.core.pdf import (  # noqa: F401
     DEFAULT_CJK_FONT,
