@@ -1,12 +1,13 @@
 """Matter API shapes. The phone of whoever raised a matter is personal information: masked, and shown
 only to viewers who may see personal information where the matter is (archives.view_pii)."""
+from django.urls import reverse
 from rest_framework import serializers
 
 from shuanglian.archives.selectors import pii_scope
 
 from .. import policies, services
 from ..choices import Action, Level, LimitUnit, MatterType, Satisfaction, Source, Stage
-from ..models import Category, Matter, Supervision, Transition
+from ..models import Attachment, Category, Matter, Supervision, Transition
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -61,15 +62,28 @@ class MatterSerializer(serializers.ModelSerializer):
         return matter.raised_by_phone.masked
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, row) -> str:
+        # Served only through the scoped page view, never as a public media URL.
+        return reverse("matters:attachment", args=[row.matter_id, row.pk])
+
+
 class MatterDetailSerializer(MatterSerializer):
     timeline = TransitionSerializer(many=True, source="transitions.all")
+    attachments = AttachmentSerializer(many=True, source="attachments.all")
     supervisions = SupervisionSerializer(many=True, source="supervisions.all")
     allowed_actions = serializers.SerializerMethodField()
     persons = serializers.SerializerMethodField()
 
     class Meta(MatterSerializer.Meta):
         fields = [*MatterSerializer.Meta.fields, "description", "result", "satisfaction", "contact_day",
-                  "visit", "persons", "accepted_at", "timeline", "supervisions", "allowed_actions"]
+                  "visit", "persons", "accepted_at", "timeline", "supervisions", "attachments", "allowed_actions"]
 
     def get_allowed_actions(self, matter) -> list[str]:
         user = getattr(self.context.get("request"), "user", None)
@@ -104,6 +118,10 @@ class ActionInput(serializers.Serializer):
     result = serializers.CharField(required=False, allow_blank=True, default="", help_text="resolve")
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, allow_blank=True,
                                            default="", help_text="follow_up")
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="a photo (JPEG, PNG, HEIC, WebP, GIF) or a PDF, at most 10 MB")
 
 
 class SuperviseInput(serializers.Serializer):

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +17,7 @@ from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.models import Organization
 
 from .. import deadlines, selectors, services
+from ..attachments import attachment_add
 from ..choices import Action
 from ..filtersets import MatterFilterSet
 from ..models import Category, Matter, Transition
@@ -28,7 +30,7 @@ ACTION = OpenApiParameter("action_name", OpenApiTypes.STR, OpenApiParameter.PATH
 def _detail_queryset(user):
     return selectors.matter_list_visible_to(user).select_related("county").prefetch_related(
         Prefetch("transitions", queryset=Transition.objects.order_by("at", "id")), "supervisions__raised_by",
-        "persons")
+        "persons", "attachments")
 
 
 @extend_schema_view(
@@ -109,6 +111,16 @@ class MatterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         services.matter_act(actor=request.user, matter=matter, action=Action(action_name), reason=d["reason"],
                             user=user, organization=organization, result=d["result"], satisfaction=d["satisfaction"])
         return self._render(matter.pk)
+
+    @extend_schema(summary="Attach a photo or a PDF", parameters=[ID], request={"multipart/form-data": s.AttachmentInput},
+                   responses={201: s.AttachmentSerializer, **error_responses(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        matter = selectors.matter_get_for_user(request.user, pk)
+        data = s.AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = attachment_add(actor=request.user, matter=matter, upload=data.validated_data["file"])
+        return Response(s.AttachmentSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Order supervision (督办)", parameters=[ID], request=s.SuperviseInput,
                    responses={201: s.SupervisionSerializer, **error_responses(400, 401, 403, 404, 409)})

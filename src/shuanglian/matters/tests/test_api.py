@@ -138,3 +138,31 @@ def test_the_inbox_counts_unread_and_marks_read(api, district, personas, now):
     assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
     assert api.as_(personas.village_cadre).get("/api/v1/notifications/").json()["count"] == 0
     assert Matter.objects.count() == 1
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_photo_is_attached_from_a_phone_and_served_only_in_scope(api, client, district, personas, now, settings,
+                                                                  tmp_path, persona_password):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    m = services.matter_report(actor=personas.promoter, grid=district.grid, type="hazard", source="visit",
+                               title="电线裸露")
+    url = f"{MATTERS}{m.pk}/attachments/"
+    r = api.as_(personas.promoter).post(url, {"file": SimpleUploadedFile("现场.png", PNG)}, format="multipart")
+    assert r.status_code == 201, r.json()
+    assert r.json()["content_type"] == "image/png" and r.json()["name"] == "现场.png"
+    r = api.as_(personas.promoter).post(url, {"file": SimpleUploadedFile("x.png", b"MZ not an image")},
+                                        format="multipart")
+    assert r.status_code == 400 and "not a photo" in r.json()["message"]
+    detail = api.as_(personas.promoter).get(f"{MATTERS}{m.pk}/").json()
+    (photo,) = detail["attachments"]
+    client.login(username="promoter", password=persona_password)
+    assert client.get(photo["url"]).status_code == 200
+    client.login(username="outsider", password=persona_password)
+    assert client.get(photo["url"]).status_code == 404
+    assert api.as_(personas.outsider).post(url, {"file": SimpleUploadedFile("y.png", PNG)},
+                                           format="multipart").status_code == 404
