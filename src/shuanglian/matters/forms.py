@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.accounts.roles import REPORT_MATTERS, VIEW_MATTERS
+from shuanglian.accounts.roles import REPORT_MATTERS, VIEW_ARCHIVES, VIEW_MATTERS
 from shuanglian.core.exceptions import DomainError
 from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
@@ -142,6 +142,8 @@ class MatterForm(forms.Form):
             self.grids = None  # too many for a menu: looked up by code
             self.fields["grid"].help_text = _("The grid's code (15 digits), as shown on the division pages.")
             self.fields["grid"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if scope_for(user, VIEW_ARCHIVES).empty:
+            del self.fields["household"]  # households are found in the archives, which this user does not see
         type_ = self.data.get("type") if self.is_bound else self.initial.get("type")
         self.fields["category"].choices = category_choices(type_)
 

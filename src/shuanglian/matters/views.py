@@ -132,7 +132,7 @@ class MatterCreateView(LoginRequiredMixin, ServiceFormMixin, View):
         user, data = self.request.user, form.cleaned_data
         grid = data["grid"]
         household = None
-        if data["household"]:
+        if data.get("household"):
             household = household_list_visible_to(user).filter(grid=grid, number=data["household"].strip()).first()
             if household is None:
                 raise ValidationFailed(
@@ -202,9 +202,10 @@ def assignable_users(matter) -> list[tuple[int, str]]:
 def serving_organizations(matter, *, kind: str | None = None) -> list[tuple[int, str]]:
     """Active organizations serving where the matter is: at its county or one of its divisions below (the
     township's service center, the village's agent point, the county's departments). One query."""
-    if matter.county_id is None:
+    where = matter.grid or matter.division  # the grid as it is now (restructuring moves the scope columns)
+    if matter.county_id is None or where is None:
         return []
-    codes = [*matter.division.ancestor_codes(), matter.division.code]
+    codes = [*where.ancestor_codes(), where.code]
     rows = Organization.objects.filter(is_active=True, division__code__in=codes,
                                        division__code__startswith=matter.county.code)
     if kind:

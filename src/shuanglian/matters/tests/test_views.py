@@ -95,6 +95,9 @@ def test_pages_need_a_role_with_matters(as_, personas, matters):
         for url in (LIST, NEW, detail(matters["dispute"]), BOARD):
             assert client.get(url).status_code == 403, (persona, url)
         assert client.post(NEW, {"type": "demand"}).status_code == 403
+        assert client.get(reverse("matters:category_field"), {"type": "demand"}).status_code == 403
+        assert client.get(reverse("matters:attachment", kwargs={"pk": matters["dispute"].pk,
+                                                                "attachment_pk": 1})).status_code == 403
     client = as_(personas.department_member)  # sees what is assigned to the bureau, records nothing
     assert client.get(LIST).status_code == 200 and titles(client.get(LIST)) == set()
     assert client.get(NEW).status_code == 403
@@ -310,6 +313,13 @@ def test_the_form_preselects_the_promoters_only_grid(as_, personas, district, ma
     form = as_(personas.township_cadre).get(NEW).context["form"]
     codes = [c for c, _label in form.fields["grid"].choices if c]
     assert codes == [district.grid.code, district.grid2.code, district.grid3.code]
+    # The service center's staff record matters for the township, without the archives' households.
+    form = as_(personas.service_staff).get(NEW).context["form"]
+    assert len(form.fields["grid"].choices) == 4 and "household" not in form.fields
+    response = as_(personas.service_staff).post(NEW, {"grid": district.grid3.code, "type": "demand",
+                                                      "source": "walk_in", "title": "办理残疾证"})
+    assert response.status_code == 302
+    assert Matter.objects.get(title="办理残疾证").grid == district.grid3
 
 
 def test_a_promoter_records_a_matter_with_a_photo(as_, personas, district, matters, media):
