@@ -353,7 +353,9 @@ def matter_act(*, actor, matter: Matter, action: str, **kwargs) -> Matter:
 def matter_supervise(*, actor, matter: Matter, note: str) -> Supervision:
     """Ordinary supervision (督办) ordered by a supervisor: the holders are told to act."""
     policies.require_supervise(actor, matter)
-    note = _clean_reason(note, True, Action.ESCALATE)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(_("Say what the holders are to do."), details={"note": [_("This field is required.")]})
     if matter.status == Status.CLOSED:
         raise IllegalTransition(_("A closed matter cannot be supervised."), details={"status": matter.status})
     row = Supervision.objects.create(matter=matter, card=Card.ORDINARY, cycle=matter.cycle, stage=matter.stage,
