@@ -42,8 +42,8 @@ from .contact_days import scheduled_day
 from .models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
 BATCH = 5000
-QUARTER_VISIT = 0.86  # chance a household is visited in a given quarter
-EXTRA_VISIT = 0.25  # chance of one more visit in that quarter (a follow-up, a festival call)
+QUARTER_VISIT = 0.86  # chance a household is visited in a given quarter (or the part of it after gridding)
+EXTRA_VISIT = 0.05  # chance of one more visit in that quarter (a follow-up, a festival call)
 
 VISIT_NOTES = ("了解家庭生产生活情况", "宣传惠民政策", "走访慰问，听取意见建议", "核对民情档案信息",
                "了解子女就学和老人赡养情况", "宣传平安建设和防火防汛知识", "了解种养殖收成和务工情况",
@@ -187,7 +187,8 @@ def _household_visits(ctx, rng, year: int, today: dt.date) -> int:
     """About one visit a quarter to each active household (some two), by its grid team. The rows go in
     as multi-row INSERTs (COPY on PostgreSQL) through the archives' bulk loader, which rebuilds the
     table's indexes once when the load outnumbers what the table holds: building 400,000 model
-    instances for bulk_create alone takes over a minute."""
+    instances for bulk_create alone takes over a minute. One random draw decides each visit and its
+    day, and the days are formatted once per grid, so the rows cost little to make."""
     from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
 
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
@@ -200,28 +201,34 @@ def _household_visits(ctx, rng, year: int, today: dt.date) -> int:
     quarters = [(dt.date(year, m, 1), dt.date(year + (m + 2) // 12, (m + 2) % 12 + 1, 1) - dt.timedelta(days=1))
                 for m in (1, 4, 7, 10)]
     created_at = connection.ops.adapt_datetimefield_value(clock.now())
-    random, randint, choice = rng.random, rng.randint, rng.choice
+    spans_from: dict[dt.date, list[list[str]]] = {}  # a grid's first day -> the days of each quarter it saw
+    random = rng.random
+    notes = len(VISIT_NOTES)
     rows: list[tuple] = []
     team = None
     for household_id, grid_id, village_id, township_id, county_id in households:
         if team is None or team[0] != grid_id:
             promoter = promoters.get(grid_id)
             name = promoter.display_name if promoter is not None else _name(rng)
-            spans = []
-            for q_start, q_end in quarters:  # the part of each quarter the grid existed in
-                low, high = max(q_start, grids[grid_id].valid_from, first), min(q_end, last)
-                if low <= high:
-                    spans.append((low, (high - low).days))
-            team = (grid_id, name, _team(rng, 3), promoter.pk if promoter is not None else None, spans)
-        _grid, promoter_name, volunteers, promoter_id, spans = team
-        for low, days in spans:
-            if random() >= QUARTER_VISIT:
+            start = max(grids[grid_id].valid_from, first)
+            if start not in spans_from:
+                spans_from[start] = [
+                    [(low + dt.timedelta(days=i)).isoformat() for i in range((high - low).days + 1)]
+                    for q_start, q_end in quarters
+                    for low, high in [(max(q_start, start), min(q_end, last))] if low <= high]
+            names = [name, *(f"{name}、{v}" for v in _team(rng, 3))]
+            team = (grid_id, names, promoter.pk if promoter is not None else None, spans_from[start])
+        _grid, names, promoter_id, spans = team
+        for days in spans:
+            draw = random()
+            if draw >= QUARTER_VISIT:
                 continue
-            for _ in range(2 if random() < EXTRA_VISIT else 1):
-                names = promoter_name if random() < 0.6 else f"{promoter_name}、{choice(volunteers)}"
+            visits = 2 if draw < QUARTER_VISIT * EXTRA_VISIT else 1
+            for _ in range(visits):
+                pick = random()
                 rows.append((grid_id, county_id, township_id, village_id, grid_id, household_id,
-                             low + dt.timedelta(days=randint(0, days)), promoter_id, names, choice(VISIT_NOTES),
-                             created_at))
+                             days[int(pick * len(days))], promoter_id, names[0] if pick < 0.6 else
+                             names[1 + int(pick * 1000) % 3], VISIT_NOTES[int(pick * 7919) % notes], created_at))
     existing = Visit.objects.count() if len(rows) >= BULK_INDEX_REBUILD else 0
     _bulk_load(Visit._meta.db_table, ["division_id", "county_id", "township_id", "village_id", "grid_id",
                                       "household_id", "visited_on", "visitor_id", "visitor_names", "notes",
