@@ -345,6 +345,8 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
         if op != "matter" and not self.may_plan or op == "matter" and not self.may_report:
             raise PermissionDenied
         self.op = op
+        if op == "attendance":  # a button in the attendance table: a refusal goes to the messages
+            self.form_template_name = None
         return self.submit(self.make_form(op, request.POST))
 
     def perform(self, form):

@@ -174,6 +174,21 @@ def test_a_refused_step_shows_its_message_on_the_form(client, district, personas
     assert ContactDayAttendee.objects.count() == 1
 
 
+def test_ticking_attendance_before_the_day_is_refused_in_the_messages(client, district, personas, clock):
+    april = cd.contact_days_plan(actor=personas.township_cadre, division=district.township, year=2010,
+                                 month=4).days[0]
+    attendee = cd.contact_day_attendee_add(actor=personas.township_cadre, contact_day=april, name="张书记")
+    client.force_login(personas.township_cadre)
+    page = client.get(day_url(april))
+    assert not page.context["may_tick"] and "Mark present" not in page.content.decode()
+    response = client.post(day_url(april), {"op": "attendance", "attendance-attendee": attendee.pk,
+                                            "attendance-attended": "on"}, **HTMX)
+    assert response.status_code == 422 and response["HX-Retarget"] == "#flash"
+    assert "has not come yet" in response.content.decode()
+    attendee.refresh_from_db()
+    assert not attendee.attended
+
+
 def test_readers_see_the_day_without_its_forms(client, district, personas, march):
     client.force_login(personas.village_cadre)
     page = client.get(day_url(march["ten"]))
