@@ -124,7 +124,7 @@ def _year(ctx, contact_days: dict) -> list[Matter]:
             matter.holder_organization = office
         matter_steps, closed = _steps(rng, matter, final, calendar)
         matter.accepted_at = matter_steps[1][3]
-        matter.resolved_at = next(at for a, *_rest, at in matter_steps if a == Action.RESOLVE)
+        matter.resolved_at = next(step[3] for step in matter_steps if step[0] == Action.RESOLVE)
         matter.closed_at = closed
         matters.append(matter)
         steps.append(matter_steps)
