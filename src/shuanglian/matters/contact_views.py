@@ -48,7 +48,7 @@ from shuanglian.divisions.selectors import division_ancestors
 from . import contact_days, visits
 from .choices import AttendeeRole, ContactDayKind, MatterType
 
-SECTION = "matters"
+SECTION = "contact_days"
 
 
 def _read(getter, *args):

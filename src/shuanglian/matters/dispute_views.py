@@ -35,7 +35,7 @@ from .choices import MediationOutcome, PartyRole, Remedy
 from .models import Dispute, MediationAgreement
 from .selectors import matter_get_for_user
 
-SECTION = "matters"
+SECTION = "disputes"
 WITHIN_CHOICES_LIMIT = 400
 REMEDY_LABELS = dict(Remedy.choices)
 
