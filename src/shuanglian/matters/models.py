@@ -71,7 +71,8 @@ class ContactDay(DivisionScoped):
 
 class ContactDayAttendee(models.Model):
     contact_day = models.ForeignKey(ContactDay, on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    # The name is the record; the account link is a convenience that may go.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     name = models.CharField(_("name"), max_length=60)
     role = models.CharField(_("role"), max_length=12, choices=AttendeeRole.choices, default=AttendeeRole.CADRE)
@@ -350,7 +351,7 @@ class DisputeParty(models.Model):
 
 class Mediator(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="mediators")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     name = models.CharField(_("name"), max_length=60)
     committee = models.CharField(_("mediation committee"), max_length=100, blank=True)
