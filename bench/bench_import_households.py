@@ -5,7 +5,7 @@ Then, with those persons loaded, the server time of two searches a township cadr
 the API: by exact ID number and by name (prefix), within their township.
 
     make bench-import                      # starts the test PostgreSQL, generates the file once
-    .venv/bin/python bench/bench_import_households.py --database-url postgres://... [--persons N]
+    .venv/bin/python bench/bench_import_households.py --database-url postgres://... [--persons N] [--no-record]
 
 Prints its figures, appends them to bench/RESULTS.md, and ends with `import_vs_copy_ratio <x>`
 (COPY time / import time: 1.0 would be as fast as COPY into a bare table).
@@ -109,6 +109,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--no-record", action="store_true",
+                        help="print the figures only; leave bench/RESULTS.md alone (trial runs)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         # The test suite's throwaway server (started if needed).
@@ -144,11 +146,12 @@ def main():
     print(f"  {out.splitlines()[-1] if out else ''}")
     print(f"search by ID number within a township: median {id_med:.1f} ms, max {id_max:.1f} ms (API, server)")
     print(f"search by name within a township: median {name_med:.1f} ms, max {name_max:.1f} ms (API, server)")
-    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
-        fh.write(f"| {dt.date.today()} | import-households | postgresql COPY | {rows} rows | "
-                 f"floor {copy_seconds:.2f}s | ours {import_seconds:.2f}s | ratio {ratio:.3f} |\n")
-        fh.write(f"| {dt.date.today()} | person search, {rows} loaded | postgresql | by ID / by name | "
-                 f"median {id_med:.1f} / {name_med:.1f} ms | max {id_max:.1f} / {name_max:.1f} ms | |\n")
+    if not args.no_record:
+        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
+            fh.write(f"| {dt.date.today()} | import-households | postgresql COPY | {rows} rows | "
+                     f"floor {copy_seconds:.2f}s | ours {import_seconds:.2f}s | ratio {ratio:.3f} |\n")
+            fh.write(f"| {dt.date.today()} | person search, {rows} loaded | postgresql | by ID / by name | "
+                     f"median {id_med:.1f} / {name_med:.1f} ms | max {id_max:.1f} / {name_max:.1f} ms | |\n")
     print(f"import_vs_copy_ratio {ratio:.3f}")
 
 

@@ -11,12 +11,18 @@ import whole townships at once; the service functions in services.py are for sin
 """
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import os
+import re
 import time
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -27,7 +33,7 @@ from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 
 from .choices import RELATION_WORDS, RelationToHead, ResidenceStatus
-from .models import Household, HouseholdTag, Person, Tag
+from .models import Household, HouseholdTag, HouseholdVersion, Person, Tag
 
 # Chinese header -> field. The first five are required.
 COLUMNS = {
@@ -88,6 +94,8 @@ class HouseholdRow:
     income: Decimal | None = None
     tags: set[int] = field(default_factory=set)
     heads: int = 0
+    members: int = 0  # valid rows; with `filled`, what _completeness needs of them
+    filled: int = 0  # per member: 1 (ID number) + phone, education, occupation given
 
 
 @dataclass
@@ -167,7 +175,8 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     text = _decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
+    rows = [(reader.line_num, cells) for cells in reader if "".join(cells).strip()]
     return header, rows
 
 
@@ -196,18 +205,29 @@ class Checker:
                 result.errors.append(RowError(1, "", _("unknown column(s): %(c)s") % {"c": ", ".join(unknown)}))
             return [], {}
         index = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
-        order = [index.get(f) for f in FIELD_ORDER]
+        # One itemgetter takes a row's cells in FIELD_ORDER. A column the file lacks, or a cell past the
+        # end of a short row, reads as "": such rows are padded to width + 1 cells, the last one blank.
+        width = len(header)
+        pick = itemgetter(*[index.get(f, width) for f in FIELD_ORDER])
+        all_columns = all(f in index for f in FIELD_ORDER)
+        blank = [""] * (width + 1)
+        strip = str.strip
         persons: list[PersonRow] = []
         households: dict[tuple[int, str], HouseholdRow] = {}
         seen_ids: dict[str, int] = {}
         errors = result.errors
         grids, tags, today = self.grids, self.tags, self.today
+        grid_ids = {code: grid.pk for code, grid in grids.items()}
         head = RelationToHead.HEAD
-        parse_id, normalize_phone = idnumber.parse, pii.normalize
+        # A word of RELATION_WORDS, else a relation's own value (as RELATION_WORDS.get(w) or w in values).
+        relation_of = {value: value for value in RelationToHead.values}
+        relation_of.update({word: relation.value for word, relation in RELATION_WORDS.items() if relation})
+        parse_id, invalid_id, normalize_phone = idnumber.parse_parts, idnumber.InvalidIDNumber, pii.normalize
         for line, cells in rows:
-            n = len(cells)
+            if not all_columns or len(cells) < width:
+                cells = cells[:width] + blank[min(len(cells), width):]
             (number, grid_code, name, raw_id, relation_word, phone, address, ethnicity, education, occupation,
-             skills, raw_income, raw_tags) = [cells[i].strip() if i is not None and i < n else "" for i in order]
+             skills, raw_income, raw_tags) = map(strip, pick(cells))
             bad = []
             if not number:
                 bad.append(RowError(line, "户号", _("required")))
@@ -216,17 +236,16 @@ class Checker:
                 bad.append(RowError(line, "网格编码", _("unknown grid code %(code)s") % {"code": grid_code or "''"}))
             if not name:
                 bad.append(RowError(line, "姓名", _("required")))
-            parsed = None
+            id_value = None
             try:
-                parsed = parse_id(raw_id, today=today)
-            except idnumber.InvalidIDNumber as exc:
+                id_value, birth_date, sex = parse_id(raw_id, today=today)
+            except invalid_id as exc:
                 bad.append(RowError(line, "身份证号", str(exc) if raw_id else _("required")))
-            if parsed is not None:
-                first = seen_ids.setdefault(parsed.value, line)
+            if id_value is not None:
+                first = seen_ids.setdefault(id_value, line)
                 if first != line:
                     bad.append(RowError(line, "身份证号", _("the same ID number is on line %(n)s") % {"n": first}))
-            relation = RELATION_WORDS.get(relation_word) or (
-                relation_word if relation_word in RelationToHead.values else None)
+            relation = relation_of.get(relation_word)
             if relation is None:
                 bad.append(RowError(line, "与户主关系",
                                     _("unknown relation %(word)s") % {"word": relation_word or "''"}))
@@ -254,7 +273,7 @@ class Checker:
                 errors.extend(bad)
                 result.rejected_lines.add(line)
                 continue
-            key = (grid.pk, number)
+            key = (grid_ids[grid_code], number)
             household = households.get(key)
             if household is None:
                 household = households[key] = HouseholdRow(grid=grid, number=number)
@@ -271,28 +290,32 @@ class Checker:
                 household.income = income
             if tag_ids:
                 household.tags |= tag_ids
-            persons.append(PersonRow(line, key, name, parsed.value, parsed.birth_date, parsed.sex, relation, phone,
+            household.members += 1
+            household.filled += 1 + bool(phone) + bool(education) + bool(occupation)
+            persons.append(PersonRow(line, key, name, id_value, birth_date, sex, relation, phone,
                                      ethnicity, education, occupation, skills))
         result.rows += len(rows)
+        rejected_lines = result.rejected_lines
         for household in households.values():
-            if household.heads == 0 and not (set(household.lines) & result.rejected_lines):
+            if household.heads == 0 and rejected_lines.isdisjoint(household.lines):
                 errors.append(RowError(household.lines[0], "与户主关系",
                                        _("household %(n)s of grid %(g)s has no head (lines %(lines)s)")
                                        % {"n": household.number, "g": household.grid.code,
                                           "lines": _lines(household.lines)}))
-                result.rejected_lines.update(household.lines)
+                rejected_lines.update(household.lines)
             elif household.heads > 1:
                 errors.append(RowError(household.lines[0], "与户主关系",
                                        _("household %(n)s of grid %(g)s has %(k)s heads (lines %(lines)s)")
                                        % {"n": household.number, "g": household.grid.code, "k": household.heads,
                                           "lines": _lines(household.lines)}))
-                result.rejected_lines.update(household.lines)
+                rejected_lines.update(household.lines)
         # A household with any invalid row is rejected whole: half a family is worse than none.
-        rejected_keys = {k for k, h in households.items() if set(h.lines) & result.rejected_lines}
-        for key in rejected_keys:
-            result.rejected_lines.update(households[key].lines)
-        persons = [p for p in persons if p.key not in rejected_keys]
-        households = {k: h for k, h in households.items() if k not in rejected_keys}
+        if rejected_lines:
+            rejected_keys = {k for k, h in households.items() if not rejected_lines.isdisjoint(h.lines)}
+            for key in rejected_keys:
+                rejected_lines.update(households[key].lines)
+            persons = [p for p in persons if p.key not in rejected_keys]
+            households = {k: h for k, h in households.items() if k not in rejected_keys}
         errors.sort(key=lambda e: e.line)
         result.valid_rows = len(persons)
         return persons, households
@@ -305,19 +328,50 @@ def _lines(lines: list[int]) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def _copy_or_insert(table: str, columns: list[str], rows: list[tuple], chunk: int = 400) -> None:
+class CopyLines:
+    """Rows already in COPY's text format, one line each ending in a newline, for PostgreSQL; made while
+    they are sent when `lines` is a generator, so the server stores one chunk while Python makes the next.
+    Formatting a line with one f-string is several times cheaper than handing psycopg a tuple to adapt
+    value by value."""
+
+    def __init__(self, lines: Iterable[str], count: int):
+        self.lines, self.count = lines, count
+
+    def __len__(self):
+        return self.count
+
+
+def copy_text(value: str) -> str:
+    """A string as a field of COPY's text format: backslash, tab, newline and carriage return escaped."""
+    if _COPY_SPECIAL.search(value) is None:
+        return value
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+COPY_NULL = "\\N"
+
+
+def _copy_or_insert(table: str, columns: list[str], rows: Iterable[tuple] | CopyLines, chunk: int = 400) -> None:
+    if isinstance(rows, CopyLines) and connection.vendor != "postgresql":
+        raise TypeError("COPY lines are for PostgreSQL")
     if not rows:
         return
     names = ", ".join(columns)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                if isinstance(rows, CopyLines):
+                    lines = iter(rows.lines)
+                    while part := list(islice(lines, 2000)):  # about half a megabyte a write
+                        copy.write("".join(part))
+                else:
+                    for row in rows:
+                        copy.write_row(row)
             return
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for i in range(0, len(rows), chunk):
-            part = rows[i:i + chunk]
+        rows = iter(rows)
+        while part := list(islice(rows, chunk)):
             cur.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(part))}",
                         [v for r in part for v in r])
 
@@ -343,36 +397,49 @@ def _foreign_keys(table: str) -> list[tuple[str, str]]:
         return list(cur.fetchall())
 
 
-def _bulk_load(table: str, columns: list[str], rows: list[tuple], existing: int) -> None:
-    """Load many rows. When they outnumber what the table holds (a first import of a township, the
-    demo), drop the secondary indexes (and on PostgreSQL the foreign keys) and build them again
-    afterwards, as pg_restore does: sorting once is several times cheaper than growing each index row
-    by row, and re-adding a foreign key checks all rows in one join instead of one query per row.
-    All inside the transaction, so a failure or a kill leaves the table as it was."""
-    if len(rows) < BULK_INDEX_REBUILD or len(rows) < existing:
+def _bulk_load(table: str, columns: list[str], rows: list[tuple] | CopyLines, existing: int) -> None:
+    """Load many rows; when they outnumber what the table holds, with its indexes set aside (below)."""
+    with _indexes_set_aside([table] if _worth_setting_aside(len(rows), existing) else []):
         _copy_or_insert(table, columns, rows)
+
+
+def _worth_setting_aside(rows: int, existing: int) -> bool:
+    return rows >= BULK_INDEX_REBUILD and rows >= existing
+
+
+@contextmanager
+def _indexes_set_aside(tables: list[str]):
+    """For loads that outnumber what the tables hold (a first import of a township, the demo): drop
+    their secondary indexes (and on PostgreSQL their foreign keys) and build them again afterwards, as
+    pg_restore does: sorting once is several times cheaper than growing each index row by row, and
+    re-adding a foreign key checks all rows in one join instead of one query per row (queued until
+    the commit). All inside the transaction, so a failure or a kill leaves the tables as they were.
+    Several tables loaded together share one window (one ANALYZE of the database before)."""
+    if not tables:
+        yield
         return
     postgres = connection.vendor == "postgresql"
-    indexes = _secondary_indexes(table)
-    foreign_keys = _foreign_keys(table) if postgres else []
+    aside = [(table, _secondary_indexes(table), _foreign_keys(table) if postgres else []) for table in tables]
     with connection.cursor() as cur:
         if postgres:
             # ALTER TABLE needs no checks pending on the tables involved: run the queued ones now, with
             # fresh statistics (planned on tables that looked empty, each check scans a whole table).
             cur.execute("ANALYZE")
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _sql in foreign_keys:
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _sql in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-    _copy_or_insert(table, columns, rows)
+        for table, indexes, foreign_keys in aside:
+            for name, _sql in foreign_keys:
+                cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _sql in indexes:
+                cur.execute(f'DROP INDEX "{name}"')
+    yield
     with connection.cursor() as cur:
-        for _name, sql in indexes:
-            cur.execute(sql)
-        if postgres:
-            cur.execute(f"ANALYZE {table}")
-        for name, definition in foreign_keys:
-            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table, indexes, foreign_keys in aside:
+            for _name, sql in indexes:
+                cur.execute(sql)
+            if postgres:
+                cur.execute(f"ANALYZE {table}")
+            for name, definition in foreign_keys:
+                cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         if postgres:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
@@ -413,134 +480,208 @@ def _chunks(items: list, size: int = 900):
         yield items[i:i + size]
 
 
-def _completeness(household: HouseholdRow, members: list[PersonRow]) -> int:
-    filled = bool(household.address) + (household.income is not None) + 1  # head present
-    total = 4 + 1
-    for m in members:
-        total += 4
-        filled += 1 + bool(m.phone) + bool(m.education) + bool(m.occupation)
+def _completeness(household: HouseholdRow) -> int:
+    """services.completeness of a new household, from what Checker counted of its members."""
+    filled = bool(household.address) + (household.income is not None) + 1 + household.filled  # head present
+    total = 4 + 1 + 4 * household.members
     return round(100 * filled / total)
+
+
+def _has_rows(table: str) -> bool:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT 1 FROM {table} LIMIT 1")
+        return cur.fetchone() is not None
+
+
+def _household_ids(grid_ids: list[int], wanted) -> dict[tuple[int, str], int]:
+    """{(grid id, number): household id} of the recorded households among `wanted`."""
+    found = {}
+    with connection.cursor() as cur:
+        for part in _chunks(grid_ids, 500):
+            cur.execute(f"SELECT grid_id, number, id FROM archives_household WHERE grid_id IN "
+                        f"({', '.join(['%s'] * len(part))})", part)
+            for grid_id, number, pk in cur.fetchall():
+                if (grid_id, number) in wanted:
+                    found[(grid_id, number)] = pk
+    return found
+
+
+def _persons_by_hash(hashes: list[str]) -> dict[str, tuple[int, int]]:
+    """{ID number hash: (person id, household id)} of the recorded persons among `hashes`."""
+    found = {}
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # one array parameter: no statement with 900 placeholders to parse
+            for part in _chunks(hashes, 10000):
+                cur.execute("SELECT id_number_hash, id, household_id FROM archives_person "
+                            "WHERE id_number_hash = ANY(%s)", [part])
+                found.update((h, (pk, hh)) for h, pk, hh in cur.fetchall())
+        else:
+            for part in _chunks(hashes):
+                cur.execute("SELECT id_number_hash, id, household_id FROM archives_person "
+                            f"WHERE id_number_hash IN ({', '.join(['%s'] * len(part))})", part)
+                found.update((h, (pk, hh)) for h, pk, hh in cur.fetchall())
+    return found
+
+
+def _scope_of(grid: Division) -> tuple:
+    """The scope columns of a record attached to a grid: division, county, township, village, grid."""
+    return grid.pk, grid.parent.parent.parent_id, grid.parent.parent_id, grid.parent_id, grid.pk
+
+
+def _copy_fields(*values) -> str:
+    """Values as tab-separated COPY text fields (None as NULL), for what is written once per grid or file."""
+    return "\t".join(COPY_NULL if v is None else copy_text(str(v)) for v in values)
+
+
+HOUSEHOLD_COLUMNS = ["number", "address", "house", "annual_income", "land_notes", "livelihood_notes",
+                     "completeness", "created_at", "updated_at", "is_active",
+                     "division_id", "county_id", "township_id", "village_id", "grid_id"]
+PERSON_COLUMNS = ["household_id", "name", "id_number", "id_number_hash", "sex", "birth_date", "phone",
+                  "phone_hash", "ethnicity", "education", "occupation", "skills", "health", "political_status",
+                  "relation_to_head", "residence_status", "created_at", "updated_at", "is_active",
+                  "division_id", "county_id", "township_id", "village_id", "grid_id"]
 
 
 def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdRow], result: ImportResult, *,
           actor, progress: Progress) -> None:
     now = clock.now()
-    members: dict[tuple[int, str], list[PersonRow]] = {}
-    for p in persons:
-        members.setdefault(p.key, []).append(p)
+    postgres = connection.vendor == "postgresql"
+    grids = {h.grid.pk: h.grid for h in households.values()}
+    # What every row attached to a grid ends with (times, active, scope columns): made once per grid.
+    if postgres:
+        tails = {pk: _copy_fields(now, now, "t", *_scope_of(g)) + "\n" for pk, g in grids.items()}
+    else:
+        scopes = {pk: _scope_of(g) for pk, g in grids.items()}
 
     # Households: existing ones by (grid, number) are updated, the rest created.
-    grid_ids = sorted({grid_id for grid_id, _ in households})
-
-    def households_of_grids() -> dict[tuple[int, str], int]:
-        found = {}
-        for part in _chunks(grid_ids, 500):
-            for grid_id, number, pk in Household.objects.filter(grid_id__in=part).values_list("grid_id", "number", "pk"):
-                if (grid_id, number) in households:
-                    found[(grid_id, number)] = pk
-        return found
-
-    existing_hh = households_of_grids()
+    grid_ids = sorted(grids)
+    existing_hh = _household_ids(grid_ids, households) if _has_rows("archives_household") else {}
     progress("households", 0, len(households), force=True)
-    new_rows, updates = [], []
-    for key, h in households.items():
-        g = h.grid
-        compl = _completeness(h, members.get(key, []))
-        if key in existing_hh:
-            updates.append((existing_hh[key], h))
-        else:
-            new_rows.append((h.number, h.address, "", h.income, "", "", compl, now, now, True,
-                             g.pk, g.parent.parent.parent_id, g.parent.parent_id, g.parent_id, g.pk))
-    existing_households = Household.objects.count() if len(new_rows) >= BULK_INDEX_REBUILD else 0
-    _bulk_load("archives_household",
-               ["number", "address", "house", "annual_income", "land_notes", "livelihood_notes",
-                "completeness", "created_at", "updated_at", "is_active",
-                "division_id", "county_id", "township_id", "village_id", "grid_id"], new_rows, existing_households)
-    result.households_created = len(new_rows)
-    if new_rows:
-        existing_hh = households_of_grids()
-    # Re-imported households: a blank cell keeps what is recorded. One prepared statement, many rows.
-    _execute_many("UPDATE archives_household SET address = CASE WHEN %s = '' THEN address ELSE %s END, "
-                  "annual_income = COALESCE(%s, annual_income), updated_at = %s WHERE id = %s",
-                  [(h.address, h.address, h.income, now, pk) for pk, h in updates])
-    result.households_updated = len(updates)
+    new_keys = [key for key in households if key not in existing_hh]
+    updates = [(existing_hh[key], h) for key, h in households.items() if key in existing_hh]
 
     # Persons: an ID number already recorded updates that person (wherever they were).
-    hash_of = {p.id_number: pii.blind_index("id_number", p.id_number) for p in persons}
-    existing_p: dict[str, int] = {}
-    moved_from: set[int] = set()  # households that lose a member to this file: their completeness changes
-    hashes = list(hash_of.values())
-    for part in _chunks(hashes):
-        for id_hash, pk, household_id in Person.objects.filter(id_number_hash__in=part).values_list(
-                "id_number_hash", "pk", "household_id"):
-            existing_p[id_hash] = pk
-            moved_from.add(household_id)
-    progress("persons", 0, len(persons), force=True)
-    updated_keys = {key for pk, h in updates for key in [(h.grid.pk, h.number)]}
-    if updated_keys:
+    id_hashes = list(map(pii.blind_indexer("id_number"), [p.id_number for p in persons]))
+    existing_p = _persons_by_hash(id_hashes) if _has_rows("archives_person") else {}
+    moved_from = {household_id for _, household_id in existing_p.values()}  # their completeness changes
+    new_persons = len(persons) - sum(h in existing_p for h in id_hashes) if existing_p else len(persons)
+    if updates:
         # A re-imported household's head may change: demote the recorded head so the file's can take the post.
-        ids = [existing_hh[k] for k in updated_keys]
-        for part in _chunks(ids):
+        # And the file's tags replace those of every household it names. (Both before any index is set aside.)
+        for part in _chunks([pk for pk, _ in updates]):
             Person.objects.filter(household_id__in=part, relation_to_head=RelationToHead.HEAD).update(
                 relation_to_head=RelationToHead.OTHER)
-    new_p, upd_p = [], []
-    for i, p in enumerate(persons):
-        h = households[p.key]
-        g = h.grid
-        hh_id = existing_hh[p.key]
-        id_hash = hash_of[p.id_number]
-        phone_enc = pii.encrypt(p.phone) if p.phone else ""
-        phone_hash = pii.blind_index("phone", p.phone) if p.phone else ""
-        if id_hash in existing_p:
-            upd_p.append((existing_p[id_hash], p, hh_id, g, phone_enc, phone_hash))
-            continue
-        new_p.append((hh_id, p.name, pii.encrypt(p.id_number), id_hash, p.sex, p.birth_date, phone_enc, phone_hash,
-                      p.ethnicity, p.education, p.occupation, p.skills, "", "", p.relation,
-                      ResidenceStatus.REGISTERED, now, now, True,
-                      g.pk, g.parent.parent.parent_id, g.parent.parent_id, g.parent_id, g.pk))
-        if i % 20000 == 0:
-            progress("persons", i, len(persons))
-    existing_persons = Person.objects.count() if len(new_p) >= BULK_INDEX_REBUILD else 0
-    _bulk_load("archives_person",
-               ["household_id", "name", "id_number", "id_number_hash", "sex", "birth_date", "phone",
-                "phone_hash", "ethnicity", "education", "occupation", "skills", "health", "political_status",
-                "relation_to_head", "residence_status", "created_at", "updated_at", "is_active",
-                "division_id", "county_id", "township_id", "village_id", "grid_id"], new_p, existing_persons)
-    result.persons_created = len(new_p)
-    if upd_p:
-        _execute_many(
-            "UPDATE archives_person SET household_id = %s, name = %s, sex = %s, birth_date = %s, "
-            "relation_to_head = %s, ethnicity = %s, education = %s, occupation = %s, skills = %s, "
-            "phone = CASE WHEN %s = '' THEN phone ELSE %s END, "
-            "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, updated_at = %s, is_active = %s, "
-            "division_id = %s, county_id = %s, township_id = %s, village_id = %s, grid_id = %s WHERE id = %s",
-            [(hh_id, p.name, p.sex, p.birth_date, p.relation, p.ethnicity, p.education, p.occupation, p.skills,
-              phone_hash, phone_enc, phone_hash, phone_hash, now, True,
-              g.pk, g.parent.parent.parent_id, g.parent.parent_id, g.parent_id, g.pk, pk)
-             for pk, p, hh_id, g, phone_enc, phone_hash in upd_p])
-    result.persons_updated = len(upd_p)
-
-    # Tags: the file's tags replace those of every household it names.
-    progress("tags", 0, 0, force=True)
-    touched = [existing_hh[k] for k in households]
-    if updates:
-        for part in _chunks([pk for pk, _ in updates]):
             HouseholdTag.objects.filter(household_id__in=part).delete()
-    _copy_or_insert("archives_householdtag", ["household_id", "tag_id"],
-                    [(existing_hh[k], t) for k, h in households.items() for t in sorted(h.tags)])
+    tag_count = sum(len(h.tags) for h in households.values())
+    loads = [(Household, len(new_keys)), (Person, new_persons), (HouseholdTag, tag_count),
+             (HouseholdVersion, len(households))]
+    aside = [model._meta.db_table for model, n in loads
+             if n >= BULK_INDEX_REBUILD and _worth_setting_aside(n, model.objects.count())]
 
-    # History: one version row per household touched, saying which file and lines.
-    label = audit.actor_label(actor)
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    name = Path(result.file).name
-    _copy_or_insert("archives_householdversion", ["household_id", "at", "actor_id", "actor_label", "action",
-                                                  "changes"],
-                    [(existing_hh[k], now, actor_id, label, "import",
-                      json.dumps({"file": name, "lines": _lines(h.lines)}, ensure_ascii=False))
-                     for k, h in households.items()])
+    with _indexes_set_aside(aside):
+        if postgres:
+            def household_lines():
+                for key in new_keys:
+                    h = households[key]
+                    yield (f"{copy_text(h.number)}\t{copy_text(h.address)}\t\t"
+                           f"{COPY_NULL if h.income is None else h.income}\t\t\t{_completeness(h)}\t{tails[key[0]]}")
+
+            new_rows = CopyLines(household_lines(), len(new_keys))
+        else:
+            new_rows = [(h.number, h.address, "", h.income, "", "", _completeness(h), now, now, True,
+                         *scopes[key[0]]) for key in new_keys for h in [households[key]]]
+        _copy_or_insert("archives_household", HOUSEHOLD_COLUMNS, new_rows)
+        result.households_created = len(new_keys)
+        if new_keys:
+            existing_hh = _household_ids(grid_ids, households)
+        # Re-imported households: a blank cell keeps what is recorded. One prepared statement, many rows.
+        _execute_many("UPDATE archives_household SET address = CASE WHEN %s = '' THEN address ELSE %s END, "
+                      "annual_income = COALESCE(%s, annual_income), updated_at = %s WHERE id = %s",
+                      [(h.address, h.address, h.income, now, pk) for pk, h in updates])
+        result.households_updated = len(updates)
+
+        progress("persons", 0, len(persons), force=True)
+        encrypt, phone_index = pii.encryptor(), pii.blind_indexer("phone")
+        upd_p = []
+        if existing_p:
+            for p, id_hash in zip(persons, id_hashes, strict=True):
+                if id_hash in existing_p:
+                    upd_p.append((existing_p[id_hash][0], p, existing_hh[p.key], grids[p.key[0]],
+                                  encrypt(p.phone) if p.phone else "", phone_index(p.phone) if p.phone else ""))
+        registered = ResidenceStatus.REGISTERED.value
+        total = len(persons)
+        if postgres:
+            def person_lines():
+                for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
+                    if id_hash in existing_p:
+                        continue
+                    phone = p.phone
+                    # Only these five are free text from the file; the rest are digits, hex, base64, codes.
+                    name, ethnicity, education, occupation, skills = (
+                        p.name, p.ethnicity, p.education, p.occupation, p.skills)
+                    if _COPY_SPECIAL.search(f"{name}{ethnicity}{education}{occupation}{skills}"):
+                        name, ethnicity, education, occupation, skills = map(
+                            copy_text, (name, ethnicity, education, occupation, skills))
+                    yield (f"{existing_hh[p.key]}\t{name}\t{encrypt(p.id_number)}\t{id_hash}\t{p.sex}\t"
+                           f"{p.birth_date}\t{encrypt(phone) if phone else ''}\t{phone_index(phone) if phone else ''}"
+                           f"\t{ethnicity}\t{education}\t{occupation}\t{skills}\t\t\t{p.relation}\t{registered}\t"
+                           f"{tails[p.key[0]]}")
+                    if i % 20000 == 0:
+                        progress("persons", i, total)
+
+            new_p = CopyLines(person_lines(), new_persons)
+        else:
+            def person_rows():
+                for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
+                    if id_hash in existing_p:
+                        continue
+                    phone = p.phone
+                    yield (existing_hh[p.key], p.name, encrypt(p.id_number), id_hash, p.sex, p.birth_date,
+                           encrypt(phone) if phone else "", phone_index(phone) if phone else "", p.ethnicity,
+                           p.education, p.occupation, p.skills, "", "", p.relation, registered, now, now, True,
+                           *scopes[p.key[0]])
+                    if i % 20000 == 0:
+                        progress("persons", i, total)
+
+            new_p = person_rows()
+        _copy_or_insert("archives_person", PERSON_COLUMNS, new_p)
+        result.persons_created = new_persons
+        if upd_p:
+            _execute_many(
+                "UPDATE archives_person SET household_id = %s, name = %s, sex = %s, birth_date = %s, "
+                "relation_to_head = %s, ethnicity = %s, education = %s, occupation = %s, skills = %s, "
+                "phone = CASE WHEN %s = '' THEN phone ELSE %s END, "
+                "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, updated_at = %s, is_active = %s, "
+                "division_id = %s, county_id = %s, township_id = %s, village_id = %s, grid_id = %s WHERE id = %s",
+                [(hh_id, p.name, p.sex, p.birth_date, p.relation, p.ethnicity, p.education, p.occupation, p.skills,
+                  phone_hash, phone_enc, phone_hash, phone_hash, now, True, *_scope_of(g), pk)
+                 for pk, p, hh_id, g, phone_enc, phone_hash in upd_p])
+        result.persons_updated = len(upd_p)
+
+        progress("tags", 0, 0, force=True)
+        tag_rows = [(existing_hh[k], t) for k, h in households.items() for t in sorted(h.tags)]
+        if postgres:
+            tag_rows = CopyLines((f"{hh}\t{t}\n" for hh, t in tag_rows), len(tag_rows))
+        _copy_or_insert("archives_householdtag", ["household_id", "tag_id"], tag_rows)
+
+        # History: one version row per household touched, saying which file and lines.
+        label = audit.actor_label(actor)
+        actor_id = actor.pk if getattr(actor, "pk", None) else None
+        # json.dumps({"file": name, "lines": _lines(...)}, ensure_ascii=False), its constant part made once:
+        # _lines() gives digits, commas, spaces and dots, which JSON does not escape.
+        opening = '{"file": ' + json.dumps(Path(result.file).name, ensure_ascii=False) + ', "lines": "'
+        columns = ["household_id", "at", "actor_id", "actor_label", "action", "changes"]
+        if postgres:
+            middle = "\t" + _copy_fields(now, actor_id, label, "import", opening)
+            versions = CopyLines((f"{existing_hh[k]}{middle}{_lines(h.lines)}\"}}\n" for k, h in households.items()),
+                                 len(households))
+        else:
+            versions = [(existing_hh[k], now, actor_id, label, "import", f'{opening}{_lines(h.lines)}"}}')
+                        for k, h in households.items()]
+        _copy_or_insert("archives_householdversion", columns, versions)
     if updates or upd_p:
         _recompute_completeness({pk for pk, _ in updates} | {row[2] for row in upd_p} | moved_from)
-    result.written = bool(touched)
+    result.written = bool(households)
 
 
 def import_households(path: Path, *, actor, dry_run: bool = False, skip_invalid: bool = False,
@@ -551,14 +692,29 @@ def import_households(path: Path, *, actor, dry_run: bool = False, skip_invalid:
     runner the job is alive)."""
     progress = progress or Progress(progress_path)
     progress("reading", force=True)
+    with _collector_paused():
+        try:
+            header, rows = read_table(Path(path))
+        except (OSError, ValueError, KeyError) as exc:
+            result = ImportResult(file=str(path))
+            result.errors.append(RowError(0, "", _("cannot read %(f)s: %(e)s") % {"f": Path(path).name, "e": exc}))
+            return result
+        return import_rows(header, rows, source=str(path), actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                           progress=progress)
+
+
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while an import builds its millions of rows, strings and tuples.
+    None of them form cycles, but each collection walks all those still alive: with the collector on,
+    reading and checking a million-person file took about three times as long."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        header, rows = read_table(Path(path))
-    except (OSError, ValueError, KeyError) as exc:
-        result = ImportResult(file=str(path))
-        result.errors.append(RowError(0, "", _("cannot read %(f)s: %(e)s") % {"f": Path(path).name, "e": exc}))
-        return result
-    return import_rows(header, rows, source=str(path), actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                       progress=progress)
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_rows(header: list[str], rows: list[tuple[int, list[str]]], *, source: str, actor, dry_run: bool = False,
@@ -571,12 +727,13 @@ def import_rows(header: list[str], rows: list[tuple[int, list[str]]], *, source:
 
     checker = Checker(grids=importable_grids(actor), tags=_tag_lookup(), today=clock.today())
     progress("checking", 0, len(rows), force=True)
-    persons, households = checker.check(header, rows, result)
+    with _collector_paused():
+        persons, households = checker.check(header, rows, result)
     if dry_run or not households or (result.errors and not skip_invalid):
         result.seconds = time.perf_counter() - started
         progress("done", result.rows, result.rows, force=True)
         return result
-    with transaction.atomic():
+    with transaction.atomic(), _collector_paused():
         write(persons, households, result, actor=actor, progress=progress)
         audit.record(actor=actor, action="archives.import", object_type="archives.household",
                      object_repr=Path(source).name, after=result.summary())
