@@ -17,6 +17,12 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# The holiday names of holidays.json, for the translation catalog (describe() translates them).
+HOLIDAY_NAMES = [gettext_noop("New Year's Day"), gettext_noop("Spring Festival"), gettext_noop("Qingming"),
+                 gettext_noop("Labour Day"), gettext_noop("Dragon Boat Festival"), gettext_noop("Mid-Autumn Festival"),
+                 gettext_noop("National Day"), gettext_noop("National Day and Mid-Autumn Festival")]
 
 DAYS = "working_days"
 HOURS = "hours"
