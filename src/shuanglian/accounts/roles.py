@@ -77,6 +77,21 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
 }
 
+# Full-process service (services app): VIEW_APPLICATIONS shows the applications of one's subtree (division
+# grants), of one's point (organization grants, staff postings) or assigned to one's department;
+# HANDLE_APPLICATIONS accepts and moves them; MANAGE_SERVICE_CATALOG edits points and the catalog.
+VIEW_APPLICATIONS = "services.view_applications"
+HANDLE_APPLICATIONS = "services.handle_applications"
+MANAGE_SERVICE_CATALOG = "services.manage_catalog"
+for _role, _caps in {
+    Role.SERVICE_STAFF: {VIEW_APPLICATIONS, HANDLE_APPLICATIONS},
+    Role.DEPARTMENT_MEMBER: {VIEW_APPLICATIONS, HANDLE_APPLICATIONS},
+    Role.TOWNSHIP_CADRE: {VIEW_APPLICATIONS},
+    Role.COUNTY_OFFICE: {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG},
+    Role.AUDITOR: {VIEW_APPLICATIONS},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _caps
+
 DUTY = {role: Duty.OPERATOR for role in Role}
 DUTY[Role.ADMIN] = Duty.ADMIN
 DUTY[Role.AUDITOR] = Duty.AUDITOR

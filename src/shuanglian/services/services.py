@@ -1,0 +1,332 @@
+"""Writes of the full-process service. An application is created by accepting it (a receipt number and a
+promised date in working days); every later step goes through transition(), which checks the one
+transitions table, writes a transition row and an audit event."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuanglian.core import audit, clock
+from shuanglian.core.calendar import work_calendar
+from shuanglian.core.exceptions import ValidationFailed
+from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.matters.services import IllegalTransition  # the same 409 `illegal_transition`
+from shuanglian.organizations.choices import OrganizationKind
+
+from . import policies
+from .choices import CLOSED_STATUSES, AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
+from .models import Application, ReceiptCounter, ServiceItem, ServicePoint, StaffPosting, Transition
+
+__all__ = ["IllegalTransition", "TRANSITIONS", "transition", "application_accept", "allowed_actions"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[str]
+    target: str | None  # None: back to where it was (materials received)
+    reason_required: bool = False
+
+
+_OPEN = frozenset({Status.ACCEPTED, Status.FORWARDED, Status.HANDLING})
+
+# The one transitions table. `accept` creates the application (application_accept); it has no source.
+TRANSITIONS: dict[str, Rule] = {
+    Action.ACCEPT: Rule(frozenset(), Status.ACCEPTED),
+    Action.FORWARD: Rule(frozenset({Status.ACCEPTED}), Status.FORWARDED),
+    Action.HANDLE: Rule(frozenset({Status.ACCEPTED, Status.FORWARDED}), Status.HANDLING),
+    Action.REQUEST_MATERIALS: Rule(_OPEN, Status.AWAITING_MATERIALS),
+    Action.MATERIALS_RECEIVED: Rule(frozenset({Status.AWAITING_MATERIALS}), None),
+    Action.REPLY: Rule(frozenset({Status.HANDLING}), Status.REPLIED),
+    Action.REFUSE: Rule(_OPEN, Status.REFUSED, reason_required=True),
+    Action.RETURN: Rule(_OPEN | {Status.AWAITING_MATERIALS}, Status.RETURNED, reason_required=True),
+}
+_MAX_TEXT = 2000
+
+
+def allowed_actions(application: Application) -> list[str]:
+    """What the status allows: an agent point forwards to its center before anyone handles it; a center
+    has nothing to forward to."""
+    actions = [a for a, rule in TRANSITIONS.items() if application.status in rule.sources]
+    at_agent = application.point.kind == PointKind.AGENT_POINT
+    if application.status == Status.ACCEPTED:
+        actions = [a for a in actions if a != (Action.HANDLE if at_agent else Action.FORWARD)]
+    return actions
+
+
+def _snapshot(app: Application) -> dict:
+    return {"status": app.status, "promised_date": app.promised_date.isoformat() if app.promised_date else None,
+            "point": app.point_id, "department": app.department_id}
+
+
+def _text(value: str, field: str, *, required: bool, message: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(message, details={field: [_("This field is required.")]})
+    if len(value) > _MAX_TEXT:
+        raise ValidationFailed(_("%(field)s is too long.") % {"field": field}, details={field: [_("Too long.")]})
+    return value
+
+
+# ---------------------------------------------------------------- catalog and points
+
+
+@transaction.atomic
+def service_point_create(*, actor, division, kind: str, name: str, organization=None, center=None,
+                         opening_hours: str = "", phone: str = "", address: str = "") -> ServicePoint:
+    """A service center at a township, or an agent point at a village forwarding to its township's center."""
+    policies.require_manage_catalog(actor)
+    expected = DivisionLevel.TOWNSHIP if kind == PointKind.CENTER else DivisionLevel.VILLAGE
+    if kind not in PointKind.values or division.level != expected:
+        raise ValidationFailed(_("A service center serves a township and an agent point a village."),
+                               details={"division": [division.code]})
+    if kind == PointKind.AGENT_POINT:
+        if center is None:
+            center = ServicePoint.objects.filter(kind=PointKind.CENTER, division_id=division.parent_id,
+                                                 is_active=True).first()
+        if center is None or center.kind != PointKind.CENTER or center.division_id != division.parent_id:
+            raise ValidationFailed(_("An agent point forwards to the service center of its township."),
+                                   details={"center": [_("Create the township's service center first.")]})
+    else:
+        center = None
+        if organization is not None and organization.kind != OrganizationKind.SERVICE_CENTER:
+            raise ValidationFailed(_("%(name)s is not a service center.") % {"name": organization.name},
+                                   details={"organization": [organization.pk]})
+    point = ServicePoint(kind=kind, name=name.strip()[:100], organization=organization, center=center,
+                         opening_hours=opening_hours, phone=phone, address=address)
+    point.attach_to(division)
+    taken = ValidationFailed(_("%(division)s already has a %(kind)s.")
+                             % {"division": division.name, "kind": PointKind(kind).label},
+                             details={"division": [division.code]})
+    if ServicePoint.objects.filter(division=division, kind=kind, is_active=True).exists():
+        raise taken
+    point.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            point.save()
+    except IntegrityError:
+        raise taken from None  # a concurrent create won
+    audit.record(actor=actor, action="services.point_create", obj=point,
+                 after={"kind": kind, "name": point.name, "division": division.code})
+    return point
+
+
+@transaction.atomic
+def staff_post(*, actor, point: ServicePoint, name: str, position: str, user=None, photo: str = "",
+               full_time: bool = True) -> StaffPosting:
+    policies.require_manage_catalog(actor)
+    row = StaffPosting(point=point, user=user, name=name.strip(), position=position.strip(), photo=photo,
+                       full_time=full_time)
+    row.full_clean()
+    row.save()
+    audit.record(actor=actor, action="services.staff_post", obj=row,
+                 after={"point": point.pk, "name": row.name, "position": row.position})
+    return row
+
+
+def _check_limits(legal_days, promised_days):
+    if promised_days is None or legal_days is None or promised_days < 1 or promised_days > legal_days:
+        raise ValidationFailed(_("The promised time limit must be at least 1 working day and never longer than the "
+                                 "legal one."), details={"promised_days": [promised_days], "legal_days": [legal_days]})
+
+
+@transaction.atomic
+def service_item_create(*, actor, code: str, name: str, department, legal_days: int, promised_days: int,
+                        conditions: str = "", materials=(), steps=(), fees: str = "",
+                        accepted_at: str = AcceptedAt.ANY) -> ServiceItem:
+    policies.require_manage_catalog(actor)
+    _check_limits(legal_days, promised_days)
+    if department.kind != OrganizationKind.DEPARTMENT:
+        raise ValidationFailed(_("%(name)s is not a department.") % {"name": department.name},
+                               details={"department": [department.pk]})
+    item = ServiceItem(code=code.strip(), name=name.strip(), department=department, legal_days=legal_days,
+                       promised_days=promised_days, conditions=conditions, materials=list(materials),
+                       steps=list(steps), fees=fees, accepted_at=accepted_at)
+    item.full_clean()
+    item.save()
+    audit.record(actor=actor, action="services.item_create", obj=item,
+                 after={"code": item.code, "legal_days": legal_days, "promised_days": promised_days})
+    return item
+
+
+_ITEM_FIELDS = {"name", "conditions", "materials", "steps", "legal_days", "promised_days", "fees", "accepted_at",
+                "is_active", "department"}
+
+
+@transaction.atomic
+def service_item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
+    policies.require_manage_catalog(actor)
+    unknown = set(changes) - _ITEM_FIELDS
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    before = {k: getattr(item, k if k != "department" else "department_id") for k in changes}
+    for key, value in changes.items():
+        setattr(item, key, value)
+    _check_limits(item.legal_days, item.promised_days)
+    item.full_clean()
+    item.save()
+    audit.record(actor=actor, action="services.item_update", obj=item, before=before,
+                 after={k: getattr(item, k if k != "department" else "department_id") for k in changes})
+    return item
+
+
+# ---------------------------------------------------------------- applications
+
+
+def next_receipt_no(year: int) -> str:
+    """The next receipt number of the year, e.g. 2026-000042. The UPDATE takes the row's write lock first,
+    so two counters never draw the same number (PostgreSQL row lock; SQLite's single writer)."""
+    with transaction.atomic():
+        if not ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    ReceiptCounter.objects.create(year=year, last=0)
+            except IntegrityError:
+                pass  # another counter created it first
+            ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1)
+        last = ReceiptCounter.objects.get(year=year).last
+    return f"{year}-{last:06d}"
+
+
+def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar=None) -> dt.date:
+    """The promised working days counted from the day of acceptance (not itself counted)."""
+    calendar = calendar or work_calendar()
+    return calendar.add_working_days(timezone.localdate(accepted_at), item.promised_days)
+
+
+@transaction.atomic
+def application_accept(*, actor, item: ServiceItem, point: ServicePoint, applicant_name: str,
+                       applicant_phone: str = "", at: dt.datetime | None = None) -> Application:
+    """Accept an application at a center, or at an agent point on the person's behalf (代办): the receipt
+    number and the promised date are issued at once, the clock starting at acceptance."""
+    if not item.is_active:
+        raise ValidationFailed(_("%(item)s is no longer offered.") % {"item": item.name}, details={"item": [item.pk]})
+    if not point.is_active:
+        raise ValidationFailed(_("%(point)s is closed.") % {"point": point.name}, details={"point": [point.pk]})
+    policies.require_accept_at(actor, point)
+    if point.kind == PointKind.AGENT_POINT and item.accepted_at == AcceptedAt.CENTER:
+        raise ValidationFailed(_("%(item)s is accepted only at a service center.") % {"item": item.name},
+                               details={"point": [point.pk]})
+    name = _text(applicant_name, "applicant_name", required=True, message=_("Give the applicant's name."))[:50]
+    now = at or clock.now()
+    center = point if point.kind == PointKind.CENTER else point.center
+    app = Application(receipt_no=next_receipt_no(timezone.localtime(now).year), item=item, point=point,
+                      center=center, applicant_name=name, applicant_phone=applicant_phone or "",
+                      status=Status.ACCEPTED, accepted_at=now, promised_date=promised_date_for(item, now))
+    app.attach_to(point.division)
+    app.full_clean(exclude=["applicant_phone", "receipt_no"])
+    app.save()
+    Transition.objects.create(application=app, action=Action.ACCEPT, from_status="", to_status=Status.ACCEPTED,
+                              actor=actor if getattr(actor, "pk", None) else None,
+                              actor_label=audit.actor_label(actor), at=now,
+                              details={"point": point.name, "promised_date": app.promised_date.isoformat()})
+    audit.record(actor=actor, action="services.accept", obj=app, after=_snapshot(app))
+    return app
+
+
+def _locked(app: Application) -> Application:
+    return (Application.objects.select_for_update(of=("self",))
+            .select_related("item", "point", "center", "department").get(pk=app.pk))
+
+
+@transaction.atomic
+def transition(*, actor, application: Application, action: str, reason: str = "", missing=(), result: str = "",
+               notified_by: str = "", satisfaction: str = "", department=None, handler=None,
+               at: dt.datetime | None = None) -> Application:
+    """Move an application by one action of TRANSITIONS; IllegalTransition (409) when its status does not
+    allow it, PermissionDenied (403) when the actor does not serve where it is."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed(_("Unknown action %(action)s.") % {"action": action}, details={"action": [action]})
+    app = _locked(application)
+    if action not in allowed_actions(app):
+        raise IllegalTransition(
+            _("An application that is %(status)s cannot be %(action)s.")
+            % {"status": app.get_status_display(), "action": Action(action).label},
+            details={"status": app.status, "action": action, "allowed": allowed_actions(app)})
+    policies.require_act(actor, app)
+    rule = TRANSITIONS[action]
+    reason = _text(reason, "reason", required=rule.reason_required,
+                   message=_("Give a reason to %(action)s this application.") % {"action": Action(action).label})
+    now = at or clock.now()
+    before = _snapshot(app)
+    from_status = app.status
+    details = _HANDLERS[action](app, actor=actor, missing=missing, result=result, notified_by=notified_by,
+                                satisfaction=satisfaction, department=department, handler=handler, now=now) or {}
+    if rule.target is not None:
+        app.status = rule.target
+    if app.status in CLOSED_STATUSES:
+        app.closed_at = now
+        app.on_time = timezone.localdate(now) <= app.promised_date
+    app.save()
+    Transition.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
+                              actor=actor if getattr(actor, "pk", None) else None,
+                              actor_label=audit.actor_label(actor), reason=reason or app.result if action ==
+                              Action.REPLY else reason, details=details, at=now)
+    audit.record(actor=actor, action=f"services.{action}", obj=app, before=before,
+                 after={**_snapshot(app), "reason": reason})
+    return app
+
+
+def _forward(app, **kw):
+    return {"to": app.center.name}
+
+
+def _handle(app, *, actor, department, handler, **kw):
+    department = department or app.item.department
+    if department.kind != OrganizationKind.DEPARTMENT:
+        raise ValidationFailed(_("%(name)s is not a department.") % {"name": department.name},
+                               details={"department": [department.pk]})
+    app.department = department
+    app.handler = handler if handler is not None else (actor if getattr(actor, "pk", None) else None)
+    return {"department": department.name}
+
+
+def _request_materials(app, *, missing, now, **kw):
+    missing = [str(m).strip() for m in (missing or []) if str(m).strip()]
+    if not missing:
+        raise ValidationFailed(_("List every missing material at once (one-time notice)."),
+                               details={"missing": [_("This field is required.")]})
+    app.missing_materials = missing
+    app.resume_status = app.status
+    app.suspended_at = now
+    return {"missing": missing}
+
+
+def _materials_received(app, *, now, **kw):
+    calendar = work_calendar()
+    waited = calendar.working_days_between(timezone.localdate(app.suspended_at), timezone.localdate(now))
+    app.promised_date = calendar.add_working_days(app.promised_date, waited)
+    app.suspended_days += waited
+    app.status, app.resume_status, app.suspended_at = app.resume_status, "", None
+    return {"waited_working_days": waited, "promised_date": app.promised_date.isoformat()}
+
+
+def _reply(app, *, result, notified_by, satisfaction, **kw):
+    app.result = _text(result, "result", required=True, message=_("Give the result of the application."))
+    if notified_by not in NotifiedBy.values:
+        raise ValidationFailed(_("Say how the applicant was told."), details={"notified_by": NotifiedBy.values})
+    if satisfaction and satisfaction not in Satisfaction.values:
+        raise ValidationFailed(_("Unknown satisfaction %(value)s.") % {"value": satisfaction},
+                               details={"satisfaction": Satisfaction.values})
+    app.notified_by, app.satisfaction = notified_by, satisfaction or ""
+    return {"notified_by": notified_by, "satisfaction": satisfaction}
+
+
+def _close(app, **kw):
+    return {}
+
+
+_HANDLERS = {
+    Action.FORWARD: _forward,
+    Action.HANDLE: _handle,
+    Action.REQUEST_MATERIALS: _request_materials,
+    Action.MATERIALS_RECEIVED: _materials_received,
+    Action.REPLY: _reply,
+    Action.REFUSE: _close,
+    Action.RETURN: _close,
+}
