@@ -58,6 +58,9 @@ CONFIGURE_MATTERS = "matters.configure"
 PLAN_CONTACT_DAYS = "matters.plan_contact_days"
 RECORD_VISITS = "matters.record_visits"
 _MATTER_WORK = {VIEW_MATTERS, REPORT_MATTERS, HANDLE_MATTERS, RECORD_VISITS}
+# Grid teams: VIEW_TEAMS reads rosters and team statistics; MANAGE_TEAMS appoints and ends promoters and volunteers.
+VIEW_TEAMS = "teams.view"
+MANAGE_TEAMS = "teams.manage"
 
 _OPERATOR = {VIEW_DIVISIONS, VIEW_ORGANIZATIONS}
 
@@ -91,6 +94,11 @@ for _role, _caps in {
     Role.AUDITOR: {VIEW_APPLICATIONS},
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | _caps
+
+for _role in (Role.GRID_PROMOTER, Role.GRID_VOLUNTEER, Role.ARCHIVE_KEEPER, Role.AUDITOR):
+    CAPABILITIES[_role].add(VIEW_TEAMS)
+for _role in (Role.VILLAGE_CADRE, Role.TOWNSHIP_CADRE, Role.COUNTY_OFFICE):
+    CAPABILITIES[_role] |= {VIEW_TEAMS, MANAGE_TEAMS}
 
 DUTY = {role: Duty.OPERATOR for role in Role}
 DUTY[Role.ADMIN] = Duty.ADMIN

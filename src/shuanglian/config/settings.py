@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shuanglian.archives",
     "shuanglian.notifications",
     "shuanglian.matters",
+    "shuanglian.teams",
     "shuanglian.services",
     "shuanglian.demo",
 ]

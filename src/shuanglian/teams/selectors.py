@@ -1,0 +1,113 @@
+"""Reads of the grid teams, scoped by teams.view; statistics and coverage reports are selectors too.
+
+`user=None` is the system (commands, the demo): it sees everything.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from shuanglian.accounts.roles import VIEW_TEAMS
+from shuanglian.core.exceptions import NotFound
+from shuanglian.core.permissions import Scope, scope_for
+from shuanglian.divisions.choices import Level, code_key, code_key_upper
+from shuanglian.divisions.models import Division
+
+from .choices import Category, TeamRole
+from .models import Member, Membership
+
+MIN_TEAM_SIZE = 3  # a team (promoter and volunteers) smaller than this is reported by `teams_below_size`
+MAX_GRIDS_PER_PERSON = 3  # a person serving more grids than this is reported by `members_in_too_many_grids`
+
+
+def _scope(user) -> Scope:
+    return Scope(everything=True) if user is None else scope_for(user, VIEW_TEAMS)
+
+
+def within_q(division: Division | None, prefix: str = "") -> Q:
+    """A subtree by its scope column: an equality on the column of the division's level (indexed)."""
+    if division is None:
+        return Q()
+    if division.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
+        return Q(**{f"{prefix}{division.level}_id": division.pk})
+    return Q(**{f"{prefix}county__code_key__gte": code_key(division.code),
+                f"{prefix}county__code_key__lte": code_key_upper(division.code)})
+
+
+def membership_list_visible_to(user, *, include_ended: bool = True) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(_scope(user).record_q()).select_related("member", "grid", "village", "township")
+    if not include_ended:
+        qs = qs.filter(ended_on__isnull=True)
+    return qs.order_by("grid_id", "role", "id")
+
+
+def membership_get_for_user(user, pk: int) -> Membership:
+    found = membership_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No team member %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def grid_roster(user, grid: Division) -> dict:
+    """The current team of one grid: its promoter (or None) and its volunteers, for the roster and the card."""
+    rows = list(membership_list_visible_to(user, include_ended=False).filter(grid=grid))
+    promoter = next((r for r in rows if r.role == TeamRole.PROMOTER), None)
+    return {"grid": grid, "promoter": promoter, "volunteers": [r for r in rows if r.role == TeamRole.VOLUNTEER]}
+
+
+def _grids(user, within: Division | None) -> QuerySet[Division]:
+    qs = Division.objects.current().filter(level=Level.GRID).filter(_scope(user).division_q())
+    return qs.within(within) if within is not None else qs
+
+
+def grids_without_promoter(user, within: Division | None = None) -> QuerySet[Division]:
+    has = Membership.objects.filter(grid=OuterRef("pk"), role=TeamRole.PROMOTER, ended_on__isnull=True)
+    return _grids(user, within).filter(~Exists(has)).select_related("parent")
+
+
+def teams_below_size(user, within: Division | None = None, size: int = MIN_TEAM_SIZE) -> QuerySet[Division]:
+    """Current grids whose current team (promoter and volunteers) has fewer than `size` people, annotated
+    with `team_size`; the smallest first."""
+    sizes = (Membership.objects.filter(grid=OuterRef("pk"), ended_on__isnull=True).order_by()
+             .values("grid").annotate(n=Count("pk")).values("n"))
+    return (_grids(user, within)
+            .annotate(team_size=Coalesce(Subquery(sizes, output_field=IntegerField()), 0))
+            .filter(team_size__lt=size).select_related("parent").order_by("team_size", "code_key"))
+
+
+def members_in_too_many_grids(user, within: Division | None = None,
+                              limit: int = MAX_GRIDS_PER_PERSON) -> QuerySet[Member]:
+    """Members holding current posts in more than `limit` grids (counting the grids the user may see),
+    annotated with `grids`; the busiest first."""
+    posts = Membership.objects.filter(_scope(user).record_q(), within_q(within), ended_on__isnull=True)
+    return (Member.objects.filter(pk__in=posts.values("member_id"))
+            .annotate(grids=Count("memberships", filter=Q(memberships__in=posts)))
+            .filter(grids__gt=limit).order_by("-grids", "pk"))
+
+
+def share(part: int, whole: int) -> float | None:
+    if not whole:
+        return None
+    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def team_stats(user, within: Division | None = None) -> dict:
+    """The current teams the user may see (under `within`): promoters, volunteers (distinct persons),
+    the share of volunteers from public institutions (3 decimals; None without volunteers), grids without a
+    promoter, and members (distinct persons, either role) by category."""
+    current = Membership.objects.filter(_scope(user).record_q(), within_q(within), ended_on__isnull=True)
+    promoters = current.filter(role=TeamRole.PROMOTER).count()
+    volunteer_ids = current.filter(role=TeamRole.VOLUNTEER).values("member_id")
+    volunteers = Member.objects.filter(pk__in=volunteer_ids).aggregate(
+        n=Count("pk"), public=Count("pk", filter=Q(from_public_institution=True)))
+    by_category = dict(Member.objects.filter(pk__in=current.values("member_id")).order_by()
+                       .values_list("category").annotate(n=Count("pk")))
+    return {
+        "promoters": promoters,
+        "volunteers": volunteers["n"],
+        "public_volunteers": volunteers["public"],
+        "public_share": share(volunteers["public"], volunteers["n"]),
+        "grids_without_promoter": grids_without_promoter(user, within).count(),
+        "categories": {c: by_category.get(c, 0) for c in Category.values},
+    }

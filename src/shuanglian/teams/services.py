@@ -1,0 +1,144 @@
+"""Writes to the grid teams: appoint a promoter or a volunteer, end a post. Each is audited; the phone
+appears in audit payloads masked only."""
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from shuanglian.accounts.models import Grant
+from shuanglian.accounts.roles import Role
+from shuanglian.core import audit, clock
+from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.pii import PIIField, normalize
+from shuanglian.divisions.choices import Level
+from shuanglian.divisions.models import Division
+
+from . import policies
+from .choices import Category, TeamRole
+from .models import Member, Membership
+
+GRANT_FOR_ROLE = {TeamRole.PROMOTER: Role.GRID_PROMOTER, TeamRole.VOLUNTEER: Role.GRID_VOLUNTEER}
+
+
+def _snapshot(membership: Membership) -> dict:
+    m = membership.member
+    return {"grid": membership.grid.code if membership.grid_id else None, "role": membership.role,
+            "member": m.pk, "name": m.name, "phone": m.phone.masked, "category": m.category,
+            "employer": m.employer, "from_public_institution": m.from_public_institution,
+            "user": m.user_id, "started_on": membership.started_on, "ended_on": membership.ended_on,
+            "end_reason": membership.end_reason}
+
+
+def current_promoter(grid: Division) -> Membership | None:
+    return (Membership.objects.filter(grid=grid, role=TeamRole.PROMOTER, ended_on__isnull=True)
+            .select_related("member").first())
+
+
+def _promoter_taken(grid: Division) -> Conflict:
+    holder = current_promoter(grid)
+    name = holder.member.name if holder else _("someone else")
+    since = holder.started_on.isoformat() if holder else ""
+    return Conflict(_("%(grid)s already has a promoter: %(name)s (since %(since)s). End that post first.")
+                    % {"grid": grid.name, "name": name, "since": since},
+                    code="promoter_taken",
+                    details={"grid": grid.code, "holder": holder.pk if holder else None, "name": name})
+
+
+def _check_user(user, role: str, grid: Division) -> None:
+    if user is None:
+        return
+    grant_role = GRANT_FOR_ROLE[role]
+    if not Grant.objects.filter(user=user, role=grant_role, division=grid, revoked_at__isnull=True).exists():
+        raise ValidationFailed(_("The account %(user)s holds no %(role)s grant at %(grid)s.")
+                               % {"user": user.username, "role": Role(grant_role).label, "grid": grid.name},
+                               code="no_matching_grant", details={"user": user.pk})
+
+
+def _member_for(*, name: str, phone: str, category: str, employer: str, from_public_institution: bool,
+                user) -> Member:
+    """The member with this phone (the same person serving another grid), or a new one."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A team member needs a name."), details={"name": "required"})
+    if category not in Category.values:
+        raise ValidationFailed(_("Unknown category %(c)s.") % {"c": category}, details={"category": category})
+    digits = normalize("phone", phone or "")
+    if phone and (len(digits) != 11 or not digits.startswith("1")):
+        raise ValidationFailed(_("A phone is an 11-digit mobile number."), details={"phone": "invalid"})
+    if digits:
+        existing = Member.objects.filter(PIIField.search_q("phone", "phone", digits)).first()
+        if existing is not None:
+            if existing.name != name:
+                raise Conflict(_("This phone belongs to another team member (%(name)s).")
+                               % {"name": existing.name}, code="phone_taken", details={"member": existing.pk})
+            if user is not None and existing.user_id is None:
+                existing.user = user
+                existing.save(update_fields=["user"])
+            return existing
+    member = Member(name=name, phone=digits, category=category, employer=(employer or "").strip(),
+                    from_public_institution=from_public_institution, user=user)
+    member.full_clean(exclude=["phone_hash"])
+    member.save()
+    return member
+
+
+def _insert(membership: Membership) -> None:
+    """Kept apart so tests can hold two requests between the check and the insert."""
+    with transaction.atomic():
+        membership.save()
+
+
+@transaction.atomic
+def membership_appoint(*, actor, grid: Division, role: str, name: str, phone: str = "", category: str,
+                       employer: str = "", from_public_institution: bool = False, started_on: dt.date | None = None,
+                       user=None) -> Membership:
+    """Put a person on a grid's team as its promoter or a volunteer.
+
+    A grid has exactly one current promoter: a second is refused with a Conflict naming the holder, both
+    by the check here and, for two requests at once, by the database's partial unique constraint.
+    """
+    if grid.level != Level.GRID or grid.retired_on:
+        raise ValidationFailed(_("A team belongs to a current grid."), details={"grid": grid.code})
+    policies.require_manage_grid(actor, grid)
+    if role not in TeamRole.values:
+        raise ValidationFailed(_("Unknown team role %(r)s.") % {"r": role}, details={"role": role})
+    _check_user(user, role, grid)
+    if role == TeamRole.PROMOTER and current_promoter(grid) is not None:
+        raise _promoter_taken(grid)
+    member = _member_for(name=name, phone=phone, category=category, employer=employer,
+                         from_public_institution=from_public_institution, user=user)
+    membership = Membership(member=member, role=role, started_on=started_on or clock.today())
+    membership.attach_to(grid)
+    try:
+        _insert(membership)
+    except IntegrityError:
+        if role == TeamRole.PROMOTER and current_promoter(grid) is not None:
+            raise _promoter_taken(grid) from None
+        raise Conflict(_("%(name)s already serves on the team of %(grid)s.") % {"name": member.name,
+                                                                                 "grid": grid.name},
+                       code="already_on_team", details={"member": member.pk}) from None
+    audit.record(actor=actor, action=f"teams.{role}_appoint", obj=membership,
+                 object_repr=f"{grid.name} {role} {member.name}", after=_snapshot(membership))
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, ended_on: dt.date | None = None, reason: str = "") -> Membership:
+    """End a post. The row stays as the team's history."""
+    policies.require_manage(actor, membership)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("member", "grid").get(pk=membership.pk)
+    if membership.ended_on is not None:
+        raise Conflict(_("This post already ended on %(d)s.") % {"d": membership.ended_on.isoformat()},
+                       code="already_ended")
+    ended_on = ended_on or clock.today()
+    if ended_on < membership.started_on:
+        raise ValidationFailed(_("A post cannot end before it started (%(d)s).")
+                               % {"d": membership.started_on.isoformat()}, details={"ended_on": "before_start"})
+    before = _snapshot(membership)
+    membership.ended_on = ended_on
+    membership.end_reason = (reason or "").strip()[:200]
+    membership.save(update_fields=["ended_on", "end_reason"])
+    audit.record(actor=actor, action=f"teams.{membership.role}_end", obj=membership,
+                 object_repr=f"{membership.grid.name} {membership.role} {membership.member.name}",
+                 before=before, after=_snapshot(membership))
+    return membership
