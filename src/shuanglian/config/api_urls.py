@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("shuanglian.organizations.api.urls")),
     path("", include("shuanglian.archives.api.urls")),
     path("", include("shuanglian.matters.api.urls")),
+    path("", include("shuanglian.services.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
     path("", include("shuanglian.notifications.api.urls")),
     path("", include("shuanglian.core.api_urls")),

@@ -1,0 +1,53 @@
+"""One FilterSet per model, shared by the API and (later) the pages."""
+import django_filters as filters
+from django.db.models import Q
+
+from shuanglian.core.filtersets import filter_within
+
+from .choices import AcceptedAt, PointKind, Status
+from .models import Application, ServiceItem, ServicePoint
+
+
+class ServicePointFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=PointKind.choices)
+    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+
+    class Meta:
+        model = ServicePoint
+        fields = ["kind"]
+
+    def filter_within(self, queryset, name, value):
+        return filter_within(queryset, value)
+
+
+class ServiceItemFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="name, code or department contains")
+    department = filters.NumberFilter(field_name="department_id")
+    accepted_at = filters.ChoiceFilter(choices=AcceptedAt.choices)
+
+    class Meta:
+        model = ServiceItem
+        fields = ["department", "accepted_at"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value) | Q(department__name__icontains=value))
+
+
+class ApplicationFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    point = filters.NumberFilter(field_name="point_id")
+    center = filters.NumberFilter(field_name="center_id")
+    item = filters.NumberFilter(field_name="item_id")
+    department = filters.NumberFilter(field_name="department_id")
+    receipt_no = filters.CharFilter()
+    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    accepted_after = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="gte")
+    accepted_before = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="lt")
+
+    class Meta:
+        model = Application
+        fields = ["status", "point", "item", "department", "receipt_no"]
+
+    def filter_within(self, queryset, name, value):
+        return filter_within(queryset, value)
