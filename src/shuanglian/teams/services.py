@@ -142,3 +142,47 @@ def membership_end(*, actor, membership: Membership, ended_on: dt.date | None = 
                  object_repr=f"{membership.grid.name} {membership.role} {membership.member.name}",
                  before=before, after=_snapshot(membership))
     return membership
+
+
+def _scope_columns(grids: list[Division]) -> dict[int, dict]:
+    """grid id -> the DivisionScoped columns of a record attached to it (one query for all the grids)."""
+    rows = (Division.objects.filter(pk__in=[g.pk for g in grids])
+            .values_list("pk", "parent_id", "parent__parent_id", "parent__parent__parent_id"))
+    return {pk: {"division_id": pk, "grid_id": pk, "village_id": v, "township_id": t, "county_id": c}
+            for pk, v, t, c in rows}
+
+
+@transaction.atomic
+def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int = 2000) -> dict:
+    """Many new posts at once (the demo, first loads): one multi-row INSERT per batch for the members and
+    for the posts, and one audit event for the load. Each post is a dict with `grid` (a Division), `role`
+    and the member's fields (name, phone, category, employer, from_public_institution); every post is a
+    new person. The rules are those of `membership_appoint`, checked for the whole load first: current
+    grids the actor may manage, one promoter per grid (counting the promoters already there)."""
+    grids = {p["grid"].pk: p["grid"] for p in posts}
+    for grid in grids.values():
+        if grid.level != Level.GRID or grid.retired_on:
+            raise ValidationFailed(_("A team belongs to a current grid."), details={"grid": grid.code})
+        policies.require_manage_grid(actor, grid)
+    promoted = [p["grid"].pk for p in posts if p["role"] == TeamRole.PROMOTER]
+    if len(promoted) != len(set(promoted)):
+        raise ValidationFailed(_("The load names two promoters for one grid."), code="promoter_taken")
+    held = Membership.objects.filter(grid_id__in=promoted, role=TeamRole.PROMOTER, ended_on__isnull=True).first()
+    if held is not None:
+        raise _promoter_taken(held.grid)
+    for p in posts:
+        if p["role"] not in TeamRole.values or p["category"] not in Category.values:
+            raise ValidationFailed(_("Unknown team role or category: %(r)s, %(c)s.")
+                                   % {"r": p["role"], "c": p["category"]})
+    members = [Member(name=p["name"], phone=p.get("phone", ""), category=p["category"],
+                      employer=p.get("employer", ""), from_public_institution=p.get("from_public_institution", False))
+               for p in posts]
+    Member.objects.bulk_create(members, batch_size=batch_size)  # the PIIField encrypts and hashes each phone
+    columns = _scope_columns(list(grids.values()))
+    Membership.objects.bulk_create(
+        [Membership(member=m, role=p["role"], started_on=started_on, **columns[p["grid"].pk])
+         for m, p in zip(members, posts, strict=True)], batch_size=batch_size)
+    counts = {"promoters": len(promoted), "volunteers": len(posts) - len(promoted), "grids": len(grids)}
+    audit.record(actor=actor, action="teams.load", object_type="teams.membership",
+                 object_repr=f"{len(posts)} team posts", after={**counts, "started_on": started_on})
+    return counts

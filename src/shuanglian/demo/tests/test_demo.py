@@ -159,3 +159,13 @@ def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
     # Every 2010 matter has its full timeline; the open ones of today went through the services.
     assert not year.filter(transitions__isnull=True).exists()
     assert Matter.objects.exclude(status="closed").exclude(reported_at__year=2010).count() == 40
+
+
+def test_grid_teams_are_the_seeds(county):
+    from shuanglian.teams.selectors import team_stats
+
+    stats = team_stats(None, within=county)
+    assert (stats["promoters"], stats["volunteers"], stats["public_share"]) == (2556, 8506, 0.402)
+    assert stats["grids_without_promoter"] == 0
+    assert (stats["categories"]["county_official"], stats["categories"]["doctor"],
+            stats["categories"]["teacher"]) == (1421, 335, 854)
