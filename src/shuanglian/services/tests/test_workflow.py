@@ -195,3 +195,21 @@ def test_stats(net, personas, district):
     assert stats["on_time_rate"] == 1.0
     stats = selectors.service_stats(personas.county_office, within=district.township2)
     assert (stats["centers"], stats["agent_points"], stats["staff"], stats["applications"]) == (1, 0, 1, 0)
+
+
+def test_the_county_offices_calendar_corrections_count(net, personas):
+    from shuanglian.core.calendar import calendar_day_set
+
+    calendar_day_set(actor=personas.county_office, day=dt.date(2026, 3, 4), is_working=False, name="local holiday")
+    app = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))
+    assert app.promised_date == dt.date(2026, 3, 10)  # 03, (04 off) 05, 06, 09, 10
+
+
+def test_each_step_is_audited_without_the_phone(net, personas):
+    from shuanglian.core.models import AuditEvent
+
+    app = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))
+    services.transition(actor=personas.service_staff, application=app, action="handle")
+    events = AuditEvent.objects.filter(object_type="services.application", object_id=str(app.pk))
+    assert list(events.order_by("seq").values_list("action", flat=True)) == ["services.accept", "services.handle"]
+    assert "13912345678" not in str(list(events.values_list("before", "after")))
