@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+urlpatterns = [
+    path("", views.coverage, name="coverage"),
+    path("grids/<str:code>/", views.roster, name="roster"),
+]
