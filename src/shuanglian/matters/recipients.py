@@ -11,7 +11,7 @@ from shuanglian.organizations.models import Organization
 
 from .choices import ContactDayKind, Level
 
-_HANDLER_ROLES = [r for r, caps in CAPABILITIES.items() if HANDLE_MATTERS in caps]
+HANDLER_ROLES = [r for r, caps in CAPABILITIES.items() if HANDLE_MATTERS in caps]
 _SUPERVISOR_ROLES = [r for r, caps in CAPABILITIES.items() if SUPERVISE_MATTERS in caps]
 _DIVISION_OF_LEVEL = {Level.GRID: "grid_id", Level.VILLAGE: "village_id", Level.TOWNSHIP: "township_id",
                       Level.COUNTY: "county_id"}
@@ -38,7 +38,7 @@ def holders_bulk(matters) -> dict[int, set[int]]:
     those granted a handling role exactly at the holding division."""
     division_ids = {getattr(m, _DIVISION_OF_LEVEL[m.level]) for m in matters if m.level in _DIVISION_OF_LEVEL}
     org_ids = {m.holder_organization_id for m in matters if m.holder_organization_id}
-    by_division, by_org = _users_at(division_ids - {None}, org_ids, _HANDLER_ROLES)
+    by_division, by_org = _users_at(division_ids - {None}, org_ids, HANDLER_ROLES)
     found = {}
     for m in matters:
         if m.holder_user_id:
@@ -55,7 +55,7 @@ def holders_bulk(matters) -> dict[int, set[int]]:
 def supervisors_bulk(matters) -> dict[int, set[int]]:
     """matter id -> ids of the supervisors one level above where it is held."""
     wanted = {m.pk: getattr(m, _DIVISION_OF_LEVEL[_SUPERVISOR_LEVEL[m.level]]) for m in matters}
-    roles = list({*_SUPERVISOR_ROLES, *_HANDLER_ROLES})
+    roles = list({*_SUPERVISOR_ROLES, *HANDLER_ROLES})
     by_division, _ = _users_at(set(wanted.values()) - {None}, set(), roles)
     return {pk: set(by_division.get(division_id, ())) for pk, division_id in wanted.items()}
 

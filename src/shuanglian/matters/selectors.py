@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from shuanglian.accounts.models import Grant
 from shuanglian.accounts.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import scope_for
+from shuanglian.organizations.models import Organization
 
-from .choices import OPEN_STATUSES, Status
+from . import policies
+from .choices import OPEN_STATUSES, Level, Status
 from .models import Matter, Transition
+from .recipients import HANDLER_ROLES
 
 
 def visibility_q(user) -> Q | None:
@@ -62,3 +66,40 @@ def supervision_board(user, *, within=None) -> list[dict]:
                         red=Count("pk", filter=Q(deadline_state="red")))
               .order_by("-red", "-yellow", "township__code"))
     return list(counts)
+
+
+def assignable_users(matter) -> list[tuple[int, str]]:
+    """People who may handle the matter where it is held: handling grants at the holding division or
+    above it (nearest first), or the holding department's members. One query."""
+    grants = Grant.objects.filter(revoked_at__isnull=True, role__in=HANDLER_ROLES, user__is_active=True)
+    if matter.level == Level.DEPARTMENT:
+        grants = grants.filter(organization_id=matter.holder_organization_id)
+    else:
+        division = policies.holding_division(matter)
+        if division is None:
+            return []
+        grants = grants.filter(division__code__in=[*division.ancestor_codes(), division.code],
+                               division__retired_on__isnull=True)
+    seen, found = set(), []
+    for g in grants.select_related("user", "division", "organization").order_by("-division__code_key",
+                                                                                 "user__username"):
+        if g.user_id in seen:
+            continue
+        seen.add(g.user_id)
+        where = g.organization.name if g.organization_id else g.division.name
+        found.append((g.user_id, f"{g.user.display_name} · {where} · {g.get_role_display()}"))
+    return found
+
+
+def serving_organizations(matter, *, kind: str | None = None) -> list[tuple[int, str]]:
+    """Active organizations serving where the matter is: at its county or one of its divisions below (the
+    township's service center, the village's agent point, the county's departments). One query."""
+    where = matter.grid or matter.division  # the grid as it is now (restructuring moves the scope columns)
+    if matter.county_id is None or where is None:
+        return []
+    codes = [*where.ancestor_codes(), where.code]
+    rows = Organization.objects.filter(is_active=True, division__code__in=codes,
+                                       division__code__startswith=matter.county.code)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return [(o.pk, f"{o.name}") for o in rows.select_related("division").order_by("-division__code_key", "name")]

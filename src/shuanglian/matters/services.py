@@ -71,7 +71,7 @@ def _label(user) -> str:
     return audit.actor_label(user)
 
 
-def _holder_label(matter: Matter) -> str:
+def holder_label(matter: Matter) -> str:
     if matter.holder_user_id:
         return matter.holder_user.display_name
     if matter.holder_organization_id:
@@ -81,7 +81,7 @@ def _holder_label(matter: Matter) -> str:
 
 
 def _snapshot(matter: Matter) -> dict:
-    return {"status": matter.status, "level": matter.level, "holder": _holder_label(matter),
+    return {"status": matter.status, "level": matter.level, "holder": holder_label(matter),
             "deadline": matter.deadline_at.isoformat() if matter.deadline_at else None}
 
 
@@ -149,7 +149,7 @@ def matter_report(*, actor, grid, type: str, source: str, title: str, descriptio
         matter.persons.set(persons)
     Transition.objects.create(matter=matter, action=Action.REPORT, from_status="", to_status=Status.REPORTED,
                               from_level="", to_level=Level.GRID, actor=matter.reported_by, actor_label=_label(actor),
-                              holder_label=_holder_label(matter), reason="", at=now)
+                              holder_label=holder_label(matter), reason="", at=now)
     audit.record(actor=actor, action="matters.report", obj=matter, after=_snapshot(matter))
     _notify_holders(matter, _("New matter %(number)s: %(title)s"), kind="matter.new")
     return matter
@@ -195,7 +195,7 @@ def transition(*, actor, matter: Matter, action: str, reason: str = "", user=Non
     Transition.objects.create(matter=matter, action=action, from_status=from_status, to_status=matter.status,
                               from_level=from_level, to_level=matter.level,
                               actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor),
-                              holder_label=_holder_label(matter), reason=reason or result, at=now)
+                              holder_label=holder_label(matter), reason=reason or result, at=now)
     audit.record(actor=actor, action=f"matters.{action}", obj=matter, before=before,
                  after={**_snapshot(matter), "reason": reason})
     _after(matter, action, from_level)

@@ -16,11 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from shuanglian.accounts.models import Grant, User
+from shuanglian.accounts.models import User
 from shuanglian.accounts.roles import (
-    CAPABILITIES,
     CONFIGURE_MATTERS,
-    HANDLE_MATTERS,
     REPORT_MATTERS,
     SUPERVISE_MATTERS,
     VIEW_ARCHIVES,
@@ -97,7 +95,7 @@ def matter_list(request):
     matters = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = paginate(request, matters)
     for matter in page.object_list:
-        matter.holder_label = services._holder_label(matter)
+        matter.holder_label = services.holder_label(matter)
     return render_page(request, "matters/list.html", {
         **subnav(user), "page": "list", "form": form, "page_obj": page, "invalid": filterset.errors,
     })
@@ -171,56 +169,14 @@ def category_field(request):
 
 # ---------------------------------------------------------------- one matter
 
-# Small selectors for the action forms (reads, so they would live in selectors.py; kept here until the
-# matters module's owner takes them over).
-_HANDLER_ROLES = [role for role, caps in CAPABILITIES.items() if HANDLE_MATTERS in caps]
-
-
-def assignable_users(matter) -> list[tuple[int, str]]:
-    """People who may handle the matter where it is held: handling grants at the holding division or
-    above it (nearest first), or the holding department's members. One query."""
-    grants = Grant.objects.filter(revoked_at__isnull=True, role__in=_HANDLER_ROLES, user__is_active=True)
-    if matter.level == Level.DEPARTMENT:
-        grants = grants.filter(organization_id=matter.holder_organization_id)
-    else:
-        division = policies.holding_division(matter)
-        if division is None:
-            return []
-        grants = grants.filter(division__code__in=[*division.ancestor_codes(), division.code],
-                               division__retired_on__isnull=True)
-    seen, found = set(), []
-    for g in grants.select_related("user", "division", "organization").order_by("-division__code_key",
-                                                                                 "user__username"):
-        if g.user_id in seen:
-            continue
-        seen.add(g.user_id)
-        where = g.organization.name if g.organization_id else g.division.name
-        found.append((g.user_id, f"{g.user.display_name} · {where} · {g.get_role_display()}"))
-    return found
-
-
-def serving_organizations(matter, *, kind: str | None = None) -> list[tuple[int, str]]:
-    """Active organizations serving where the matter is: at its county or one of its divisions below (the
-    township's service center, the village's agent point, the county's departments). One query."""
-    where = matter.grid or matter.division  # the grid as it is now (restructuring moves the scope columns)
-    if matter.county_id is None or where is None:
-        return []
-    codes = [*where.ancestor_codes(), where.code]
-    rows = Organization.objects.filter(is_active=True, division__code__in=codes,
-                                       division__code__startswith=matter.county.code)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return [(o.pk, f"{o.name}") for o in rows.select_related("division").order_by("-division__code_key", "name")]
-
-
 ACTION_DONE = {
     Action.ACCEPT: lambda m: _("Matter %(number)s accepted.") % {"number": m.number},
     Action.ASSIGN: lambda m: _("Matter %(number)s assigned to %(holder)s.") % {
-        "number": m.number, "holder": services._holder_label(m)},
+        "number": m.number, "holder": services.holder_label(m)},
     Action.ESCALATE: lambda m: _("Matter %(number)s escalated to %(holder)s.") % {
-        "number": m.number, "holder": services._holder_label(m)},
+        "number": m.number, "holder": services.holder_label(m)},
     Action.SEND_BACK: lambda m: _("Matter %(number)s sent back to %(holder)s.") % {
-        "number": m.number, "holder": services._holder_label(m)},
+        "number": m.number, "holder": services.holder_label(m)},
     Action.RESOLVE: lambda m: _("Result of matter %(number)s recorded.") % {"number": m.number},
     Action.FOLLOW_UP: lambda m: _("Follow-up visit of matter %(number)s recorded.") % {"number": m.number},
     Action.CLOSE: lambda m: _("Matter %(number)s closed.") % {"number": m.number},
@@ -253,10 +209,10 @@ class MatterView(LoginRequiredMixin, ServiceFormMixin, View):
         matter = self.matter
         kwargs = {"reason_required": services.TRANSITIONS[action].reason_required}
         if action == Action.ASSIGN:
-            kwargs["users"] = assignable_users(matter)
-            kwargs["organizations"] = serving_organizations(matter)
+            kwargs["users"] = selectors.assignable_users(matter)
+            kwargs["organizations"] = selectors.serving_organizations(matter)
         if action == Action.ESCALATE and matter.level == Level.COUNTY:
-            kwargs["departments"] = serving_organizations(matter, kind=OrganizationKind.DEPARTMENT)
+            kwargs["departments"] = selectors.serving_organizations(matter, kind=OrganizationKind.DEPARTMENT)
         return ActionForm(data, action=action, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
@@ -277,7 +233,7 @@ class MatterView(LoginRequiredMixin, ServiceFormMixin, View):
         household_link = matter.household_id and scope_for(user, VIEW_ARCHIVES).covers_record(matter.household)
         timeline = list(selectors.matter_timeline(matter))
         return {
-            **subnav(user), "matter": matter, "holder": services._holder_label(matter), "phone": phone,
+            **subnav(user), "matter": matter, "holder": services.holder_label(matter), "phone": phone,
             "household_link": household_link, "persons": list(matter.persons.all()),
             "attachments": list(matter.attachments.all()),
             "timeline": timeline, "supervisions": list(matter.supervisions.select_related("raised_by")),

@@ -50,7 +50,7 @@ class MatterSerializer(serializers.ModelSerializer):
                   "closed_at", "reopened"]
 
     def get_holder(self, matter) -> str:
-        return services._holder_label(matter)
+        return services.holder_label(matter)
 
     def get_raised_by_phone(self, matter) -> str | None:
         scope = self.context.get("pii_scope")

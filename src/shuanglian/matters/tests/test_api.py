@@ -156,7 +156,7 @@ def test_a_photo_is_attached_from_a_phone_and_served_only_in_scope(api, client, 
     assert r.status_code == 201, r.json()
     assert r.json()["content_type"] == "image/png" and r.json()["name"] == "现场.png"
     r = api.as_(personas.promoter).post(url, {"file": SimpleUploadedFile("x.png", b"MZ not an image")},
-                                        format="multipart")
+                                        format="multipart", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and "not a photo" in r.json()["message"]
     detail = api.as_(personas.promoter).get(f"{MATTERS}{m.pk}/").json()
     (photo,) = detail["attachments"]
