@@ -14,6 +14,7 @@ urlpatterns = [
     path("archives/export/", include("shuanglian.archives.export_urls")),
     path("archives/", include("shuanglian.archives.urls")),
     path("matters/", include("shuanglian.matters.urls")),
+    path("services/", include("shuanglian.services.urls")),
     path("teams/", include("shuanglian.teams.urls")),
     path("inbox/", include("shuanglian.notifications.urls")),
     path("audit/", include("shuanglian.core.urls")),
