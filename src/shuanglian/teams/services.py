@@ -56,7 +56,8 @@ def _check_user(user, role: str, grid: Division) -> None:
 
 def _member_for(*, name: str, phone: str, category: str, employer: str, from_public_institution: bool,
                 user) -> Member:
-    """The member with this phone (the same person serving another grid), or a new one."""
+    """The member with this phone (the same person serving another grid), or a new one. An existing member
+    keeps their recorded category, employer and public-institution flag."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("A team member needs a name."), details={"name": "required"})
@@ -69,8 +70,9 @@ def _member_for(*, name: str, phone: str, category: str, employer: str, from_pub
         existing = Member.objects.filter(PIIField.search_q("phone", "phone", digits)).first()
         if existing is not None:
             if existing.name != name:
-                raise Conflict(_("This phone belongs to another team member (%(name)s).")
-                               % {"name": existing.name}, code="phone_taken", details={"member": existing.pk})
+                # Not named: a phone must not be a way to look up who holds it.
+                raise Conflict(_("This phone is recorded for a team member with another name."),
+                               code="phone_taken")
             if user is not None and existing.user_id is None:
                 existing.user = user
                 existing.save(update_fields=["user"])

@@ -77,3 +77,30 @@ class TeamStatsSerializer(serializers.Serializer):
     grids_without_promoter = serializers.IntegerField()
     categories = serializers.DictField(child=serializers.IntegerField(),
                                        help_text="current members (distinct persons, either role) by category")
+
+
+class TeamCoverageQuery(TeamStatsQuery):
+    size = serializers.IntegerField(required=False, min_value=1, max_value=50,
+                                    help_text="report teams with fewer people than this")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50,
+                                     help_text="report people holding posts in more grids than this")
+
+
+class TeamCoverageGrid(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    village = serializers.CharField(source="parent.name")
+    team_size = serializers.IntegerField(required=False)
+
+
+class TeamCoverageMember(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    grids = serializers.IntegerField()
+
+
+class TeamCoverageSerializer(serializers.Serializer):
+    without_promoter = TeamCoverageGrid(many=True, help_text="current grids without a current promoter (first 500)")
+    below_size = TeamCoverageGrid(many=True, help_text="grids whose team is smaller than `size` (first 500)")
+    in_too_many_grids = TeamCoverageMember(many=True, help_text="people in more than `limit` grids (first 500)")

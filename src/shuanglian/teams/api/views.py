@@ -84,3 +84,27 @@ class TeamStatsView(APIView):
         code = (query.validated_data.get("within") or "").strip()
         within = division_get_for_user(request.user, code) if code else None  # out of scope: 404
         return Response(s.TeamStatsSerializer(selectors.team_stats(request.user, within=within)).data)
+
+
+class TeamCoverageView(APIView):
+    """Where the teams fall short, in the caller's scope: grids without a promoter, small teams, busy people."""
+
+    @extend_schema(summary="Grid team coverage: grids without a promoter, teams below a size, people in too many grids",
+                   parameters=[s.TeamCoverageQuery], responses={200: s.TeamCoverageSerializer, **error_responses(400, 401, 404)})
+    def get(self, request):
+        query = s.TeamCoverageQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        code = (data.get("within") or "").strip()
+        within = division_get_for_user(request.user, code) if code else None  # out of scope: 404
+        user = request.user
+        found = {
+            "without_promoter": selectors.grids_without_promoter(user, within)[:LIMIT],
+            "below_size": selectors.teams_below_size(user, within, size=data.get("size", selectors.MIN_TEAM_SIZE))[:LIMIT],
+            "in_too_many_grids": selectors.members_in_too_many_grids(
+                user, within, limit=data.get("limit", selectors.MAX_GRIDS_PER_PERSON))[:LIMIT],
+        }
+        return Response(s.TeamCoverageSerializer(found).data)
+
+
+LIMIT = 500

@@ -110,3 +110,17 @@ def test_list_queries_do_not_grow_with_the_page(api, district, personas, teams):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(URL).json()["results"]) == 15
     assert len(many) == len(few)
+
+
+def test_coverage(api, district, personas, teams):
+    client = api.as_(personas.county_office)
+    body = client.get("/api/v1/team-coverage/", {"within": district.village.code, "size": 3}).json()
+    assert [g["code"] for g in body["without_promoter"]] == [district.grid2.code]
+    assert {g["code"]: g["team_size"] for g in body["below_size"]} == {district.grid.code: 2, district.grid2.code: 1}
+    assert body["in_too_many_grids"] == []
+    body = client.get("/api/v1/team-coverage/", {"limit": 1}).json()
+    assert [(m["name"], m["grids"]) for m in body["in_too_many_grids"]] == [("李医生", 2)]
+    assert api.as_(personas.village_cadre).get("/api/v1/team-coverage/", {"within": district.township2.code}
+                                               ).status_code == 404
+    assert api.as_(personas.village_cadre).get("/api/v1/team-coverage/", {"limit": 1}).json()[
+        "in_too_many_grids"] == []  # sees one of 李医生's grids only
