@@ -87,3 +87,51 @@ def service_stats(user, *, within=None) -> dict:
     return {"centers": counts.get(PointKind.CENTER, 0), "agent_points": counts.get(PointKind.AGENT_POINT, 0),
             "staff": staff, "applications": sum(by_status.values()), "by_status": by_status,
             "closed": closed["total"], "on_time": closed["on_time"], "on_time_rate": rate}
+
+
+NEAR_DUE_WORKING_DAYS = 2
+_GROUPS = {"point": ("center_id", "center__name"), "department": ("department_id", "department__name"),
+           "staff": ("handler_id", "handler__username")}
+
+
+def supervision_board(user, *, by: str = "point", within=None, today=None) -> list[dict]:
+    """Open applications per handling center (or department, or staff): how many, how many overdue, how many
+    due within NEAR_DUE_WORKING_DAYS working days. Waiting for materials stops the clock: not counted late."""
+    from shuanglian.core import clock
+    from shuanglian.core.calendar import work_calendar
+
+    key, label = _GROUPS[by]
+    today = today or clock.today()
+    near = work_calendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
+    running = application_list_visible_to(user).filter(_within_q(within)).filter(
+        status__in=[Status.ACCEPTED, Status.FORWARDED, Status.HANDLING])
+    rows = (running.values(key, label).annotate(open=Count("pk"),
+                                                overdue=Count("pk", filter=Q(promised_date__lt=today)),
+                                                near_due=Count("pk", filter=Q(promised_date__gte=today,
+                                                                              promised_date__lte=near)))
+            .order_by("-overdue", "-near_due", label))
+    return [{"id": r[key], "name": r[label] or "", "open": r["open"], "overdue": r["overdue"],
+             "near_due": r["near_due"]} for r in rows]
+
+
+def monthly_performance(user, *, year: int, month: int, within=None) -> list[dict]:
+    """Applications closed in a month per handling center: count, on-time rate, average duration in days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first = timezone.make_aware(dt.datetime(year, month, 1))
+    after = timezone.make_aware(dt.datetime(year + (month == 12), month % 12 + 1, 1))
+    rows = (application_list_visible_to(user).filter(_within_q(within))
+            .filter(closed_at__gte=first, closed_at__lt=after)
+            .values_list("center_id", "center__name", "on_time", "accepted_at", "closed_at").order_by())
+    groups: dict[int, dict] = {}
+    for center_id, name, on_time, accepted, closed in rows:
+        g = groups.setdefault(center_id, {"id": center_id, "name": name, "closed": 0, "on_time": 0, "seconds": 0.0})
+        g["closed"] += 1
+        g["on_time"] += bool(on_time)
+        g["seconds"] += (closed - accepted).total_seconds()
+    return [{"id": g["id"], "name": g["name"], "closed": g["closed"],
+             "on_time_rate": round(g["on_time"] / g["closed"], 4),
+             "average_days": round(g["seconds"] / g["closed"] / 86400, 2)}
+            for g in sorted(groups.values(), key=lambda g: g["name"])]

@@ -129,3 +129,19 @@ class ServiceStatsSerializer(serializers.Serializer):
 class PublicStatusSerializer(serializers.Serializer):
     status = _choice(Status)
     promised_date = serializers.DateField()
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    near_due = serializers.IntegerField()
+
+
+class MonthlyRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    closed = serializers.IntegerField()
+    on_time_rate = serializers.FloatField()
+    average_days = serializers.FloatField()

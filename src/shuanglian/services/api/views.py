@@ -155,6 +155,37 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                             satisfaction=d["satisfaction"], department=department, handler=handler)
         return self._render(app.pk)
 
+    @extend_schema(summary="Overdue and near-due applications per center, department or staff",
+                   parameters=[WITHIN, OpenApiParameter("by", OpenApiTypes.STR, enum=["point", "department", "staff"])],
+                   responses={200: s.SupervisionRowSerializer(many=True), **error_responses(400, 401, 404)})
+    @action(detail=False, methods=["get"], url_path="supervision-board", pagination_class=None, filterset_class=None)
+    def supervision_board(self, request):
+        by = request.query_params.get("by", "point")
+        if by not in ("point", "department", "staff"):
+            raise ValidationFailed("by: point, department or staff.", details={"by": [by]})
+        within = request.query_params.get("within")
+        division = division_get_for_user(request.user, within) if within else None
+        return Response(s.SupervisionRowSerializer(
+            selectors.supervision_board(request.user, by=by, within=division), many=True).data)
+
+    @extend_schema(summary="A month's closed applications per center: on-time rate and average duration",
+                   parameters=[WITHIN, OpenApiParameter("year", OpenApiTypes.INT, required=True),
+                               OpenApiParameter("month", OpenApiTypes.INT, required=True)],
+                   responses={200: s.MonthlyRowSerializer(many=True), **error_responses(400, 401, 404)})
+    @action(detail=False, methods=["get"], url_path="monthly", pagination_class=None, filterset_class=None)
+    def monthly(self, request):
+        try:
+            year, month = int(request.query_params.get("year", "")), int(request.query_params.get("month", ""))
+            if not (2000 <= year <= 2100 and 1 <= month <= 12):
+                raise ValueError
+        except ValueError:
+            raise ValidationFailed("Give year and month, e.g. ?year=2026&month=3.",
+                                   details={"year": ["required"], "month": ["required"]}) from None
+        within = request.query_params.get("within")
+        division = division_get_for_user(request.user, within) if within else None
+        return Response(s.MonthlyRowSerializer(
+            selectors.monthly_performance(request.user, year=year, month=month, within=division), many=True).data)
+
 
 class ServiceStatsView(APIView):
     @extend_schema(summary="Service points, staff, applications by status and the on-time rate",

@@ -189,3 +189,14 @@ def test_the_throttle_window_passes(net, personas, api, time_machine):
     assert _lookup(APIClient(), receipt, "5678").status_code == 429
     time_machine.move_to(dt.datetime(2026, 3, 2, 10, 1, tzinfo=SH), tick=False)
     assert _lookup(APIClient(), receipt, "5678").status_code == 200
+
+
+def test_supervision_board_and_monthly_over_the_api(net, personas, api, district, now):
+    _create(api, personas.service_staff, net)
+    r = api.as_(personas.county_office).get(f"{APPS}supervision-board/?within={district.county.code}")
+    assert r.status_code == 200
+    assert r.json() == [{"id": net.center.pk, "name": "樟潭街道便民服务中心", "open": 1, "overdue": 0, "near_due": 0}]
+    assert api.get(f"{APPS}supervision-board/?by=planet").status_code == 400
+    r = api.get(f"{APPS}monthly/?year=2026&month=3")
+    assert r.status_code == 200 and r.json() == []
+    assert api.get(f"{APPS}monthly/?year=2026").status_code == 400

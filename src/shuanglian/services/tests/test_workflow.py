@@ -213,3 +213,30 @@ def test_each_step_is_audited_without_the_phone(net, personas):
     events = AuditEvent.objects.filter(object_type="services.application", object_id=str(app.pk))
     assert list(events.order_by("seq").values_list("action", flat=True)) == ["services.accept", "services.handle"]
     assert "13912345678" not in str(list(events.values_list("before", "after")))
+
+
+def test_supervision_board_and_monthly_performance(net, personas, time_machine):
+    from shuanglian.services.choices import Status
+
+    late = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))  # promised 03-09
+    soon = _accept(net, personas.service_staff, when=at(2026, 3, 5, 9))  # promised 03-12
+    waiting = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))
+    services.transition(actor=personas.service_staff, application=waiting, action="request_materials",
+                        missing=["身份证"], at=at(2026, 3, 3, 9))
+    _accept(net, net.agent_staff, point=net.agent, item=net.allowance, when=at(2026, 3, 10, 9))  # promised 03-24
+    board = selectors.supervision_board(personas.county_office, today=dt.date(2026, 3, 10))
+    assert board == [{"id": net.center.pk, "name": "樟潭街道便民服务中心", "open": 3, "overdue": 1, "near_due": 1}]
+    assert selectors.supervision_board(personas.outsider, today=dt.date(2026, 3, 10)) == []
+    services.transition(actor=personas.service_staff, application=late, action="handle", at=at(2026, 3, 3, 9))
+    by_department = selectors.supervision_board(personas.county_office, by="department", today=dt.date(2026, 3, 10))
+    assert [(r["name"], r["overdue"]) for r in by_department][0] == ("衢江区公安分局", 1)
+    services.transition(actor=personas.service_staff, application=late, action="reply", result="ok",
+                        notified_by="phone", at=at(2026, 3, 11, 9))
+    services.transition(actor=personas.service_staff, application=soon, action="handle", at=at(2026, 3, 6, 9))
+    services.transition(actor=personas.service_staff, application=soon, action="reply", result="ok",
+                        notified_by="phone", at=at(2026, 3, 6, 21))
+    rows = selectors.monthly_performance(personas.county_office, year=2026, month=3)
+    assert rows == [{"id": net.center.pk, "name": "樟潭街道便民服务中心", "closed": 2, "on_time_rate": 0.5,
+                     "average_days": 5.25}]
+    assert selectors.monthly_performance(personas.county_office, year=2026, month=4) == []
+    assert Status.REPLIED == "replied"
