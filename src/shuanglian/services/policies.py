@@ -37,10 +37,21 @@ def may_accept_at(user, point) -> bool:
     return serves_at(user, point) or scope_for(user, HANDLE_APPLICATIONS, via_organizations=False).covers_record(point)
 
 
+def held_at_agent_point(application) -> bool:
+    """An agent point holds what it accepted until it forwards it to the center."""
+    from .choices import PointKind, Status
+
+    status = application.resume_status if application.status == Status.AWAITING_MATERIALS else application.status
+    return application.point.kind == PointKind.AGENT_POINT and status == Status.ACCEPTED
+
+
 def may_act(user, application) -> bool:
     if user is None:
         return True
-    if serves_at(user, application.point) or serves_at(user, application.center):
+    if serves_at(user, application.center):
+        return True
+    if serves_at(user, application.point) and (application.point_id == application.center_id
+                                                or held_at_agent_point(application)):
         return True
     if application.department_id and application.department_id in scope_for(user, HANDLE_APPLICATIONS).organization_ids:
         return True

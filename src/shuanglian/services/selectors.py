@@ -72,11 +72,11 @@ def application_get_for_user(user, pk) -> Application:
 
 
 def service_stats(user, *, within=None) -> dict:
-    """Centers, agent points and staff in `within` (public figures); applications by status and the on-time
-    rate of those the user may see."""
+    """Centers, agent points and full-time staff in `within` (public figures); applications by status and the
+    on-time rate (closed on or before the promised date) of those the user may see."""
     points = ServicePoint.objects.filter(is_active=True).filter(_within_q(within))
     counts = dict(points.values_list("kind").annotate(n=Count("pk")).order_by())
-    staff = StaffPosting.objects.filter(is_active=True, point__is_active=True).filter(
+    staff = StaffPosting.objects.filter(is_active=True, full_time=True, point__is_active=True).filter(
         _within_q(within, "point__")).count()
     apps = application_list_visible_to(user).filter(_within_q(within))
     by_status = {s: 0 for s in Status.values}

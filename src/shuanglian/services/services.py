@@ -265,8 +265,8 @@ def transition(*, actor, application: Application, action: str, reason: str = ""
     app.save()
     Transition.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
                               actor=actor if getattr(actor, "pk", None) else None,
-                              actor_label=audit.actor_label(actor), reason=reason or app.result if action ==
-                              Action.REPLY else reason, details=details, at=now)
+                              actor_label=audit.actor_label(actor),
+                              reason=app.result if action == Action.REPLY else reason, details=details, at=now)
     audit.record(actor=actor, action=f"services.{action}", obj=app, before=before,
                  after={**_snapshot(app), "reason": reason})
     return app

@@ -103,6 +103,8 @@ def test_an_agent_point_accepts_on_the_persons_behalf_and_forwards_to_the_center
     assert e.value.code == "illegal_transition" and e.value.http_status == 409
     app = services.transition(actor=net.agent_staff, application=app, action="forward", at=at(2026, 3, 2, 16))
     assert app.status == "forwarded" and app.promised_date == dt.date(2026, 3, 9)  # the clock started at the agent point
+    with pytest.raises(PermissionDenied):  # the center holds it now
+        services.transition(actor=net.agent_staff, application=app, action="handle")
     app = services.transition(actor=personas.service_staff, application=app, action="handle", at=at(2026, 3, 3, 9))
     app = services.transition(actor=personas.service_staff, application=app, action="reply", result="已迁移",
                               notified_by="text_message", at=at(2026, 3, 10, 9))
@@ -189,8 +191,9 @@ def test_stats(net, personas, district):
     services.transition(actor=personas.service_staff, application=a, action="handle", at=at(2026, 3, 3, 9))
     services.transition(actor=personas.service_staff, application=a, action="reply", result="ok",
                         notified_by="in_person", at=at(2026, 3, 4, 9))
+    services.staff_post(actor=personas.county_office, point=net.agent, name="志愿者", position="帮办", full_time=False)
     stats = selectors.service_stats(personas.county_office, within=district.county)
-    assert (stats["centers"], stats["agent_points"], stats["staff"]) == (2, 1, 3)
+    assert (stats["centers"], stats["agent_points"], stats["staff"]) == (2, 1, 3)  # full-time staff only
     assert stats["by_status"]["replied"] == 1 and stats["by_status"]["accepted"] == 1
     assert stats["on_time_rate"] == 1.0
     stats = selectors.service_stats(personas.county_office, within=district.township2)
