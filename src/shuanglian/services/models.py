@@ -165,3 +165,23 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status} -> {self.to_status}"
+
+
+class Complaint(models.Model):
+    """A complaint against an application (slow, rude, asked twice for materials, ...), for supervision."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="complaints")
+    text = models.TextField(_("complaint"))
+    received_at = models.DateTimeField(_("received at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_by_label = models.CharField(max_length=150, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("complaint")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.text[:30]}"

@@ -13,14 +13,22 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import work_calendar
-from shuanglian.core.exceptions import ValidationFailed
+from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.matters.services import IllegalTransition  # the same 409 `illegal_transition`
 from shuanglian.organizations.choices import OrganizationKind
 
 from . import policies
 from .choices import CLOSED_STATUSES, AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
-from .models import Application, ReceiptCounter, ServiceItem, ServicePoint, StaffPosting, Transition
+from .models import (
+    Application,
+    Complaint,
+    ReceiptCounter,
+    ServiceItem,
+    ServicePoint,
+    StaffPosting,
+    Transition,
+)
 
 __all__ = ["IllegalTransition", "TRANSITIONS", "transition", "application_accept", "allowed_actions"]
 
@@ -330,3 +338,37 @@ _HANDLERS = {
     Action.REFUSE: _close,
     Action.RETURN: _close,
 }
+
+
+# ---------------------------------------------------------------- complaints
+
+
+@transaction.atomic
+def complaint_record(*, actor, application: Application, text: str, at: dt.datetime | None = None) -> Complaint:
+    """Record a complaint against an application: whoever may see the application may record one."""
+    from . import selectors
+
+    if actor is not None and not selectors.application_list_visible_to(actor).filter(pk=application.pk).exists():
+        raise PermissionDenied(_("You may not record complaints about this application."))
+    text = _text(text, "text", required=True, message=_("Say what the complaint is."))
+    row = Complaint.objects.create(application=application, text=text, received_at=at or clock.now(),
+                                   recorded_by=actor if getattr(actor, "pk", None) else None,
+                                   recorded_by_label=audit.actor_label(actor))
+    audit.record(actor=actor, action="services.complaint_record", obj=application,
+                 after={"complaint": row.pk})
+    return row
+
+
+@transaction.atomic
+def complaint_resolve(*, actor, complaint: Complaint, resolution: str, at: dt.datetime | None = None) -> Complaint:
+    complaint = Complaint.objects.select_for_update().select_related("application__point",
+                                                                     "application__center").get(pk=complaint.pk)
+    policies.require_act(actor, complaint.application)
+    if complaint.resolved_at is not None:
+        raise Conflict(_("This complaint is already resolved."))
+    complaint.resolution = _text(resolution, "resolution", required=True, message=_("Say how it was resolved."))
+    complaint.resolved_at = at or clock.now()
+    complaint.save()
+    audit.record(actor=actor, action="services.complaint_resolve", obj=complaint.application,
+                 after={"complaint": complaint.pk})
+    return complaint

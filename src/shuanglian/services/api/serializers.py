@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from .. import services
 from ..choices import Action, NotifiedBy, PointKind, Satisfaction, Status
-from ..models import Application, ServiceItem, ServicePoint, StaffPosting, Transition
+from ..models import Application, Complaint, ServiceItem, ServicePoint, StaffPosting, Transition
 
 ACTIONS = [a.value for a in Action if a != Action.ACCEPT]
 
@@ -89,11 +89,21 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return services.allowed_actions(app)
 
 
+class ComplaintSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by_label", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "text", "received_at", "recorded_by", "resolution", "resolved_at"]
+        read_only_fields = ["received_at", "resolution", "resolved_at"]
+
+
 class ApplicationDetailSerializer(ApplicationSerializer):
     timeline = ApplicationTransitionSerializer(many=True, source="transitions.all")
+    complaints = ComplaintSerializer(many=True, source="complaints.all")
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [*ApplicationSerializer.Meta.fields, "timeline"]
+        fields = [*ApplicationSerializer.Meta.fields, "timeline", "complaints"]
 
 
 class ApplicationCreateInput(serializers.Serializer):

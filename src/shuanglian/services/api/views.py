@@ -85,7 +85,7 @@ class ServiceItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
 def _detail_queryset(user):
     return selectors.application_list_visible_to(user).prefetch_related(
-        Prefetch("transitions", queryset=Transition.objects.order_by("at", "id")))
+        Prefetch("transitions", queryset=Transition.objects.order_by("at", "id")), "complaints")
 
 
 @extend_schema_view(
@@ -154,6 +154,17 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                             missing=d["missing"], result=d["result"], notified_by=d["notified_by"],
                             satisfaction=d["satisfaction"], department=department, handler=handler)
         return self._render(app.pk)
+
+    @extend_schema(summary="Record a complaint against an application", parameters=[ID],
+                   request=s.ComplaintSerializer,
+                   responses={201: s.ComplaintSerializer, **error_responses(400, 401, 403, 404)})
+    @action(detail=True, methods=["post"])
+    def complaints(self, request, pk=None):
+        app = selectors.application_get_for_user(request.user, pk)
+        data = s.ComplaintSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.complaint_record(actor=request.user, application=app, text=data.validated_data["text"])
+        return Response(s.ComplaintSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Overdue and near-due applications per center, department or staff",
                    parameters=[WITHIN, OpenApiParameter("by", OpenApiTypes.STR, enum=["point", "department", "staff"])],

@@ -200,3 +200,12 @@ def test_supervision_board_and_monthly_over_the_api(net, personas, api, district
     r = api.get(f"{APPS}monthly/?year=2026&month=3")
     assert r.status_code == 200 and r.json() == []
     assert api.get(f"{APPS}monthly/?year=2026").status_code == 400
+
+
+def test_a_complaint_over_the_api(net, personas, api, now):
+    pk = _create(api, personas.service_staff, net).json()["id"]
+    r = api.as_(personas.township_cadre).post(f"{APPS}{pk}/complaints/", {"text": "等了很久"}, format="json")
+    assert r.status_code == 201 and r.json()["recorded_by"] == "township_cadre"
+    r = api.as_(personas.service_staff).get(f"{APPS}{pk}/")
+    assert [c["text"] for c in r.json()["complaints"]] == ["等了很久"]
+    assert api.as_(personas.outsider).post(f"{APPS}{pk}/complaints/", {"text": "x"}, format="json").status_code == 404

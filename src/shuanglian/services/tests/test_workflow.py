@@ -243,3 +243,20 @@ def test_supervision_board_and_monthly_performance(net, personas, time_machine):
                      "average_days": 5.25}]
     assert selectors.monthly_performance(personas.county_office, year=2026, month=4) == []
     assert Status.REPLIED == "replied"
+
+
+def test_complaints(net, personas):
+    from shuanglian.core.exceptions import Conflict
+
+    app = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))
+    with pytest.raises(PermissionDenied):
+        services.complaint_record(actor=net.agent_staff, application=app, text="x")
+    with pytest.raises(ValidationFailed):
+        services.complaint_record(actor=personas.township_cadre, application=app, text=" ")
+    row = services.complaint_record(actor=personas.township_cadre, application=app, text="窗口让跑了两趟")
+    with pytest.raises(PermissionDenied):
+        services.complaint_resolve(actor=personas.township_cadre, complaint=row, resolution="x")
+    row = services.complaint_resolve(actor=personas.service_staff, complaint=row, resolution="已致歉并当场补办")
+    assert row.resolved_at is not None
+    with pytest.raises(Conflict):
+        services.complaint_resolve(actor=personas.service_staff, complaint=row, resolution="again")
