@@ -52,14 +52,16 @@ def _birth_date(digits: str) -> dt.date:
 def parse_parts(raw: str, *, today: dt.date | None = None) -> tuple[str, dt.date, str]:
     """parse() as a plain (value, birth date, sex) tuple: the same checks and messages, for bulk imports
     that check millions of numbers and need no IDNumber object for each."""
-    # Most numbers are 18 ASCII digits already, which normalize() would return unchanged.
-    value = raw if isinstance(raw, str) and len(raw) == 18 and raw.isdigit() and raw.isascii() else normalize(raw)
-    if len(value) != 18:
-        if len(value) == 15 and value.isdigit():
-            raise InvalidIDNumber(_("15-digit legacy ID numbers are not accepted; enter the 18-digit number"))
-        raise InvalidIDNumber(_("an ID number has 18 characters, this has %(n)s") % {"n": len(value)})
-    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise InvalidIDNumber(_("an ID number is 17 digits followed by a digit or X"))
+    if isinstance(raw, str) and len(raw) == 18 and raw.isdigit() and raw.isascii():
+        value = raw  # most numbers: 18 ASCII digits, which normalize() would return unchanged
+    else:
+        value = normalize(raw)
+        if len(value) != 18:
+            if len(value) == 15 and value.isdigit():
+                raise InvalidIDNumber(_("15-digit legacy ID numbers are not accepted; enter the 18-digit number"))
+            raise InvalidIDNumber(_("an ID number has 18 characters, this has %(n)s") % {"n": len(value)})
+        if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+            raise InvalidIDNumber(_("an ID number is 17 digits followed by a digit or X"))
     try:
         birth = _birth_date(value[6:14])
     except ValueError:
