@@ -61,3 +61,27 @@ def test_the_status_page(client, net, personas):
     assert client.post(url, {"receipt": app.receipt_no, "phone_last4": "5678"}).status_code == 429
     assert client.get(url).status_code == 200
     assert isinstance(app.promised_date, dt.date)
+
+
+def test_the_counter_three_ways(client, net, personas, persona_password):
+    url = f"/services/counter/{net.center.pk}/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.login(username=personas.promoter.username, password=persona_password)
+    assert client.get(url).status_code == 403  # accepts nowhere
+    client.login(username=net.agent_staff.username, password=persona_password)
+    assert client.get(url).status_code == 404  # another point
+    assert client.get("/services/counter/").url == f"/services/counter/{net.agent.pk}/"
+    page = client.get(f"/services/counter/{net.agent.pk}/").content.decode()
+    assert "户口迁移" in page and "农村建房审批" not in page  # center-only items are not offered
+    client.login(username=personas.service_staff.username, password=persona_password)
+    r = client.post(url, {"item": net.hukou.pk, "applicant_name": "王大明", "applicant_phone": "13912345678"})
+    assert r.status_code == 302
+    r = client.get(r.url)
+    page = r.content.decode()
+    assert r.status_code == 200 and "王大明" in page and "13912345678" not in page
+    receipt_url = r.request["PATH_INFO"]
+    assert "王大明" in client.get(url).content.decode()  # in the queue
+    r = client.post(url, {"item": net.hukou.pk, "applicant_name": "", "applicant_phone": "x"})
+    assert r.status_code == 422
+    client.login(username=net.agent_staff.username, password=persona_password)
+    assert client.get(receipt_url).status_code == 404
