@@ -24,10 +24,17 @@ class ServiceItemFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="name, code or department contains")
     department = filters.NumberFilter(field_name="department_id")
     accepted_at = filters.ChoiceFilter(choices=AcceptedAt.choices)
+    point = filters.NumberFilter(method="filter_point", label="the items this service point accepts")
 
     class Meta:
         model = ServiceItem
         fields = ["department", "accepted_at"]
+
+    def filter_point(self, queryset, name, value):
+        point = ServicePoint.objects.filter(pk=value, is_active=True).only("kind").first()
+        if point is None:
+            return queryset.none()
+        return queryset if point.kind == PointKind.CENTER else queryset.filter(accepted_at=AcceptedAt.ANY)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -49,6 +49,11 @@ def test_points_and_catalog_are_public(net, district):
     item = r.json()["results"][0]
     assert (item["legal_days"], item["promised_days"], item["materials"]) == (20, 5, ["户口簿", "身份证"])
     assert client.post("/api/v1/service-items/", {}, format="json").status_code == 401
+    # The items each point accepts: an agent point not the center-only ones.
+    codes = [i["code"] for i in client.get(f"/api/v1/service-items/?point={net.agent.pk}").json()["results"]]
+    assert codes == ["HJ-01", "MZ-01"]
+    codes = [i["code"] for i in client.get(f"/api/v1/service-items/?point={net.center.pk}").json()["results"]]
+    assert codes == ["HJ-01", "MZ-01", "ZJ-01"]
 
 
 def _count(client, url, expected_count=None) -> int:
