@@ -47,3 +47,15 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_query_log():
+    """Query-count assertions read Django's per-connection query log, a deque capped at 9,000 entries that
+    earlier tests fill: once full, a capture of any page reads 0 queries and every budget passes. Start
+    each test with an empty log so those assertions can fail."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.queries_log.clear()
+    yield

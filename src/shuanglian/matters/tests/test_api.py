@@ -81,7 +81,7 @@ def test_lists_filter_and_run_a_constant_number_of_queries(api, district, person
                                title=f"其他{i}")
     with CaptureQueriesContext(connection) as large:
         assert len(client.get(MATTERS, {"page_size": 50}).json()["results"]) == 14
-    assert len(large) == len(small), [q["sql"][:150] for q in large.captured_queries]
+    assert 0 < len(large) == len(small), [q["sql"][:150] for q in large.captured_queries]
 
 
 def test_the_supervision_board_counts_yellow_and_red_per_township(api, district, personas, now):
