@@ -21,6 +21,7 @@ def team(district):
 
 
 def login(client, user, persona_password):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English source strings
     assert client.login(username=user.username, password=persona_password)
     return client
 
