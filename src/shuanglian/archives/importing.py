@@ -448,10 +448,27 @@ def _indexes_set_aside(tables: list[str]):
 BULK_INDEX_REBUILD = 20000
 
 
-def _execute_many(sql: str, rows: list[tuple]) -> None:
-    if rows:
-        with connection.cursor() as cur:
-            cur.executemany(sql, rows)
+def _update_by_id(table: str, columns: dict[str, str], assignments: str, rows: list[tuple]) -> None:
+    """UPDATE table SET assignments WHERE id = row[0], for each row: (id, *values of `columns`).
+
+    `columns` names the new values and their PostgreSQL types; `assignments` refers to a new value as
+    {name} and to the recorded one by its column name. On PostgreSQL the rows go by COPY into a
+    temporary table joined by one UPDATE: single-row UPDATEs cost a statement and a round trip each,
+    over 200 microseconds a row. SQLite runs the single-row statement over the rows (in C, in process)."""
+    if not rows:
+        return
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("CREATE TEMPORARY TABLE import_update (id bigint, "
+                        + ", ".join(f"new_{name} {kind}" for name, kind in columns.items()) + ")")
+            _copy_or_insert("import_update", ["id", *(f"new_{name}" for name in columns)], rows)
+            cur.execute(f"UPDATE {table} SET {assignments.format(**{n: f'u.new_{n}' for n in columns})} "
+                        f"FROM import_update u WHERE {table}.id = u.id")
+            cur.execute("DROP TABLE import_update")
+        else:
+            names = ["id", *columns]
+            cur.executemany(f"UPDATE {table} SET {assignments.format(**{n: f'%({n})s' for n in columns})} "
+                            "WHERE id = %(id)s", [dict(zip(names, row, strict=True)) for row in rows])
 
 
 def _recompute_completeness(household_ids: set[int]) -> None:
@@ -472,8 +489,8 @@ def _recompute_completeness(household_ids: set[int]) -> None:
             filled[hh] += bool(id_hash) + bool(phone_hash) + bool(education) + bool(occupation)
             if relation == RelationToHead.HEAD:
                 heads.add(hh)
-        updates += [(round(100 * (filled[hh] + (hh in heads)) / total[hh]), hh) for hh in filled]
-    _execute_many("UPDATE archives_household SET completeness = %s WHERE id = %s", updates)
+        updates += [(hh, round(100 * (filled[hh] + (hh in heads)) / total[hh])) for hh in filled]
+    _update_by_id("archives_household", {"completeness": "smallint"}, "completeness = {completeness}", updates)
 
 
 def _chunks(items: list, size: int = 900):
@@ -601,9 +618,10 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         if new_keys:
             existing_hh = _household_ids(grid_ids, households)
         # Re-imported households: a blank cell keeps what is recorded. One prepared statement, many rows.
-        _execute_many("UPDATE archives_household SET address = CASE WHEN %s = '' THEN address ELSE %s END, "
-                      "annual_income = COALESCE(%s, annual_income), updated_at = %s WHERE id = %s",
-                      [(h.address, h.address, h.income, now, pk) for pk, h in updates])
+        _update_by_id("archives_household", {"address": "text", "income": "numeric", "at": "timestamptz"},
+                      "address = CASE WHEN {address} = '' THEN address ELSE {address} END, "
+                      "annual_income = COALESCE({income}, annual_income), updated_at = {at}",
+                      [(pk, h.address, h.income, now) for pk, h in updates])
         result.households_updated = len(updates)
 
         progress("persons", 0, len(persons), force=True)
@@ -653,14 +671,21 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         _copy_or_insert("archives_person", PERSON_COLUMNS, new_p)
         result.persons_created = new_persons
         if upd_p:
-            _execute_many(
-                "UPDATE archives_person SET household_id = %s, name = %s, sex = %s, birth_date = %s, "
-                "relation_to_head = %s, ethnicity = %s, education = %s, occupation = %s, skills = %s, "
-                "phone = CASE WHEN %s = '' THEN phone ELSE %s END, "
-                "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, updated_at = %s, is_active = %s, "
-                "division_id = %s, county_id = %s, township_id = %s, village_id = %s, grid_id = %s WHERE id = %s",
-                [(hh_id, p.name, p.sex, p.birth_date, p.relation, p.ethnicity, p.education, p.occupation, p.skills,
-                  phone_hash, phone_enc, phone_hash, phone_hash, now, True, *_scope_of(g), pk)
+            _update_by_id(
+                "archives_person",
+                {"household": "bigint", "name": "text", "sex": "text", "birth": "date", "relation": "text",
+                 "ethnicity": "text", "education": "text", "occupation": "text", "skills": "text", "phone": "text",
+                 "phone_hash": "text", "at": "timestamptz", "active": "boolean", "division": "bigint",
+                 "county": "bigint", "township": "bigint", "village": "bigint", "grid": "bigint"},
+                "household_id = {household}, name = {name}, sex = {sex}, birth_date = {birth}, "
+                "relation_to_head = {relation}, ethnicity = {ethnicity}, education = {education}, "
+                "occupation = {occupation}, skills = {skills}, "
+                "phone = CASE WHEN {phone_hash} = '' THEN phone ELSE {phone} END, "
+                "phone_hash = CASE WHEN {phone_hash} = '' THEN phone_hash ELSE {phone_hash} END, updated_at = {at}, "
+                "is_active = {active}, division_id = {division}, county_id = {county}, township_id = {township}, "
+                "village_id = {village}, grid_id = {grid}",
+                [(pk, hh_id, p.name, p.sex, p.birth_date, p.relation, p.ethnicity, p.education, p.occupation,
+                  p.skills, phone_enc, phone_hash, now, True, *_scope_of(g))
                  for pk, p, hh_id, g, phone_enc, phone_hash in upd_p])
         result.persons_updated = len(upd_p)
 
