@@ -15,7 +15,6 @@ import gc
 import io
 import json
 import os
-import re
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -328,46 +327,27 @@ def _lines(lines: list[int]) -> str:
 # ---------------------------------------------------------------- writing
 
 
-class CopyLines:
-    """Rows already in COPY's text format, one line each ending in a newline, for PostgreSQL; made while
-    they are sent when `lines` is a generator, so the server stores one chunk while Python makes the next.
-    Formatting a line with one f-string is several times cheaper than handing psycopg a tuple to adapt
-    value by value."""
-
-    def __init__(self, lines: Iterable[str], count: int):
-        self.lines, self.count = lines, count
-
-    def __len__(self):
-        return self.count
-
-
-def copy_text(value: str) -> str:
-    """A string as a field of COPY's text format: backslash, tab, newline and carriage return escaped."""
-    if _COPY_SPECIAL.search(value) is None:
-        return value
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-COPY_NULL = "\\N"
-
-
-def _copy_or_insert(table: str, columns: list[str], rows: Iterable[tuple] | CopyLines, chunk: int = 2000) -> None:
-    if isinstance(rows, CopyLines) and connection.vendor != "postgresql":
-        raise TypeError("COPY lines are for PostgreSQL")
-    if not rows:
-        return
+def _copy_or_insert(table: str, columns: list[str], rows: Iterable[tuple], chunk: int = 2000, *,
+                    binary: bool = False) -> None:
+    """Insert rows, given as tuples in `columns` order (an iterator is consumed as it goes). On PostgreSQL
+    by COPY; with `binary`, in COPY's binary format with the columns' own types: psycopg then writes
+    each value with its C dumper, no text to format or escape, and the server parses nothing (the
+    values must have exactly the column's type: int, str, date, aware datetime, Decimal, bool, None)."""
     names = ", ".join(columns)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                if isinstance(rows, CopyLines):
-                    lines = iter(rows.lines)
-                    while part := list(islice(lines, 2000)):  # about half a megabyte a write
-                        copy.write("".join(part))
-                else:
-                    for row in rows:
-                        copy.write_row(row)
+            rows = iter(rows)
+            first = next(rows, None)
+            if first is None:
+                return
+            types = _column_types(table, columns) if binary else None  # (no query once COPY has begun)
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")) as copy:
+                if types:
+                    copy.set_types(types)
+                write_row = copy.write_row
+                write_row(first)
+                for row in rows:
+                    write_row(row)
             return
         # One single-row statement run over a list of rows: sqlite3 loops in C. (A multi-row VALUES list
         # costs Django a regex pass over thousands of placeholders each statement.)
@@ -375,6 +355,15 @@ def _copy_or_insert(table: str, columns: list[str], rows: Iterable[tuple] | Copy
         rows = iter(rows)
         while part := list(islice(rows, chunk)):
             cur.executemany(sql, part)
+
+
+def _column_types(table: str, columns: list[str]) -> list[int]:
+    """The type oids of a PostgreSQL table's columns, in the order given (what binary COPY needs)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                    "AND NOT attisdropped", [table])
+        oids = dict(cur.fetchall())
+    return [oids[column] for column in columns]
 
 
 def _secondary_indexes(table: str) -> list[tuple[str, str]]:
@@ -398,7 +387,7 @@ def _foreign_keys(table: str) -> list[tuple[str, str]]:
         return list(cur.fetchall())
 
 
-def _bulk_load(table: str, columns: list[str], rows: list[tuple] | CopyLines, existing: int) -> None:
+def _bulk_load(table: str, columns: list[str], rows: list[tuple], existing: int) -> None:
     """Load many rows; when they outnumber what the table holds, with its indexes set aside (below)."""
     with _indexes_set_aside([table] if _worth_setting_aside(len(rows), existing) else []):
         _copy_or_insert(table, columns, rows)
@@ -461,7 +450,7 @@ def _update_by_id(table: str, columns: dict[str, str], assignments: str, rows: l
         if connection.vendor == "postgresql":
             cur.execute("CREATE TEMPORARY TABLE import_update (id bigint, "
                         + ", ".join(f"new_{name} {kind}" for name, kind in columns.items()) + ")")
-            _copy_or_insert("import_update", ["id", *(f"new_{name}" for name in columns)], rows)
+            _copy_or_insert("import_update", ["id", *(f"new_{name}" for name in columns)], rows, binary=True)
             cur.execute(f"UPDATE {table} SET {assignments.format(**{n: f'u.new_{n}' for n in columns})} "
                         f"FROM import_update u WHERE {table}.id = u.id")
             cur.execute("DROP TABLE import_update")
@@ -549,11 +538,6 @@ def _scope_of(grid: Division) -> tuple:
     return grid.pk, grid.parent.parent.parent_id, grid.parent.parent_id, grid.parent_id, grid.pk
 
 
-def _copy_fields(*values) -> str:
-    """Values as tab-separated COPY text fields (None as NULL), for what is written once per grid or file."""
-    return "\t".join(COPY_NULL if v is None else copy_text(str(v)) for v in values)
-
-
 HOUSEHOLD_COLUMNS = ["number", "address", "house", "annual_income", "land_notes", "livelihood_notes",
                      "completeness", "created_at", "updated_at", "is_active",
                      "division_id", "county_id", "township_id", "village_id", "grid_id"]
@@ -567,14 +551,12 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
           actor, progress: Progress) -> None:
     now = clock.now()
     postgres = connection.vendor == "postgresql"
+    # Rows go to PostgreSQL as binary COPY (values of the columns' types) and to SQLite through
+    # executemany; for SQLite the time is adapted once here, as the sqlite3 adapter Django registers would.
+    now_value = now if postgres else now.isoformat(" ")
     grids = {h.grid.pk: h.grid for h in households.values()}
     # What every row attached to a grid ends with (times, active, scope columns): made once per grid.
-    if postgres:
-        tails = {pk: _copy_fields(now, now, "t", *_scope_of(g)) + "\n" for pk, g in grids.items()}
-    else:
-        scopes = {pk: _scope_of(g) for pk, g in grids.items()}
-        # What the sqlite3 adapter Django registers makes of a datetime, once instead of twice a row.
-        now_text = now.isoformat(" ")
+    tails = {pk: (now_value, now_value, True, *_scope_of(g)) for pk, g in grids.items()}
 
     # Households: existing ones by (grid, number) are updated, the rest created.
     grid_ids = sorted(grids)
@@ -602,22 +584,13 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
              if n >= BULK_INDEX_REBUILD and _worth_setting_aside(n, model.objects.count())]
 
     with _indexes_set_aside(aside):
-        if postgres:
-            def household_lines():
-                for key in new_keys:
-                    h = households[key]
-                    yield (f"{copy_text(h.number)}\t{copy_text(h.address)}\t\t"
-                           f"{COPY_NULL if h.income is None else h.income}\t\t\t{_completeness(h)}\t{tails[key[0]]}")
-
-            new_rows = CopyLines(household_lines(), len(new_keys))
-        else:
-            new_rows = [(h.number, h.address, "", h.income, "", "", _completeness(h), now_text, now_text, True,
-                         *scopes[key[0]]) for key in new_keys for h in [households[key]]]
-        _copy_or_insert("archives_household", HOUSEHOLD_COLUMNS, new_rows)
+        _copy_or_insert("archives_household", HOUSEHOLD_COLUMNS,
+                        ((h.number, h.address, "", h.income, "", "", _completeness(h)) + tails[key[0]]
+                         for key in new_keys for h in [households[key]]), binary=True)
         result.households_created = len(new_keys)
         if new_keys:
             existing_hh = _household_ids(grid_ids, households)
-        # Re-imported households: a blank cell keeps what is recorded. One prepared statement, many rows.
+        # Re-imported households: a blank cell keeps what is recorded.
         _update_by_id("archives_household", {"address": "text", "income": "numeric", "at": "timestamptz"},
                       "address = CASE WHEN {address} = '' THEN address ELSE {address} END, "
                       "annual_income = COALESCE({income}, annual_income), updated_at = {at}",
@@ -634,41 +607,19 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
                                   encrypt(p.phone) if p.phone else "", phone_index(p.phone) if p.phone else ""))
         registered = ResidenceStatus.REGISTERED.value
         total = len(persons)
-        if postgres:
-            def person_lines():
-                for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
-                    if id_hash in existing_p:
-                        continue
-                    phone = p.phone
-                    # Only these five are free text from the file; the rest are digits, hex, base64, codes.
-                    name, ethnicity, education, occupation, skills = (
-                        p.name, p.ethnicity, p.education, p.occupation, p.skills)
-                    if _COPY_SPECIAL.search(f"{name}{ethnicity}{education}{occupation}{skills}"):
-                        name, ethnicity, education, occupation, skills = map(
-                            copy_text, (name, ethnicity, education, occupation, skills))
-                    yield (f"{existing_hh[p.key]}\t{name}\t{encrypt(p.id_number)}\t{id_hash}\t{p.sex}\t"
-                           f"{p.birth_date}\t{encrypt(phone) if phone else ''}\t{phone_index(phone) if phone else ''}"
-                           f"\t{ethnicity}\t{education}\t{occupation}\t{skills}\t\t\t{p.relation}\t{registered}\t"
-                           f"{tails[p.key[0]]}")
-                    if i % 20000 == 0:
-                        progress("persons", i, total)
 
-            new_p = CopyLines(person_lines(), new_persons)
-        else:
-            def person_rows():
-                for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
-                    if id_hash in existing_p:
-                        continue
-                    phone = p.phone
-                    yield (existing_hh[p.key], p.name, encrypt(p.id_number), id_hash, p.sex, p.birth_date.isoformat(),
-                           encrypt(phone) if phone else "", phone_index(phone) if phone else "", p.ethnicity,
-                           p.education, p.occupation, p.skills, "", "", p.relation, registered, now_text, now_text,
-                           True, *scopes[p.key[0]])
-                    if i % 20000 == 0:
-                        progress("persons", i, total)
+        def person_rows():
+            for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
+                if id_hash in existing_p:
+                    continue
+                phone = p.phone
+                yield (existing_hh[p.key], p.name, encrypt(p.id_number), id_hash, p.sex, p.birth_date,
+                       encrypt(phone) if phone else "", phone_index(phone) if phone else "", p.ethnicity,
+                       p.education, p.occupation, p.skills, "", "", p.relation, registered) + tails[p.key[0]]
+                if i % 20000 == 0:
+                    progress("persons", i, total)
 
-            new_p = person_rows()
-        _copy_or_insert("archives_person", PERSON_COLUMNS, new_p)
+        _copy_or_insert("archives_person", PERSON_COLUMNS, person_rows(), binary=True)
         result.persons_created = new_persons
         if upd_p:
             _update_by_id(
@@ -690,10 +641,8 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         result.persons_updated = len(upd_p)
 
         progress("tags", 0, 0, force=True)
-        tag_rows = [(existing_hh[k], t) for k, h in households.items() for t in sorted(h.tags)]
-        if postgres:
-            tag_rows = CopyLines((f"{hh}\t{t}\n" for hh, t in tag_rows), len(tag_rows))
-        _copy_or_insert("archives_householdtag", ["household_id", "tag_id"], tag_rows)
+        _copy_or_insert("archives_householdtag", ["household_id", "tag_id"],
+                        [(existing_hh[k], t) for k, h in households.items() for t in sorted(h.tags)], binary=True)
 
         # History: one version row per household touched, saying which file and lines.
         label = audit.actor_label(actor)
@@ -701,15 +650,17 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         # json.dumps({"file": name, "lines": _lines(...)}, ensure_ascii=False), its constant part made once:
         # _lines() gives digits, commas, spaces and dots, which JSON does not escape.
         opening = '{"file": ' + json.dumps(Path(result.file).name, ensure_ascii=False) + ', "lines": "'
-        columns = ["household_id", "at", "actor_id", "actor_label", "action", "changes"]
         if postgres:
-            middle = "\t" + _copy_fields(now, actor_id, label, "import", opening)
-            versions = CopyLines((f"{existing_hh[k]}{middle}{_lines(h.lines)}\"}}\n" for k, h in households.items()),
-                                 len(households))
+            from psycopg.types.json import Jsonb
+
+            def changes(text: str) -> Jsonb:
+                return Jsonb(text, dumps=str)  # JSON text already: passed through as it is
         else:
-            versions = [(existing_hh[k], now_text, actor_id, label, "import", f'{opening}{_lines(h.lines)}"}}')
-                        for k, h in households.items()]
-        _copy_or_insert("archives_householdversion", columns, versions)
+            changes = str
+        _copy_or_insert("archives_householdversion",
+                        ["household_id", "at", "actor_id", "actor_label", "action", "changes"],
+                        ((existing_hh[k], now_value, actor_id, label, "import", changes(f'{opening}{_lines(h.lines)}"}}'))
+                         for k, h in households.items()), binary=True)
     if updates or upd_p:
         _recompute_completeness({pk for pk, _ in updates} | {row[2] for row in upd_p} | moved_from)
     result.written = bool(households)
