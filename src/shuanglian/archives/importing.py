@@ -689,7 +689,8 @@ def import_households(path: Path, *, actor, dry_run: bool = False, skip_invalid:
 def _collector_paused():
     """No cyclic garbage collection while an import builds its millions of rows, strings and tuples.
     None of them form cycles, but each collection walks all those still alive: with the collector on,
-    reading and checking a million-person file took about three times as long."""
+    reading and checking a million-person file took about three times as long. (The switch is for the
+    whole process; it is turned back on only by whoever turned it off.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
