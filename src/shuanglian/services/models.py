@@ -11,7 +11,8 @@ from .choices import AcceptedAt, NotifiedBy, PointKind, Satisfaction, Status
 
 
 class ServicePoint(DivisionScoped):
-    """A service center (one per township) or an agent point (one per village), attached to that division."""
+    """A service center (one per township) or an agent point (one per village, sometimes two), attached to that
+    division."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=PointKind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -27,8 +28,12 @@ class ServicePoint(DivisionScoped):
     class Meta:
         ordering = ["division__code", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["division", "kind"], condition=Q(is_active=True),
-                                    name="service_point_one_per_division"),
+            # One center per township. A village usually has one agent point; a village formed by merging
+            # several may keep a second at a former village's office, so agent points differ by name.
+            models.UniqueConstraint(fields=["division"], condition=Q(is_active=True, kind=PointKind.CENTER),
+                                    name="service_point_one_center_per_division"),
+            models.UniqueConstraint(fields=["division", "name"], condition=Q(is_active=True, kind=PointKind.AGENT_POINT),
+                                    name="service_point_agent_name_per_division"),
             models.CheckConstraint(condition=Q(kind=PointKind.CENTER, center__isnull=True)
                                    | Q(kind=PointKind.AGENT_POINT, center__isnull=False),
                                    name="service_point_agent_has_center"),

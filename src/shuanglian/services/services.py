@@ -107,10 +107,15 @@ def service_point_create(*, actor, division, kind: str, name: str, organization=
     point = ServicePoint(kind=kind, name=name.strip()[:100], organization=organization, center=center,
                          opening_hours=opening_hours, phone=phone, address=address)
     point.attach_to(division)
-    taken = ValidationFailed(_("%(division)s already has a %(kind)s.")
-                             % {"division": division.name, "kind": PointKind(kind).label},
-                             details={"division": [division.code]})
-    if ServicePoint.objects.filter(division=division, kind=kind, is_active=True).exists():
+    same = ServicePoint.objects.filter(division=division, kind=kind, is_active=True)
+    if kind == PointKind.CENTER:
+        taken = ValidationFailed(_("%(division)s already has a service center.") % {"division": division.name},
+                                 details={"division": [division.code]})
+    else:  # a second agent point in a village (at a merged village's old office) needs its own name
+        same = same.filter(name=point.name)
+        taken = ValidationFailed(_("%(division)s already has an agent point named %(name)s.")
+                                 % {"division": division.name, "name": point.name}, details={"name": [point.name]})
+    if same.exists():
         raise taken
     point.full_clean(validate_constraints=False)
     try:

@@ -180,6 +180,13 @@ def test_points_are_one_per_division_and_agent_points_forward_to_their_township(
     point = services.service_point_create(actor=personas.county_office, division=district.village3,
                                           kind="agent_point", name="上方村代办点")
     assert point.center == net.center2
+    # A village formed by merging keeps a second point at a former village's office, under its own name.
+    second = services.service_point_create(actor=personas.county_office, division=district.village3,
+                                           kind="agent_point", name="上方村(原下方村)代办点")
+    assert second.center == net.center2 and second.village_id == district.village3.pk
+    with pytest.raises(ValidationFailed):
+        services.service_point_create(actor=personas.county_office, division=district.village3, kind="agent_point",
+                                      name="上方村代办点")
     with pytest.raises(PermissionDenied):
         services.service_point_create(actor=personas.township_cadre, division=district.village2, kind="agent_point",
                                       name="x")
