@@ -86,6 +86,13 @@ def members_in_too_many_grids(user, within: Division | None = None,
             .filter(grids__gt=limit).order_by("-grids", "pk"))
 
 
+def stats_divisions(user) -> QuerySet[Division]:
+    """What the statistics page offers as `within`: the current county, townships and villages the user may
+    see, in code order (one query)."""
+    return (Division.objects.current().filter(_scope(user).division_q())
+            .filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key"))
+
+
 def share(part: int, whole: int) -> float | None:
     if not whole:
         return None

@@ -1,4 +1,4 @@
-"""Team pages: the roster of one grid (printable: the posted grid card) and the coverage report. Thin: the
+"""Team pages: the roster of one grid, the posted grid card, the coverage report and the statistics. Thin: the
 selectors decide what is shown; out of scope reads as 404, no teams.view anywhere as 403."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +11,7 @@ from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
 from . import selectors
-from .choices import TeamRole
+from .choices import Category, TeamRole
 from .models import Membership
 
 
@@ -61,4 +61,35 @@ def coverage(request):
         "small": selectors.teams_below_size(user, within, size=size)[:100],
         "busy": selectors.members_in_too_many_grids(user, within)[:100],
         "limit": selectors.MAX_GRIDS_PER_PERSON,
+    })
+
+
+# The chart's geometry, in SVG user units (the drawing scales to the page width).
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 22, 8, 150, 300
+
+
+def category_bars(categories: dict[str, int]) -> dict:
+    """A server-drawn horizontal bar chart of members by category: no script, prints, works offline."""
+    largest = max(categories.values(), default=0) or 1
+    bars = []
+    for i, (value, label) in enumerate(Category.choices):
+        count = categories.get(value, 0)
+        y = i * (BAR_HEIGHT + BAR_GAP)
+        bars.append({"label": label, "count": count, "y": y, "text_y": y + BAR_HEIGHT * 0.7,
+                     "width": round(BAR_WIDTH * count / largest, 1)})
+    return {"bars": bars, "height": len(bars) * (BAR_HEIGHT + BAR_GAP), "label_width": LABEL_WIDTH,
+            "bar_height": BAR_HEIGHT, "width": LABEL_WIDTH + BAR_WIDTH + 60}
+
+
+@login_required
+def stats(request):
+    """The figures of GET /api/v1/stats/teams/?within= (the same selector) and a chart of the categories."""
+    user = request.user
+    require_any_capability(user, VIEW_TEAMS)
+    code = (request.GET.get("within") or "").strip()
+    within = _division_in_teams_scope(user, code) if code else None
+    figures = selectors.team_stats(user, within=within)
+    return render_page(request, "teams/stats.html", {
+        "within": within, "stats": figures, "chart": category_bars(figures["categories"]),
+        "divisions": selectors.stats_divisions(user),
     })
