@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _source_root = PACKAGE_DIR.parent.parent
@@ -197,6 +198,21 @@ AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183")
 SHUANGLIAN_TASKS = os.environ.get("SHUANGLIAN_TASKS", "thread")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER")
+
+# The cache holds short-lived counters (the public status lookup's wrong guesses). The default is per
+# process; with several app processes or servers they must share one, or each counts on its own:
+# CACHE_URL=redis://host:6379/1, or CACHE_URL=db (a table in the database: run `shuanglian createcachetable`).
+def _caches(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shuanglian_cache"}
+    if url in ("", "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://host:port/db, db, or locmem")
+
+
+CACHES = {"default": _caches(os.environ.get("CACHE_URL", "").strip())}
 
 # Text messages: the default backend writes each message to the log (no external service); a real
 # gateway is a class with send(phone, text) named here.
