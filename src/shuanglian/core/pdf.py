@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from shuanglian.core.exceptions import DomainError
@@ -170,3 +171,18 @@ def fonts_only(allowed: set[str]):
             return super().fetch(url, headers)
 
     return FontsOnly(allowed_protocols={"file"})
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """A template rendered to PDF with the CJK font embedded. The template gets `font_urls` (weight -> file
+    URL) and `font_family` for its @font-face rules; it may load nothing else."""
+    try:
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except OSError as exc:  # WeasyPrint is installed but Pango is not
+        raise ExportUnavailable(_("PDF exports need Pango: install the Debian packages libpango-1.0-0 and "
+                                  "libpangoft2-1.0-0.")) from exc
+    paths = cjk_fonts()
+    fonts = {weight: Path(path).as_uri() for weight, path in paths.items()}
+    html = render_to_string(template, {**context, "font_urls": fonts, "font_family": font_family_name(paths["normal"])})
+    return HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).write_pdf(font_config=FontConfiguration())

@@ -10,16 +10,14 @@ the URL fetcher lets it read those font files and nothing else. Each download wr
 """
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuanglian.archives.exports import full_name
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.pdf import ExportUnavailable, cjk_fonts, font_family_name, fonts_only
+from shuanglian.core.pdf import render_pdf
 
 from . import policies
 from .choices import PartyRole
@@ -61,17 +59,7 @@ def agreement_context(dispute: Dispute, agreement: MediationAgreement) -> dict:
 
 
 def render_agreement_pdf(context: dict) -> bytes:
-    try:
-        from weasyprint import HTML
-        from weasyprint.text.fonts import FontConfiguration
-    except OSError as exc:  # WeasyPrint is installed but Pango is not
-        raise ExportUnavailable(_("PDF exports need Pango: install the Debian packages libpango-1.0-0 and "
-                                  "libpangoft2-1.0-0.")) from exc
-    paths = cjk_fonts()
-    fonts = {weight: Path(path).as_uri() for weight, path in paths.items()}
-    html = render_to_string(TEMPLATE, {**context, "font_urls": fonts,
-                                       "font_family": font_family_name(paths["normal"])})
-    return HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).write_pdf(font_config=FontConfiguration())
+    return render_pdf(TEMPLATE, context)
 
 
 def agreement_pdf(*, actor, dispute: Dispute) -> AgreementFile:

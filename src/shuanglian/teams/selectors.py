@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_TEAMS
+from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level, code_key, code_key_upper
@@ -118,3 +118,62 @@ def team_stats(user, within: Division | None = None) -> dict:
         "grids_without_promoter": grids_without_promoter(user, within).count(),
         "categories": {c: by_category.get(c, 0) for c in Category.values},
     }
+
+
+def grid_cards(user, grids: list[Division]) -> list[dict]:
+    """The posted grid cards (公示牌) of `grids`, in code order: grid, village, township, the current promoter
+    with the phone IN FULL, the current volunteers (names and categories, no phones) and the supervision
+    phone (the Shuanglian office serving the township, else the county's), if one is recorded.
+
+    The promoter's phone is shown in full on purpose: the card is a public posting, and local rules
+    (RULES.md, Grids: a grid's worker and phone are posted publicly) require a promoter the people can
+    reach. Only the card does this; every other output masks it, and generating cards is audited
+    (services.grid_cards_generated). Volunteers' phones stay off the card. Three queries for any number
+    of grids."""
+    grids = sorted(grids, key=lambda g: g.code)
+    posts = (membership_list_visible_to(user, include_ended=False).filter(grid__in=grids)
+             .order_by("grid_id", "role", "started_on", "id"))
+    teams: dict[int, dict] = {g.pk: {"promoter": None, "volunteers": []} for g in grids}
+    for post in posts:
+        team = teams[post.grid_id]
+        if post.role == TeamRole.PROMOTER:
+            team["promoter"] = post
+        else:
+            team["volunteers"].append(post)
+    phones = _supervision_phones(grids)
+    cards = []
+    for grid in grids:
+        village = grid.parent
+        township = village.parent if village else None
+        promoter = teams[grid.pk]["promoter"]
+        cards.append({
+            "grid": grid, "village": village, "township": township,
+            "promoter": promoter.member if promoter else None,
+            "promoter_phone": promoter.member.phone.reveal() if promoter else "",  # in full: see above
+            "volunteers": [v.member for v in teams[grid.pk]["volunteers"]],
+            "supervision_phone": phones.get(township.pk if township else None) or phones.get(None, ""),
+        })
+    return cards
+
+
+def _supervision_phones(grids: list[Division]) -> dict[int | None, str]:
+    """township id -> the phone of the Shuanglian office serving it; None -> the county office's phone."""
+    from shuanglian.organizations.choices import Function
+    from shuanglian.organizations.models import Organization
+
+    townships = {g.parent.parent_id for g in grids if g.parent_id}
+    counties = {g.parent.parent.parent_id for g in grids if g.parent_id and g.parent.parent_id}
+    offices = (Organization.objects.filter(function=Function.SHUANGLIAN_OFFICE, is_active=True)
+               .filter(division_id__in=townships | counties).exclude(phone="").order_by("pk")
+               .values_list("division_id", "phone"))
+    found: dict[int | None, str] = {}
+    for division_id, phone in offices:
+        found.setdefault(None if division_id in counties else division_id, phone)
+    return found
+
+
+def card_grids(user, division: Division) -> list[Division]:
+    """The current grids under `division` whose cards the user may print (teams.manage), in code order."""
+    return list(Division.objects.current().filter(level=Level.GRID).within(division)
+                .filter(scope_for(user, MANAGE_TEAMS).division_q()).select_related("parent__parent")
+                .order_by("code_key"))

@@ -188,3 +188,17 @@ def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int
     audit.record(actor=actor, action="teams.load", object_type="teams.membership",
                  object_repr=f"{len(posts)} team posts", after={**counts, "started_on": started_on})
     return counts
+
+
+@transaction.atomic
+def grid_cards_generated(*, actor, cards: list[dict], output: str) -> None:
+    """Record that posted grid cards were made (one event per page or file): they carry the promoters'
+    phones in full (see selectors.grid_cards), so who printed whose, and when, is on the record."""
+    for card in cards:
+        policies.require_manage_grid(actor, card["grid"])
+    codes = [card["grid"].code for card in cards]
+    audit.record(actor=actor, action="teams.cards_generate", object_type="divisions.division",
+                 object_id=cards[0]["grid"].pk if len(cards) == 1 else "",
+                 object_repr=f"{len(cards)} grid cards ({output})",
+                 after={"output": output, "grids": codes,
+                        "promoters": [card["promoter"].pk for card in cards if card["promoter"]]})

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.coverage, name="coverage"),
     path("stats/", views.stats, name="stats"),
     path("grids/<str:code>/", views.roster, name="roster"),
+    path("grids/<str:code>/card/", views.card, name="card"),
+    path("grids/<str:code>/card/pdf/", views.card_pdf, name="card_pdf"),
+    path("villages/<str:code>/cards/pdf/", views.village_cards_pdf, name="village_cards_pdf"),
 ]

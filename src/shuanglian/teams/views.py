@@ -1,7 +1,10 @@
 """Team pages: the roster of one grid, the posted grid card, the coverage report and the statistics. Thin: the
 selectors decide what is shown; out of scope reads as 404, no teams.view anywhere as 403."""
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 
 from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
 from shuanglian.core.exceptions import NotFound
@@ -10,7 +13,7 @@ from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import selectors
+from . import cards, selectors, services
 from .choices import Category, TeamRole
 from .models import Membership
 
@@ -93,3 +96,51 @@ def stats(request):
         "within": within, "stats": figures, "chart": category_bars(figures["categories"]),
         "divisions": selectors.stats_divisions(user),
     })
+
+
+def _cards_for(request, code: str, *, level: str) -> tuple[list[dict], str]:
+    """The cards of one grid or of every grid of a village. Printing the posting is a manager's act
+    (teams.manage; a promoter or volunteer gets 403); out of scope reads as 404."""
+    user = request.user
+    require_any_capability(user, MANAGE_TEAMS)
+    division = _division_in_teams_scope(user, code)
+    if division.level != level or not scope_for(user, MANAGE_TEAMS).covers(division):
+        raise Http404
+    grids = [division] if level == Level.GRID else selectors.card_grids(user, division)
+    if not grids:
+        raise Http404
+    return selectors.grid_cards(user, grids), cards.page_size(request.GET.get("size"))
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=cards.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    patch_cache_control(response, no_store=True, private=True)  # it holds phones in full
+    return response
+
+
+@login_required
+def card(request, code: str):
+    """The posted card of one grid as a print page (A5 by default, ?size=A4); generating it is audited."""
+    found, size = _cards_for(request, code, level=Level.GRID)
+    services.grid_cards_generated(actor=request.user, cards=found, output="html")
+    response = render(request, "teams/card.html", {"card": found[0], "size": size})
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_required
+def card_pdf(request, code: str):
+    found, size = _cards_for(request, code, level=Level.GRID)
+    content = cards.cards_pdf(found, size)
+    services.grid_cards_generated(actor=request.user, cards=found, output=f"pdf {size}")
+    return _pdf_response(content, f"grid-card-{code}.pdf")
+
+
+@login_required
+def village_cards_pdf(request, code: str):
+    """Every grid card of a village in one PDF, one card a page."""
+    found, size = _cards_for(request, code, level=Level.VILLAGE)
+    content = cards.cards_pdf(found, size)
+    services.grid_cards_generated(actor=request.user, cards=found, output=f"pdf {size}")
+    return _pdf_response(content, f"grid-cards-{code}.pdf")
