@@ -58,9 +58,12 @@ CONFIGURE_MATTERS = "matters.configure"
 PLAN_CONTACT_DAYS = "matters.plan_contact_days"
 RECORD_VISITS = "matters.record_visits"
 _MATTER_WORK = {VIEW_MATTERS, REPORT_MATTERS, HANDLE_MATTERS, RECORD_VISITS}
-# Grid teams: VIEW_TEAMS reads rosters and team statistics; MANAGE_TEAMS appoints and ends promoters and volunteers.
+# Grid teams: VIEW_TEAMS reads rosters, team statistics, training sessions and kits; MANAGE_TEAMS appoints and ends
+# promoters and volunteers, records training sessions and attendance in its subtree and issues kits;
+# MANAGE_LECTURERS keeps the county's lecturer group.
 VIEW_TEAMS = "teams.view"
 MANAGE_TEAMS = "teams.manage"
+MANAGE_LECTURERS = "teams.manage_lecturers"
 
 # Full-process service (services app): VIEW_APPLICATIONS shows the applications of one's subtree (division
 # grants), of one's point (organization grants, staff postings) or assigned to one's department;
@@ -82,6 +85,7 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.SERVICE_STAFF: _OPERATOR | {REPORT_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_APPLICATIONS, HANDLE_APPLICATIONS},
     Role.COUNTY_OFFICE: _OPERATOR | {RESTRUCTURE, MANAGE_ORGANIZATIONS, VIEW_ARCHIVES, VIEW_ARCHIVES_PII}
     | _MATTER_WORK | {SUPERVISE_MATTERS, CONFIGURE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS}
+    | {MANAGE_LECTURERS}
     | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG},
     Role.DEPARTMENT_MEMBER: _OPERATOR | {VIEW_ASSIGNED_MATTERS, HANDLE_MATTERS, VIEW_APPLICATIONS,
                                         HANDLE_APPLICATIONS},

@@ -21,3 +21,13 @@ class Category(models.TextChoices):
     TEACHER = "teacher", _("teacher")
     POLICE = "police", _("police officer")
     OTHER = "other", _("other")
+
+
+class KitItem(models.TextChoices):
+    """五个一: the five items each team member is issued."""
+
+    NOTEBOOK = "notebook", _("notebook")
+    CARD = "card", _("card")
+    PEN = "pen", _("pen")
+    BAG = "bag", _("bag")
+    BADGE = "badge", _("badge")

@@ -1,11 +1,11 @@
-"""One FilterSet for team memberships, shared by the API and the roster page."""
+"""One FilterSet per model (team memberships, lecturers, training sessions, kit items), shared by the API and pages."""
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.filtersets import filter_within
 
-from .choices import Category, TeamRole
-from .models import Membership
+from .choices import Category, KitItem, TeamRole
+from .models import KitIssue, Lecturer, Membership, TrainingSession
 
 
 class MembershipFilterSet(filters.FilterSet):
@@ -19,6 +19,48 @@ class MembershipFilterSet(filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["role"]
+
+    def filter_within(self, queryset, name, value):
+        return filter_within(queryset, value)
+
+
+class LecturerFilterSet(filters.FilterSet):
+    department = filters.NumberFilter(field_name="department_id", label=_("department id"))
+    active = filters.BooleanFilter(field_name="is_active", label=_("active only"))
+    topic = filters.CharFilter(field_name="topics", lookup_expr="icontains", label=_("topic (contains)"))
+
+    class Meta:
+        model = Lecturer
+        fields = ["department"]
+
+
+class TrainingSessionFilterSet(filters.FilterSet):
+    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+    township = filters.CharFilter(field_name="township__code", label=_("township code"))
+    year = filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    since = filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("held on or after"))
+    until = filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("held on or before"))
+    trainer = filters.NumberFilter(field_name="trainers", label=_("lecturer id"))
+
+    class Meta:
+        model = TrainingSession
+        fields = ["township"]
+
+    def filter_within(self, queryset, name, value):
+        return filter_within(queryset, value)
+
+
+class KitIssueFilterSet(filters.FilterSet):
+    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+    grid = filters.CharFilter(field_name="grid__code", label=_("grid code"))
+    member = filters.NumberFilter(field_name="member_id", label=_("member id"))
+    item = filters.ChoiceFilter(choices=KitItem.choices, label=_("item"))
+    outstanding = filters.BooleanFilter(field_name="returned_on", lookup_expr="isnull",
+                                        label=_("held now (not returned)"))
+
+    class Meta:
+        model = KitIssue
+        fields = ["item"]
 
     def filter_within(self, queryset, name, value):
         return filter_within(queryset, value)

@@ -3,6 +3,10 @@
 `Member` is the person (name, phone, category, employer); `Membership` is their post on one grid's team,
 with a start and, once it ends, an end date. Memberships are never deleted: an ended row is the team's
 history. A person may hold volunteer posts in several grids at once.
+
+Training and kits: the county's lecturer group (`Lecturer`, from county departments) gives `TrainingSession`s
+in the townships, each with its `Attendance` of members; `KitIssue` records the five items (五个一) issued to
+a member and their return.
 """
 from django.conf import settings
 from django.db import models
@@ -12,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.pii import PIIField
 from shuanglian.divisions.models import DivisionScoped
 
-from .choices import Category, TeamRole
+from .choices import Category, KitItem, TeamRole
 
 
 class Member(models.Model):
@@ -76,3 +80,93 @@ class Membership(DivisionScoped):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class Lecturer(models.Model):
+    """A member of the county's lecturer group (讲师团), drawn from a county department."""
+
+    name = models.CharField(_("name"), max_length=50)
+    department = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="lecturers",
+                                   verbose_name=_("department"))
+    topics = models.CharField(_("topics"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department_id", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="lecturer_name_uniq")]
+        verbose_name = _("lecturer")
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingSession(DivisionScoped):
+    """A training of the grid teams, held in one township (attached to it) by lecturers of the group."""
+
+    topic = models.CharField(_("topic"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    trainers = models.ManyToManyField(Lecturer, related_name="sessions", blank=True, verbose_name=_("trainers"))
+    attendees = models.ManyToManyField(Member, through="Attendance", related_name="training_sessions",
+                                       verbose_name=_("attendees"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["township", "held_on"], name="training_township_date_idx"),
+                   models.Index(fields=["held_on"], name="training_date_idx")]
+        verbose_name = _("training session")
+
+    def __str__(self):
+        return f"{self.held_on} {self.topic}"
+
+
+class Attendance(models.Model):
+    """One member present at one session. The members-without-training report looks rows up by member."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_once")]
+        indexes = [models.Index(fields=["member", "session"], name="attendance_member_idx")]
+        verbose_name = _("attendance")
+
+    def __str__(self):
+        return f"{self.member_id} @{self.session_id}"
+
+
+class KitIssue(DivisionScoped):
+    """One kit item handed to a member, attached to the grid of the post it was issued through (that grid's
+    managers see and take it back). Outstanding while `returned_on` is empty."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="kit_issues")
+    item = models.CharField(_("item"), max_length=10, choices=KitItem.choices)
+    issued_on = models.DateField(_("issued on"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member_id", "item", "-issued_on", "-id"]
+        constraints = [
+            # An item is not issued twice to one member without its return: the service checks first to say
+            # since when; this decides between two requests at once.
+            models.UniqueConstraint(fields=["member", "item"], condition=Q(returned_on__isnull=True),
+                                    name="kit_one_outstanding_item"),
+            models.CheckConstraint(condition=Q(returned_on__isnull=True) | Q(returned_on__gte=models.F("issued_on")),
+                                   name="kit_returned_after_issued"),
+        ]
+        indexes = [models.Index(fields=["township", "item"], name="kit_township_idx",
+                                condition=Q(returned_on__isnull=True)),
+                   models.Index(fields=["village"], name="kit_village_idx"),
+                   models.Index(fields=["grid"], name="kit_grid_idx")]
+        verbose_name = _("kit item issue")
+
+    def __str__(self):
+        return f"{self.member_id} {self.item} {self.issued_on}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.returned_on is None

@@ -1,7 +1,8 @@
-"""Who may appoint and end grid team posts. Scope comes from the grants (accounts.roles: teams.manage)."""
+"""Who may appoint and end grid team posts, record training and issue kits (teams.manage, in its subtree), and keep
+the lecturer group (teams.manage_lecturers). Scope comes from the grants (accounts.roles)."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS
+from shuanglian.accounts.roles import MANAGE_LECTURERS, MANAGE_TEAMS
 from shuanglian.core.exceptions import PermissionDenied
 from shuanglian.core.permissions import has_capability, scope_for
 
@@ -14,3 +15,13 @@ def require_manage_grid(actor, grid) -> None:
 def require_manage(actor, membership) -> None:
     if actor is not None and not scope_for(actor, MANAGE_TEAMS).covers_record(membership):
         raise PermissionDenied(_("You may not manage this team."))
+
+
+def require_manage_lecturers(actor, department=None) -> None:
+    if actor is not None and not has_capability(actor, MANAGE_LECTURERS, department.division if department else None):
+        raise PermissionDenied(_("You may not keep the lecturer group."))
+
+
+def require_record_training(actor, township) -> None:
+    if actor is not None and not has_capability(actor, MANAGE_TEAMS, township):
+        raise PermissionDenied(_("You may not record the training of %(township)s.") % {"township": township.name})

@@ -2,6 +2,7 @@
 
 `user=None` is the system (commands, the demo): it sees everything.
 """
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -15,7 +16,7 @@ from shuanglian.divisions.choices import Level, code_key, code_key_upper
 from shuanglian.divisions.models import Division
 
 from .choices import Category, TeamRole
-from .models import Member, Membership
+from .models import Attendance, Member, Membership
 
 MIN_TEAM_SIZE = 3  # a team (promoter and volunteers) smaller than this is reported by `teams_below_size`
 MAX_GRIDS_PER_PERSON = 3  # a person serving more grids than this is reported by `members_in_too_many_grids`
@@ -91,6 +92,19 @@ def stats_divisions(user) -> QuerySet[Division]:
     see, in code order (one query)."""
     return (Division.objects.current().filter(_scope(user).division_q())
             .filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key"))
+
+
+def members_without_training(user, within: Division | None = None, since: dt.date | None = None,
+                             until: dt.date | None = None) -> QuerySet[Member]:
+    """Members holding a current post (in grids the user may see) who attended no training session, or none
+    held between `since` and `until` (inclusive) when given; in order of id. One query, however many."""
+    posts = Membership.objects.filter(_scope(user).record_q(), within_q(within), ended_on__isnull=True)
+    attended = Attendance.objects.filter(member=OuterRef("pk"))
+    if since is not None:
+        attended = attended.filter(session__held_on__gte=since)
+    if until is not None:
+        attended = attended.filter(session__held_on__lte=until)
+    return Member.objects.filter(pk__in=posts.values("member_id")).filter(~Exists(attended)).order_by("pk")
 
 
 def share(part: int, whole: int) -> float | None:

@@ -84,6 +84,8 @@ class TeamCoverageQuery(TeamStatsQuery):
                                     help_text="report teams with fewer people than this")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50,
                                      help_text="report people holding posts in more grids than this")
+    trained_since = serializers.DateField(required=False, help_text="count only training held on or after")
+    trained_until = serializers.DateField(required=False, help_text="count only training held on or before")
 
 
 class TeamCoverageGrid(serializers.Serializer):
@@ -100,7 +102,15 @@ class TeamCoverageMember(serializers.Serializer):
     grids = serializers.IntegerField()
 
 
+class TeamCoverageUntrained(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+
+
 class TeamCoverageSerializer(serializers.Serializer):
     without_promoter = TeamCoverageGrid(many=True, help_text="current grids without a current promoter (first 500)")
     below_size = TeamCoverageGrid(many=True, help_text="grids whose team is smaller than `size` (first 500)")
     in_too_many_grids = TeamCoverageMember(many=True, help_text="people in more than `limit` grids (first 500)")
+    without_training = TeamCoverageUntrained(many=True, help_text="current members who attended no training session "
+                                                                  "(in the period, if given; first 500)")

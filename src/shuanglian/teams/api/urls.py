@@ -1,10 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .kits import KitViewSet
+from .training import LecturerViewSet, TrainingSessionViewSet
 from .views import TeamCoverageView, TeamMemberViewSet, TeamStatsView
 
 router = SimpleRouter()
 router.register("team-members", TeamMemberViewSet, basename="api-team-member")
+router.register("lecturers", LecturerViewSet, basename="api-lecturer")
+router.register("training-sessions", TrainingSessionViewSet, basename="api-training-session")
+router.register("kits", KitViewSet, basename="api-kit")
 
 urlpatterns = [
     path("stats/teams/", TeamStatsView.as_view(), name="api-team-stats"),

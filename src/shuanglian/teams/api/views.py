@@ -12,10 +12,11 @@ from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
 
-from .. import selectors, services
+from .. import selectors, services, training
 from ..filtersets import MembershipFilterSet
 from ..models import Membership
 from . import serializers as s
+from .training import TrainingRecordSerializer
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -71,6 +72,13 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
                                              reason=serializer.validated_data["reason"])
         return self._render(membership)
 
+    @extend_schema(summary="The training record of this post's member: the sessions they attended, newest first",
+                   parameters=[ID], responses={200: TrainingRecordSerializer(many=True), **error_responses(401, 404)})
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def training(self, request, pk=None):
+        membership = self.get_object()
+        return Response(TrainingRecordSerializer(training.member_training(membership.member), many=True).data)
+
 
 class TeamStatsView(APIView):
     """The seed's 2,556 promoters and 8,506 volunteers, 40.2% from public institutions, in the caller's scope."""
@@ -89,7 +97,8 @@ class TeamStatsView(APIView):
 class TeamCoverageView(APIView):
     """Where the teams fall short, in the caller's scope: grids without a promoter, small teams, busy people."""
 
-    @extend_schema(summary="Grid team coverage: grids without a promoter, teams below a size, people in too many grids",
+    @extend_schema(summary="Grid team coverage: grids without a promoter, teams below a size, people in too many grids, "
+                           "members without training",
                    parameters=[s.TeamCoverageQuery], responses={200: s.TeamCoverageSerializer, **error_responses(400, 401, 404)})
     def get(self, request):
         query = s.TeamCoverageQuery(data=request.query_params)
@@ -103,6 +112,8 @@ class TeamCoverageView(APIView):
             "below_size": selectors.teams_below_size(user, within, size=data.get("size", selectors.MIN_TEAM_SIZE))[:LIMIT],
             "in_too_many_grids": selectors.members_in_too_many_grids(
                 user, within, limit=data.get("limit", selectors.MAX_GRIDS_PER_PERSON))[:LIMIT],
+            "without_training": selectors.members_without_training(
+                user, within, since=data.get("trained_since"), until=data.get("trained_until"))[:LIMIT],
         }
         return Response(s.TeamCoverageSerializer(found).data)
 

@@ -1,0 +1,260 @@
+"""Training of the grid teams: the county's lecturer group (讲师团), sessions in the townships and who attended.
+
+Writes (audited, in a transaction) come first, then the scoped reads. A session belongs to one township; its
+attendance is a set of members holding a post in that township on the session's date. `user=None` is the
+system (commands, the demo).
+"""
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from shuanglian.accounts.roles import VIEW_TEAMS
+from shuanglian.core import audit, clock
+from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.permissions import Scope, scope_for
+from shuanglian.divisions.choices import Level
+from shuanglian.divisions.models import Division
+from shuanglian.organizations.models import Organization
+
+from . import policies
+from .models import Attendance, Lecturer, Member, Membership, TrainingSession
+
+LECTURER_FIELDS = ("name", "department", "topics", "is_active")
+
+
+# --- writes -----------------------------------------------------------------------------------------------
+
+
+def _clean(obj, **kwargs) -> None:
+    """full_clean, its errors as a ValidationFailed naming each field (pages and API show the same message)."""
+    try:
+        obj.full_clean(**kwargs)
+    except DjangoValidationError as exc:
+        details = getattr(exc, "message_dict", {"__all__": exc.messages})
+        text = "; ".join(f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
+                         for field, errors in details.items())
+        raise ValidationFailed(text, details=details) from exc
+
+
+def _lecturer_snapshot(lecturer: Lecturer) -> dict:
+    return {"name": lecturer.name, "department": lecturer.department_id, "topics": lecturer.topics,
+            "is_active": lecturer.is_active}
+
+
+def _check_department(department: Organization) -> None:
+    if department.division.level != Level.COUNTY or not department.is_active:
+        raise ValidationFailed(_("A lecturer comes from an active county department; %(d)s is not one.")
+                               % {"d": department.name}, details={"department": department.pk})
+
+
+@transaction.atomic
+def lecturer_create(*, actor, name: str, department: Organization, topics: str = "", is_active: bool = True) -> Lecturer:
+    policies.require_manage_lecturers(actor, department)
+    _check_department(department)
+    lecturer = Lecturer(name=(name or "").strip(), department=department, topics=(topics or "").strip(),
+                        is_active=is_active)
+    _clean(lecturer)  # a blank name, or the same name twice in a department, says which field
+    lecturer.save()
+    audit.record(actor=actor, action="teams.lecturer_create", obj=lecturer, after=_lecturer_snapshot(lecturer))
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_update(*, actor, lecturer: Lecturer, **changes) -> Lecturer:
+    """Change the name, department, topics or active flag (a lecturer who leaves the group is made inactive:
+    the sessions they gave keep them as trainers)."""
+    unknown = set(changes) - set(LECTURER_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("A lecturer has no field %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    policies.require_manage_lecturers(actor, lecturer.department)
+    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    before = _lecturer_snapshot(lecturer)
+    for name, value in changes.items():
+        setattr(lecturer, name, value.strip() if isinstance(value, str) else value)
+    if "department" in changes:
+        policies.require_manage_lecturers(actor, lecturer.department)
+        _check_department(lecturer.department)
+    _clean(lecturer)
+    lecturer.save()
+    audit.record(actor=actor, action="teams.lecturer_update", obj=lecturer, before=before,
+                 after=_lecturer_snapshot(lecturer))
+    return lecturer
+
+
+def _check_trainers(trainers: Iterable[Lecturer]) -> list[Lecturer]:
+    """The trainers as stored now: each still in the group."""
+    ids = [t.pk for t in trainers]
+    found = list(Lecturer.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+    inactive = [t for t in found if not t.is_active]
+    if inactive or len(found) != len(set(ids)):
+        raise ValidationFailed(_("No longer in the lecturer group: %(names)s.")
+                               % {"names": ", ".join(t.name for t in inactive) or "-"},
+                               details={"trainers": [t.pk for t in inactive]})
+    return found
+
+
+def _check_township(township: Division) -> None:
+    if township.level != Level.TOWNSHIP or township.retired_on:
+        raise ValidationFailed(_("A training session is held in a current township."),
+                               details={"township": township.code})
+
+
+@transaction.atomic
+def session_create(*, actor, township: Division, topic: str, held_on: dt.date, place: str = "",
+                   trainers: Iterable[Lecturer] = (), notes: str = "") -> TrainingSession:
+    _check_township(township)
+    policies.require_record_training(actor, township)
+    trainers = _check_trainers(trainers)
+    session = TrainingSession(topic=(topic or "").strip(), held_on=held_on, place=(place or "").strip(),
+                              notes=(notes or "").strip())
+    session.attach_to(township)
+    _clean(session, exclude=["division", "county", "township", "village", "grid"])
+    session.save()
+    session.trainers.set(trainers)
+    audit.record(actor=actor, action="teams.training_session_create", obj=session,
+                 object_repr=f"{township.name} {held_on} {session.topic}",
+                 after={"township": township.code, "topic": session.topic, "held_on": held_on,
+                        "place": session.place, "trainers": [t.pk for t in trainers]})
+    return session
+
+
+def eligible_posts(session: TrainingSession) -> QuerySet[Membership]:
+    """Posts in the session's township held on its date: their members may be recorded as present."""
+    day = session.held_on
+    return Membership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+                                     township_id=session.township_id, started_on__lte=day)
+
+
+@transaction.atomic
+def session_attendance_set(*, actor, session: TrainingSession, member_ids: Iterable[int]) -> dict:
+    """Record who attended, as a whole list (the ticked boxes of the form): members not in it are taken off.
+    Every id must be a member holding a post in the session's township on its date; otherwise nothing is
+    recorded and the message lists the ids refused. Set-based: one query for the current list, one insert
+    and one delete."""
+    township = Division.objects.get(pk=session.township_id)
+    policies.require_record_training(actor, township)
+    if session.held_on > clock.today():
+        raise ValidationFailed(_("Attendance is recorded once the session has been held (%(d)s).")
+                               % {"d": session.held_on.isoformat()}, details={"held_on": "future"})
+    wanted = set(member_ids)
+    eligible = set(eligible_posts(session).filter(member_id__in=wanted).values_list("member_id", flat=True))
+    refused = sorted(wanted - eligible)
+    if refused:
+        raise ValidationFailed(
+            _("Members %(ids)s hold no post in %(township)s on %(d)s.")
+            % {"ids": ", ".join(map(str, refused)), "township": township.name, "d": session.held_on.isoformat()},
+            code="not_eligible", details={"members": refused})
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)  # one writer per session at a time
+    present = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
+    added, removed = sorted(wanted - present), sorted(present - wanted)
+    Attendance.objects.bulk_create([Attendance(session=session, member_id=m) for m in added])
+    if removed:
+        Attendance.objects.filter(session=session, member_id__in=removed).delete()
+    counts = {"attended": len(wanted), "added": len(added), "removed": len(removed)}
+    audit.record(actor=actor, action="teams.attendance_set", obj=session,
+                 object_repr=f"{township.name} {session.held_on} {session.topic}",
+                 after={**counts, "added_ids": added, "removed_ids": removed})
+    return counts
+
+
+@transaction.atomic
+def training_load(*, actor, lecturers: list[dict], sessions: list[dict], batch_size: int = 2000) -> dict:
+    """A year of training at once (the demo, first loads): the lecturers, the sessions with their trainers (given
+    as indexes into `lecturers`) and attendance (member ids), in a few multi-row INSERTs and one audit event.
+    Each session is a dict with township (a Division), topic, held_on, place, trainers, members. The members
+    are trusted to hold posts there: the caller built the list from the posts."""
+    for department in {d["department"].pk: d["department"] for d in lecturers}.values():
+        policies.require_manage_lecturers(actor, department)
+        _check_department(department)
+    for township in {s["township"].pk: s["township"] for s in sessions}.values():
+        _check_township(township)
+        policies.require_record_training(actor, township)
+    made = Lecturer.objects.bulk_create([Lecturer(**d) for d in lecturers], batch_size=batch_size)
+    columns = {t.pk: {"division_id": t.pk, "township_id": t.pk, "county_id": t.parent_id}
+               for t in {s["township"] for s in sessions}}
+    rows = TrainingSession.objects.bulk_create(
+        [TrainingSession(topic=s["topic"], held_on=s["held_on"], place=s.get("place", ""),
+                         **columns[s["township"].pk]) for s in sessions], batch_size=batch_size)
+    Trainer = TrainingSession.trainers.through
+    Trainer.objects.bulk_create([Trainer(trainingsession_id=row.pk, lecturer_id=made[i].pk)
+                                 for row, s in zip(rows, sessions, strict=True) for i in s["trainers"]],
+                                batch_size=batch_size)
+    attendance = [Attendance(session_id=row.pk, member_id=m)
+                  for row, s in zip(rows, sessions, strict=True) for m in set(s["members"])]
+    Attendance.objects.bulk_create(attendance, batch_size=batch_size)
+    counts = {"lecturers": len(made), "sessions": len(rows), "attendance": len(attendance)}
+    audit.record(actor=actor, action="teams.training_load", object_type="teams.trainingsession",
+                 object_repr=f"{len(rows)} training sessions", after=counts)
+    return counts
+
+
+# --- reads --------------------------------------------------------------------------------------------------
+
+
+def _scope(user) -> Scope:
+    return Scope(everything=True) if user is None else scope_for(user, VIEW_TEAMS)
+
+
+def lecturer_list_visible_to(user) -> QuerySet[Lecturer]:
+    """The lecturer group is the county's, shown to anyone who reads the teams somewhere."""
+    if _scope(user).empty:
+        return Lecturer.objects.none()
+    return Lecturer.objects.select_related("department").order_by("department__name", "name", "id")
+
+
+def lecturer_get_for_user(user, pk: int) -> Lecturer:
+    found = lecturer_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No lecturer %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def _session_q(scope: Scope) -> Q:
+    """The sessions of the townships the user reads teams in, and of the townships above their villages and
+    grids (a village cadre sees the training their members go to)."""
+    if scope.everything:
+        return Q()
+    above = sorted({code[:9] for code, level in scope.levels.items() if level in (Level.VILLAGE, Level.GRID)})
+    return scope.record_q() | Q(township__code__in=above, township__retired_on__isnull=True)
+
+
+def session_list_visible_to(user) -> QuerySet[TrainingSession]:
+    """Annotated with `attendee_count`; trainers prefetched (two queries a page, whatever its size)."""
+    return (TrainingSession.objects.filter(_session_q(_scope(user))).select_related("township")
+            .annotate(attendee_count=Count("attendance"))
+            .prefetch_related(Prefetch("trainers", queryset=Lecturer.objects.select_related("department")))
+            .order_by("-held_on", "-id"))
+
+
+def session_get_for_user(user, pk: int) -> TrainingSession:
+    found = session_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No training session %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def session_attendees(session: TrainingSession) -> QuerySet[Member]:
+    return Member.objects.filter(attendance__session=session).order_by("name", "pk")
+
+
+def session_candidates(session: TrainingSession) -> list[dict]:
+    """The members who may be ticked on the attendance form, once each (a person serving several grids of the
+    township appears under the first), with whether they are recorded as present. Two queries."""
+    present = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
+    rows, seen = [], set()
+    for post in eligible_posts(session).select_related("member", "grid", "village").order_by("grid__code_key",
+                                                                                            "role", "id"):
+        if post.member_id not in seen:
+            seen.add(post.member_id)
+            rows.append({"member": post.member, "post": post, "present": post.member_id in present})
+    return rows
+
+
+def member_training(member: Member) -> QuerySet[Attendance]:
+    """A member's training record: the sessions they attended, newest first, with township and trainers."""
+    return (Attendance.objects.filter(member=member).select_related("session__township")
+            .prefetch_related("session__trainers").order_by("-session__held_on", "-session_id"))
