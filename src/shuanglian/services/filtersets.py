@@ -51,6 +51,12 @@ class ApplicationFilterSet(filters.FilterSet):
     within = filters.CharFilter(method="filter_within", label="division code (subtree)")
     accepted_after = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="gte")
     accepted_before = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="lt")
+    deadline = filters.ChoiceFilter(method="filter_deadline", choices=[
+        ("overdue", "overdue"), ("near_due", "due within 2 working days"), ("fine", "fine")],
+        label="running applications by their promised date (the supervision board's rule)")
+    q = filters.CharFilter(method="filter_q", label="receipt number contains")
+    at_point = filters.NumberFilter(method="filter_at_point",
+                                    label="accepted at this point or handled by it (its queue)")
 
     class Meta:
         model = Application
@@ -58,3 +64,17 @@ class ApplicationFilterSet(filters.FilterSet):
 
     def filter_within(self, queryset, name, value):
         return filter_within(queryset, value)
+
+    def filter_deadline(self, queryset, name, value):
+        from shuanglian.core import clock
+
+        from .selectors import deadline_q, near_due_until
+
+        today = clock.today()
+        return queryset.filter(deadline_q(value, today=today, near=near_due_until(today)))
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(receipt_no__icontains=value.strip())
+
+    def filter_at_point(self, queryset, name, value):
+        return queryset.filter(Q(point_id=value) | Q(center_id=value))

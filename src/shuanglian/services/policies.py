@@ -68,11 +68,15 @@ def require_act(user, application) -> None:
         raise PermissionDenied(_("You may not act on application %(receipt)s.") % {"receipt": application.receipt_no})
 
 
-def require_manage_catalog(user) -> None:
+def may_manage_catalog(user) -> bool:
     if user is None:
-        return
+        return True
     scope = scope_for(user, MANAGE_SERVICE_CATALOG, via_organizations=False)
-    if not (scope.everything or "county" in scope.levels.values()):
+    return scope.everything or "county" in scope.levels.values()
+
+
+def require_manage_catalog(user) -> None:
+    if not may_manage_catalog(user):
         raise PermissionDenied(_("Only the county office may edit service points and the service catalog."))
 
 

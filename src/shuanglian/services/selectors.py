@@ -2,7 +2,7 @@
 their center), a department those assigned to it, division grants their subtree. Statistics too."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shuanglian.accounts.roles import VIEW_APPLICATIONS
 from shuanglian.core.exceptions import NotFound
@@ -10,7 +10,7 @@ from shuanglian.core.permissions import scope_for
 
 from . import policies
 from .choices import PointKind, Status
-from .models import Application, ServiceItem, ServicePoint, StaffPosting
+from .models import Application, Complaint, ServiceItem, ServicePoint, StaffPosting, Transition
 
 
 def _within_q(division, prefix: str = "") -> Q:
@@ -90,6 +90,87 @@ def service_stats(user, *, within=None) -> dict:
 
 
 NEAR_DUE_WORKING_DAYS = 2
+# The statuses whose clock runs: waiting for materials stops it, closed ones are done.
+RUNNING_STATUSES = (Status.ACCEPTED, Status.FORWARDED, Status.HANDLING)
+DEADLINE_STATES = ("overdue", "near_due", "fine")
+
+
+def near_due_until(today):
+    """The last promised date that counts as near due on `today`."""
+    from shuanglian.core.calendar import work_calendar
+
+    return work_calendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
+
+
+def deadline_q(state: str, *, today, near) -> Q:
+    """Running applications overdue, due within NEAR_DUE_WORKING_DAYS working days, or fine: the board's rule."""
+    running = Q(status__in=RUNNING_STATUSES)
+    if state == "overdue":
+        return running & Q(promised_date__lt=today)
+    if state == "near_due":
+        return running & Q(promised_date__gte=today, promised_date__lte=near)
+    return running & Q(promised_date__gt=near)
+
+
+def deadline_state(app, *, today, near) -> str:
+    """The same rule for one row already loaded (no query); "" when its clock does not run."""
+    if app.status not in RUNNING_STATUSES:
+        return ""
+    return "overdue" if app.promised_date < today else "near_due" if app.promised_date <= near else "fine"
+
+
+def queue_points(user) -> QuerySet[ServicePoint]:
+    """The points whose queue the user may open: where they are posted, their organizations' points, and the
+    points under their division grants (the county office: all)."""
+    from shuanglian.accounts.roles import HANDLE_APPLICATIONS
+
+    q = Q(pk__in=sorted(policies.posted_point_ids(user)))
+    orgs = scope_for(user, HANDLE_APPLICATIONS).organization_ids | scope_for(user, VIEW_APPLICATIONS).organization_ids
+    if orgs:
+        q |= Q(organization_id__in=sorted(orgs))
+    divisions = scope_for(user, VIEW_APPLICATIONS, via_organizations=False)
+    if divisions.everything:
+        q = Q()
+    elif divisions.codes:
+        q |= divisions.record_q()
+    return ServicePoint.objects.filter(q, is_active=True).order_by("division__code_key", "kind")
+
+
+def application_detail_for_user(user, pk) -> Application:
+    """One application with its timeline and complaints (two more queries), or NotFound."""
+    try:
+        return (application_list_visible_to(user).select_related("handler")
+                .prefetch_related(Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+                                  "complaints").get(pk=pk))
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound("application not found") from None
+
+
+def handler_choices(app) -> list[tuple[int, str]]:
+    """Who may be named to handle it: staff on duty at its point or center, members of its item's department."""
+    from shuanglian.accounts.models import Grant
+    from shuanglian.accounts.roles import Role
+
+    found: dict[int, str] = {}
+    for s in (StaffPosting.objects.filter(point_id__in={app.point_id, app.center_id}, is_active=True,
+                                          user__is_active=True).select_related("user", "point")):
+        found.setdefault(s.user_id, f"{s.name} · {s.point.name}")
+    for g in (Grant.objects.filter(revoked_at__isnull=True, role=Role.DEPARTMENT_MEMBER, user__is_active=True,
+                                   organization_id=app.item.department_id).select_related("user", "organization")):
+        found.setdefault(g.user_id, f"{g.user.display_name} · {g.organization.name}")
+    return sorted(found.items(), key=lambda kv: kv[1])
+
+
+def complaint_list_open(user) -> QuerySet[Complaint]:
+    """Unresolved complaints against the applications the user may see, oldest first."""
+    q = visibility_q(user)
+    if q is None:
+        return Complaint.objects.none()
+    return (Complaint.objects.filter(resolved_at__isnull=True,
+                                     application__in=Application.objects.filter(q).values("pk"))
+            .select_related("application__item", "application__center").order_by("received_at", "id"))
+
+
 _GROUPS = {"point": ("center_id", "center__name"), "department": ("department_id", "department__name"),
            "staff": ("handler_id", "handler__username")}
 
@@ -98,17 +179,16 @@ def supervision_board(user, *, by: str = "point", within=None, today=None) -> li
     """Open applications per handling center (or department, or staff): how many, how many overdue, how many
     due within NEAR_DUE_WORKING_DAYS working days. Waiting for materials stops the clock: not counted late."""
     from shuanglian.core import clock
-    from shuanglian.core.calendar import work_calendar
 
     key, label = _GROUPS[by]
     today = today or clock.today()
-    near = work_calendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
-    running = application_list_visible_to(user).filter(_within_q(within)).filter(
-        status__in=[Status.ACCEPTED, Status.FORWARDED, Status.HANDLING])
+    near = near_due_until(today)
+    running = application_list_visible_to(user).filter(_within_q(within)).filter(status__in=RUNNING_STATUSES)
     rows = (running.values(key, label).annotate(open=Count("pk"),
-                                                overdue=Count("pk", filter=Q(promised_date__lt=today)),
-                                                near_due=Count("pk", filter=Q(promised_date__gte=today,
-                                                                              promised_date__lte=near)))
+                                                overdue=Count("pk", filter=deadline_q("overdue", today=today,
+                                                                                      near=near)),
+                                                near_due=Count("pk", filter=deadline_q("near_due", today=today,
+                                                                                       near=near)))
             .order_by("-overdue", "-near_due", label))
     return [{"id": r[key], "name": r[label] or "", "open": r["open"], "overdue": r["overdue"],
              "near_due": r["near_due"]} for r in rows]

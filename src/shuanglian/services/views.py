@@ -1,22 +1,43 @@
-"""Public pages: the service guide (办事指南), printable as the booklet handed to households, and the status
-lookup. No login; the same selectors and lookup as the API."""
+"""Pages of the full-process service. Public: the service guide (办事指南), printable as the booklet handed
+to households, and the status lookup. Staff: the counter and its receipt, the queue per point, one
+application with a form per step, the supervision page and the county office's item editor. Thin: reads
+through the scoped selectors (out of scope reads as 404), writes through the same services as the API."""
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
+from shuanglian.accounts.models import User
 from shuanglian.accounts.roles import HANDLE_APPLICATIONS
-from shuanglian.core.exceptions import DomainError
-from shuanglian.core.htmx import ServiceFormMixin, render_page
+from shuanglian.core import clock
+from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
+from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
 from shuanglian.core.permissions import scope_for
+from shuanglian.organizations.choices import OrganizationKind
+from shuanglian.organizations.models import Organization
 
 from . import policies, public, selectors, services
-from .choices import OPEN_STATUSES, PointKind, Status
-from .forms import AcceptForm
-from .models import ServicePoint, StaffPosting
+from .choices import OPEN_STATUSES, Action, PointKind, Status
+from .filtersets import ApplicationFilterSet
+from .forms import (
+    AcceptForm,
+    ApplicationActionForm,
+    ComplaintForm,
+    MonthForm,
+    QueueFilterForm,
+    ServiceItemForm,
+)
+from .models import ServiceItem, ServicePoint, StaffPosting
+
+SECTION = "services"
+FORWARD_STEPS = (Action.FORWARD, Action.HANDLE, Action.MATERIALS_RECEIVED, Action.REPLY)
 
 
 def guide(request):
@@ -81,6 +102,7 @@ class CounterView(LoginRequiredMixin, ServiceFormMixin, View):
         return AcceptForm(data, items=selectors.service_item_list(point=self.point))
 
     def get_context_data(self, **kwargs):
+        kwargs.update(subnav(self.request.user, "counter"))
         queue = (selectors.application_list_visible_to(self.request.user)
                  .filter(Q(point=self.point) | Q(center=self.point), status__in=OPEN_STATUSES)
                  .order_by("promised_date", "id")[:100])
@@ -110,3 +132,235 @@ def receipt(request, pk):
     except DomainError:
         raise Http404 from None
     return render(request, "services/receipt.html", {"app": app})
+
+
+# ---------------------------------------------------------------- staff pages: shared
+
+
+def subnav(user, page: str) -> dict:
+    return {"section": SECTION, "page": page,
+            "may_accept": _counter_points(user).exists(),
+            "may_view": policies.may_view_any(user),
+            "may_manage_catalog": policies.may_manage_catalog(user)}
+
+
+def _require_viewer(user) -> None:
+    if not policies.may_view_any(user):
+        raise PermissionDenied
+
+
+def application_url(app) -> str:
+    return reverse("services:application", args=[app.pk])
+
+
+# ---------------------------------------------------------------- the queue
+
+
+@login_required
+def queue(request):
+    """A point's applications (those it accepted or handles as the center), filtered by status, deadline and
+    receipt number; open ones by default, soonest promised first. One count and one page query."""
+    user = request.user
+    _require_viewer(user)
+    points = list(selectors.queue_points(user))
+    data = request.GET.copy()
+    if "at_point" not in data:  # a first visit: the user's own counter, if any
+        own = _counter_points(user).values_list("pk", flat=True).first()
+        data["at_point"] = str(own) if own else ""
+    if "status" not in data:
+        data["status"] = "open"
+    form = QueueFilterForm(data, points=points)
+    query = data.copy()
+    for key in [k for k, values in query.lists() if not any(values)]:
+        del query[key]  # an empty box means any
+    if query.get("status") == "open":
+        query.setlist("status", list(OPEN_STATUSES))
+    if query.get("at_point") and not any(str(p.pk) == query["at_point"] for p in points):
+        raise Http404  # not a point the user may open
+    filterset = ApplicationFilterSet(query, queryset=selectors.application_list_visible_to(user), request=request)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = paginate(request, rows.order_by("promised_date", "id"))
+    today = clock.today()
+    near = selectors.near_due_until(today)
+    for app in page.object_list:
+        app.deadline_state = selectors.deadline_state(app, today=today, near=near)
+    return render_page(request, "services/queue.html", {
+        **subnav(user, "queue"), "form": form, "page_obj": page, "invalid": filterset.errors})
+
+
+# ---------------------------------------------------------------- one application
+
+
+class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
+    """One application: its facts, timeline and complaints, and a form per step the viewer may take now.
+    Every form posts here with `action`; the service decides (an illegal step shows its message)."""
+
+    template_name = "services/application.html"
+    form_template_name = "services/partials/action_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _require_viewer(request.user)
+        try:
+            self.app = selectors.application_detail_for_user(request.user, kwargs["pk"])
+        except NotFound as exc:
+            raise_for_read(exc)
+        self.action = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def action_form(self, action: str, data=None) -> ApplicationActionForm:
+        kwargs = {}
+        if action == Action.HANDLE:
+            kwargs["departments"] = list(Organization.objects.filter(
+                kind=OrganizationKind.DEPARTMENT, is_active=True).order_by("name").values_list("pk", "name"))
+            kwargs["handlers"] = selectors.handler_choices(self.app)
+        return ApplicationActionForm(data, action=action, app=self.app, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        user, app = self.request.user, self.app
+        allowed = [str(a) for a in services.allowed_actions(app)] if policies.may_act(user, app) else []
+        allowed.sort(key=lambda a: a not in FORWARD_STEPS)  # the step that moves it on comes first, open
+        bound = self.action if form is not None else None
+        action_forms = [form if a == bound else self.action_form(a) for a in allowed]
+        # A form posted for a step no longer allowed (someone moved the application) shows with its message.
+        stale = form if bound in services.TRANSITIONS and bound not in allowed else None
+        timeline = list(app.transitions.all())
+        for t in timeline:
+            t.action_label = Action(t.action).label if t.action in Action.values else t.action
+            t.from_label = Status(t.from_status).label if t.from_status in Status.values else ""
+            t.to_label = Status(t.to_status).label if t.to_status in Status.values else t.to_status
+        today = clock.today()
+        return {**subnav(user, "queue"), "app": app, "timeline": timeline, "complaints": list(app.complaints.all()),
+                "deadline_state": selectors.deadline_state(app, today=today, near=selectors.near_due_until(today)),
+                "action_forms": action_forms, "stale_form": stale,
+                "complaint_form": form if bound == "complaint" else ComplaintForm(), "form": form}
+
+    def get(self, request, pk):
+        return render_page(request, self.template_name, self.get_context_data())
+
+    def post(self, request, pk):
+        action = request.POST.get("action", "")
+        if action == "complaint":
+            form = ComplaintForm(request.POST)
+        elif action in services.TRANSITIONS and action != Action.ACCEPT:
+            form = self.action_form(action, request.POST)
+        else:
+            return HttpResponseBadRequest(_("Unknown operation."))
+        self.action = action
+        return self.submit(form)
+
+    def perform(self, form):
+        actor, data = self.request.user, form.cleaned_data
+        if self.action == "complaint":
+            return services.complaint_record(actor=actor, application=self.app, text=data["text"])
+        department = handler = None
+        if data.get("department"):
+            department = Organization.objects.filter(pk=data["department"], is_active=True).first()
+        if data.get("handler"):
+            handler = User.objects.filter(pk=data["handler"], is_active=True).first()
+        return services.transition(
+            actor=actor, application=self.app, action=self.action, reason=data.get("reason", ""),
+            missing=form.missing() if self.action == Action.REQUEST_MATERIALS else (),
+            result=data.get("result", ""), notified_by=data.get("notified_by", ""),
+            satisfaction=data.get("satisfaction", ""), department=department, handler=handler)
+
+    def success_url(self, result) -> str:
+        return application_url(self.app)
+
+    def success_message(self, result) -> str:
+        if self.action == "complaint":
+            return _("Complaint recorded.")
+        return _("Application %(receipt)s: %(status)s.") % {"receipt": result.receipt_no,
+                                                             "status": result.get_status_display()}
+
+
+# ---------------------------------------------------------------- supervision
+
+
+@login_required
+def supervision(request):
+    """Overdue and near-due per point, department or staff; a month's on-time rate and average duration per
+    point; complaints still open."""
+    user = request.user
+    _require_viewer(user)
+    by = request.GET.get("by", "point")
+    if by not in ("point", "department", "staff"):
+        by = "point"
+    form = MonthForm(request.GET or None)
+    month = (form.cleaned_data.get("month") if form.is_bound and form.is_valid() else None) or clock.today()
+    rows = selectors.supervision_board(user, by=by)
+    if by == "point":
+        queue_url = reverse("services:queue")
+        for r in rows:
+            r["overdue_url"] = f"{queue_url}?at_point={r['id']}&deadline=overdue"
+            r["near_due_url"] = f"{queue_url}?at_point={r['id']}&deadline=near_due"
+    return render_page(request, "services/supervision.html", {
+        **subnav(user, "supervision"), "by": by, "rows": rows, "form": form, "month": month,
+        "monthly": selectors.monthly_performance(user, year=month.year, month=month.month),
+        "complaints": list(selectors.complaint_list_open(user)[:100]),
+        "totals": {"overdue": sum(r["overdue"] for r in rows), "near_due": sum(r["near_due"] for r in rows)}})
+
+
+# ---------------------------------------------------------------- the item editor (county office)
+
+
+def _require_catalog(user) -> None:
+    if not policies.may_manage_catalog(user):
+        raise PermissionDenied
+
+
+@login_required
+def item_list(request):
+    """Every service item, offered or not, with its limits; two queries."""
+    _require_catalog(request.user)
+    items = ServiceItem.objects.select_related("department").order_by("code")
+    return render_page(request, "services/items.html", {**subnav(request.user, "items"), "items": list(items)})
+
+
+class ItemEditView(LoginRequiredMixin, ServiceFormMixin, View):
+    """Create or change a service item through service_item_create/update, which enforce promised <= legal."""
+
+    template_name = "services/item_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _require_catalog(request.user)
+        self.item = None
+        if "pk" in kwargs:
+            self.item = ServiceItem.objects.filter(pk=kwargs["pk"]).first()
+            if self.item is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        return {**subnav(self.request.user, "items"), "item": self.item, "form": form}
+
+    def get(self, request, **kwargs):
+        return render_page(request, self.template_name, self.get_context_data(form=ServiceItemForm(item=self.item)))
+
+    def post(self, request, **kwargs):
+        return self.submit(ServiceItemForm(request.POST, item=self.item))
+
+    def perform(self, form):
+        data = form.changes()
+        code, active = data.pop("code"), data.pop("is_active")
+        try:
+            with transaction.atomic():
+                if self.item is not None:
+                    return services.service_item_update(actor=self.request.user, item=self.item, is_active=active,
+                                                        **data)
+                item = services.service_item_create(actor=self.request.user, code=code, **data)
+                if not active:
+                    item = services.service_item_update(actor=self.request.user, item=item, is_active=False)
+                return item
+        except ValidationError as exc:  # the model's own checks (a code already used)
+            details = getattr(exc, "message_dict", {})
+            raise ValidationFailed(exc.messages[0], details=details) from None
+
+    def success_url(self, result) -> str:
+        return reverse("services:items")
+
+    def success_message(self, result) -> str:
+        return _("Service item %(code)s saved.") % {"code": result.code}
