@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("shuanglian.matters.api.urls")),
     path("", include("shuanglian.services.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
+    path("", include("shuanglian.associations.api.urls")),
     path("", include("shuanglian.notifications.api.urls")),
     path("", include("shuanglian.core.api_urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shuanglian.notifications",
     "shuanglian.matters",
     "shuanglian.teams",
+    "shuanglian.associations",
     "shuanglian.services",
     "shuanglian.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("matters/", include("shuanglian.matters.urls")),
     path("services/", include("shuanglian.services.urls")),
     path("teams/", include("shuanglian.teams.urls")),
+    path("associations/", include("shuanglian.associations.urls")),
     path("inbox/", include("shuanglian.notifications.urls")),
     path("audit/", include("shuanglian.core.urls")),
     path("api/v1/", include("shuanglian.config.api_urls")),
