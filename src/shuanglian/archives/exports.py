@@ -13,10 +13,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +29,7 @@ from shuanglian.core.pdf import (  # noqa: F401
     cjk_fonts,
     font_family_name,
     fonts_only,
+    render_document,
 )
 from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
@@ -313,22 +312,11 @@ def _context(user, target: Target, entries: list[Entry], *, reason: str | None) 
 
 def render_pdf(context: dict, progress=None) -> bytes:
     """The PDF; `progress(stage, done, total)`, if given, hears of the layout and of the pages written."""
-    try:
-        from weasyprint import HTML
-        from weasyprint.text.fonts import FontConfiguration
-    except OSError as exc:  # WeasyPrint is installed but Pango is not
-        raise ExportUnavailable(_("PDF exports need Pango: install the Debian packages libpango-1.0-0 and "
-                                  "libpangoft2-1.0-0.")) from exc
-    paths = cjk_fonts()
-    fonts = {weight: Path(path).as_uri() for weight, path in paths.items()}
-    context = {**context, "font_urls": fonts, "font_family": font_family_name(paths["normal"])}
     template = "archives/export/village_book.html" if context["kind"] == VILLAGE_BOOK \
         else "archives/export/household_file.html"
-    html = render_to_string(template, context)
     if progress:
         progress("layout", 0, context["household_count"])
-    document = HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).render(
-        font_config=FontConfiguration())
+    document = render_document(template, context)
     if progress:
         progress("writing", 0, len(document.pages))
     return document.write_pdf()

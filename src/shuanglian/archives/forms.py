@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuanglian.accounts.roles import VIEW_ARCHIVES
+from shuanglian.core.forms import SpreadsheetUploadForm
 from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
@@ -134,17 +135,8 @@ class RevealForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False)
 
 
-class UploadForm(forms.Form):
+class UploadForm(SpreadsheetUploadForm):
+    max_upload_bytes = MAX_UPLOAD_BYTES
     file = forms.FileField(label=_("File"), help_text=_(".xlsx or .csv (UTF-8 or GB18030), one row per person"))
-    dry_run = forms.BooleanField(label=_("Dry run: check every row, write nothing"), required=False)
     skip_invalid = forms.BooleanField(
         label=_("Skip invalid rows: import the valid households, give back the rejected rows"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB; split it by township.")
-                                        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
-        return upload

@@ -9,10 +9,8 @@ already recorded is updated (and moved to this household), never duplicated.
 The write path is set-based (COPY on PostgreSQL, multi-row INSERT on SQLite) because villages
 import whole townships at once; the service functions in services.py are for single edits.
 """
-import csv
 import datetime as dt
 import gc
-import io
 import json
 import os
 import time
@@ -27,7 +25,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from shuanglian.core import audit, clock, idnumber, pii
+from shuanglian.core import audit, clock, idnumber, pii, tabular
+from shuanglian.core.tabular import RowError, read_table
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 
@@ -56,16 +55,6 @@ FIELD_ORDER = ("number", "grid", "name", "id_number", "relation", "phone", "addr
                "occupation", "skills", "annual_income", "tags")
 TEMPLATE_EXAMPLE = ["001", "330803001001001", "王大明", "11010519491231002X", "户主", "13912345678",
                     "樟潭社区1号", "汉族", "初中", "农民", "泥瓦匠", "36000", "低保户"]
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self):
-        return f"line {self.line}: {self.field}: {self.reason}" if self.field else f"line {self.line}: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -142,41 +131,6 @@ class Progress:
 
 
 # ---------------------------------------------------------------- reading
-
-
-def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) rows of a .csv or .xlsx file."""
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = []
-        header: list[str] = []
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                     for v in values]
-            if n == 1:
-                header = [c.strip() for c in cells]
-            elif any(c.strip() for c in cells):
-                rows.append((n, cells))
-        book.close()
-        return header, rows
-    text = _decode(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
-    rows = [(reader.line_num, cells) for cells in reader if "".join(cells).strip()]
-    return header, rows
 
 
 def template_rows() -> list[list[str]]:
@@ -732,20 +686,10 @@ def _tag_lookup() -> dict[str, Tag]:
 
 def write_rejects(result: ImportResult, source: Path, target: Path) -> int:
     """The rejected rows as they were, each with its reasons in a last column (UTF-8 CSV with BOM)."""
-    header, rows = read_table(source)
-    reasons: dict[int, list[str]] = {}
-    for e in result.errors:
-        reasons.setdefault(e.line, []).append(f"{e.field}: {e.reason}" if e.field else e.reason)
-    count = 0
-    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["行号", *header, "原因"])
-        for line, cells in rows:
-            if line in result.rejected_lines:
-                why = "; ".join(reasons.get(line, [_("the household has an invalid row")]))
-                writer.writerow([line, *cells, why])
-                count += 1
-    return count
+    return tabular.write_rejects(source=source, target=target, errors=result.errors,
+                                 rejected_lines=result.rejected_lines,
+                                 default_reason=_("the household has an invalid row"))
 
 
-__all__ = ["COLUMNS", "REQUIRED", "import_households", "template_rows", "write_rejects", "Level"]
+__all__ = ["COLUMNS", "REQUIRED", "RowError", "import_households", "read_table", "template_rows", "write_rejects",
+           "Level"]

@@ -1,9 +1,7 @@
 """Archive pages: person search, the household file (with edits and audited reveals), imports with a
 progress page, and dynamic management. Thin: every read goes through a scoped selector (out of scope
 reads as 404), every write through a service."""
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +9,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -34,6 +31,7 @@ from shuanglian.core.htmx import (
     require_any_capability,
 )
 from shuanglian.core.permissions import scope_for
+from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 
 from . import jobs, selectors, services
@@ -406,36 +404,8 @@ def job_rejects(request, pk: int):
 def template(request):
     """The import template: the Chinese headers and one example row, as .xlsx or (?format=csv) CSV."""
     require_any_capability(request.user, IMPORT_ARCHIVES)
-    rows = template_rows()
-    stem = _("household-import-template")
-    if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(True, f"{stem}.csv")
-        return response
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Households")
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = max(10, 2.2 * len(str(cell.value)) + 4)
-    for column in ("C", "D", "F"):  # keep numbers such as ID numbers and phones as text, not 1.1E+17
-        sheet.column_dimensions[column].number_format = "@"
-        for cell in sheet[column]:
-            cell.number_format = "@"
-    sheet.column_dimensions["D"].width = 22
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
-    return response
+    return template_response(template_rows(), stem=_("household-import-template"), sheet_title=_("Households"),
+                             text_columns="CDF", widths={"D": 22}, csv_format=request.GET.get("format") == "csv")
 
 
 # ---------------------------------------------------------------- dynamic management

@@ -173,9 +173,10 @@ def fonts_only(allowed: set[str]):
     return FontsOnly(allowed_protocols={"file"})
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """A template rendered to PDF with the CJK font embedded. The template gets `font_urls` (weight -> file
-    URL) and `font_family` for its @font-face rules; it may load nothing else."""
+def render_document(template: str, context: dict):
+    """A template laid out by WeasyPrint with the CJK font embedded (a Document: its pages are counted, then
+    `write_pdf()`). The template gets `font_urls` (weight -> file URL) and `font_family` for its @font-face
+    rules; it may load nothing else."""
     try:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -185,4 +186,8 @@ def render_pdf(template: str, context: dict) -> bytes:
     paths = cjk_fonts()
     fonts = {weight: Path(path).as_uri() for weight, path in paths.items()}
     html = render_to_string(template, {**context, "font_urls": fonts, "font_family": font_family_name(paths["normal"])})
-    return HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).write_pdf(font_config=FontConfiguration())
+    return HTML(string=html, url_fetcher=fonts_only(set(fonts.values()))).render(font_config=FontConfiguration())
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    return render_document(template, context).write_pdf()

@@ -155,12 +155,16 @@ def _scope_columns(grids: list[Division]) -> dict[int, dict]:
 
 
 @transaction.atomic
-def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int = 2000) -> dict:
-    """Many new posts at once (the demo, first loads): one multi-row INSERT per batch for the members and
-    for the posts, and one audit event for the load. Each post is a dict with `grid` (a Division), `role`
-    and the member's fields (name, phone, category, employer, from_public_institution); every post is a
-    new person. The rules are those of `membership_appoint`, checked for the whole load first: current
-    grids the actor may manage, one promoter per grid (counting the promoters already there)."""
+def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int = 2000,
+               action: str = "teams.load", note: dict | None = None) -> dict:
+    """Many new posts at once (the demo, imports, bulk assignments): one multi-row INSERT per batch for the
+    new members and for the posts, and one audit event (`action`, with `note`) for the load. Each post is a
+    dict with `grid` (a Division) and `role`, and either `member` (a recorded Member) or the fields of a
+    new one (name, phone, category, employer, from_public_institution; posts with the same phone share one
+    new member); a post may carry its own `started_on`. The rules are those of `membership_appoint`,
+    checked for the whole load first: current grids the actor may manage, one promoter per grid (counting
+    the promoters already there); the database's unique constraints refuse a second current post of one
+    person in one grid."""
     grids = {p["grid"].pk: p["grid"] for p in posts}
     for grid in grids.values():
         if grid.level != Level.GRID or grid.retired_on:
@@ -172,21 +176,25 @@ def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int
     held = Membership.objects.filter(grid_id__in=promoted, role=TeamRole.PROMOTER, ended_on__isnull=True).first()
     if held is not None:
         raise _promoter_taken(held.grid)
-    for p in posts:
-        if p["role"] not in TeamRole.values or p["category"] not in Category.values:
+    new: dict = {}  # phone (or the post itself, without one) -> the new Member
+    for i, p in enumerate(posts):
+        if p["role"] not in TeamRole.values or ("member" not in p and p["category"] not in Category.values):
             raise ValidationFailed(_("Unknown team role or category: %(r)s, %(c)s.")
-                                   % {"r": p["role"], "c": p["category"]})
-    members = [Member(name=p["name"], phone=p.get("phone", ""), category=p["category"],
-                      employer=p.get("employer", ""), from_public_institution=p.get("from_public_institution", False))
-               for p in posts]
-    Member.objects.bulk_create(members, batch_size=batch_size)  # the PIIField encrypts and hashes each phone
+                                   % {"r": p["role"], "c": p.get("category")})
+        if "member" not in p:
+            new.setdefault(p.get("phone") or ("row", i), Member(
+                name=p["name"], phone=p.get("phone", ""), category=p["category"], employer=p.get("employer", ""),
+                from_public_institution=p.get("from_public_institution", False)))
+    Member.objects.bulk_create(list(new.values()), batch_size=batch_size)  # the PIIField encrypts and hashes phones
     columns = _scope_columns(list(grids.values()))
     Membership.objects.bulk_create(
-        [Membership(member=m, role=p["role"], started_on=started_on, **columns[p["grid"].pk])
-         for m, p in zip(members, posts, strict=True)], batch_size=batch_size)
-    counts = {"promoters": len(promoted), "volunteers": len(posts) - len(promoted), "grids": len(grids)}
-    audit.record(actor=actor, action="teams.load", object_type="teams.membership",
-                 object_repr=f"{len(posts)} team posts", after={**counts, "started_on": started_on})
+        [Membership(member=p.get("member") or new[p.get("phone") or ("row", i)], role=p["role"],
+                    started_on=p.get("started_on") or started_on, **columns[p["grid"].pk])
+         for i, p in enumerate(posts)], batch_size=batch_size)
+    counts = {"promoters": len(promoted), "volunteers": len(posts) - len(promoted), "grids": len(grids),
+              "members_created": len(new)}
+    audit.record(actor=actor, action=action, object_type="teams.membership",
+                 object_repr=f"{len(posts)} team posts", after={**counts, "started_on": started_on, **(note or {})})
     return counts
 
 

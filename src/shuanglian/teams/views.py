@@ -1,20 +1,26 @@
 """Team pages: the roster of one grid, the posted grid card, the coverage report and the statistics. Thin: the
 selectors decide what is shown; out of scope reads as 404, no teams.view anywhere as 403."""
+import tempfile
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import paginate, raise_for_read, render_page, require_any_capability
 from shuanglian.core.permissions import scope_for
+from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import cards, selectors, services
+from . import cards, importing, selectors, services
 from .choices import Category, TeamRole
+from .forms import TeamImportForm
 from .models import Membership
 
 
@@ -63,7 +69,7 @@ def coverage(request):
         "without_promoter": paginate(request, selectors.grids_without_promoter(user, within)),
         "small": selectors.teams_below_size(user, within, size=size)[:100],
         "busy": selectors.members_in_too_many_grids(user, within)[:100],
-        "limit": selectors.MAX_GRIDS_PER_PERSON,
+        "limit": selectors.MAX_GRIDS_PER_PERSON, "may_import": not scope_for(user, MANAGE_TEAMS).empty,
     })
 
 
@@ -112,13 +118,6 @@ def _cards_for(request, code: str, *, level: str) -> tuple[list[dict], str]:
     return selectors.grid_cards(user, grids), cards.page_size(request.GET.get("size"))
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=cards.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    patch_cache_control(response, no_store=True, private=True)  # it holds phones in full
-    return response
-
-
 @login_required
 def card(request, code: str):
     """The posted card of one grid as a print page (A5 by default, ?size=A4); generating it is audited."""
@@ -129,18 +128,55 @@ def card(request, code: str):
     return response
 
 
-@login_required
-def card_pdf(request, code: str):
-    found, size = _cards_for(request, code, level=Level.GRID)
+def _cards_pdf(request, code: str, *, level: str, filename: str) -> HttpResponse:
+    found, size = _cards_for(request, code, level=level)
     content = cards.cards_pdf(found, size)
     services.grid_cards_generated(actor=request.user, cards=found, output=f"pdf {size}")
-    return _pdf_response(content, f"grid-card-{code}.pdf")
+    response = HttpResponse(content, content_type=cards.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    patch_cache_control(response, no_store=True, private=True)  # it holds phones in full
+    return response
+
+
+@login_required
+def card_pdf(request, code: str):
+    return _cards_pdf(request, code, level=Level.GRID, filename=f"grid-card-{code}.pdf")
 
 
 @login_required
 def village_cards_pdf(request, code: str):
     """Every grid card of a village in one PDF, one card a page."""
-    found, size = _cards_for(request, code, level=Level.VILLAGE)
-    content = cards.cards_pdf(found, size)
-    services.grid_cards_generated(actor=request.user, cards=found, output=f"pdf {size}")
-    return _pdf_response(content, f"grid-cards-{code}.pdf")
+    return _cards_pdf(request, code, level=Level.VILLAGE, filename=f"grid-cards-{code}.pdf")
+
+
+@login_required
+def import_team_list(request):
+    """Upload a team list; it is checked and imported while the page waits (a county's list is small), and
+    the outcome is shown: what was written, or every invalid row as line, column and reason."""
+    user = request.user
+    require_any_capability(user, MANAGE_TEAMS)
+    form, result, status = TeamImportForm(), None, 200
+    if request.method == "POST":
+        form = TeamImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / Path(upload.name).name
+                with open(path, "wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                result = importing.import_team_members(path, actor=user, dry_run=form.cleaned_data["dry_run"],
+                                                       skip_invalid=form.cleaned_data["skip_invalid"])
+            status = 200 if result.ok or result.written else 422
+    return render_page(request, "teams/import.html", {"form": form, "result": result,
+                                                      "errors": result.errors[:500] if result else []},
+                       status=status)
+
+
+@login_required
+def import_template(request):
+    """The team-list template: the Chinese headers and two example rows, as .xlsx or (?format=csv) CSV."""
+    require_any_capability(request.user, MANAGE_TEAMS)
+    return template_response(importing.template_rows(), stem=_("team-list-template"), sheet_title=_("Grid teams"),
+                             text_columns="AC", widths={"A": 18, "C": 14},
+                             csv_format=request.GET.get("format") == "csv")

@@ -23,7 +23,7 @@ def test_a_small_built_set_has_exact_stats(district):
                  .select_related("parent__parent"))
     posts = demo.posts_for(grids, random.Random(3), volunteers=SMALL)
     counts = teams_load(actor=None, posts=posts, started_on=demo.GRIDDED)
-    assert counts == {"promoters": len(grids), "volunteers": 23, "grids": len(grids)}
+    assert counts == {"promoters": len(grids), "volunteers": 23, "grids": len(grids), "members_created": len(grids) + 23}
     stats = selectors.team_stats(None, within=district.county)
     assert stats["promoters"] == len(grids) and stats["volunteers"] == 23
     assert stats["public_volunteers"] == 13 and stats["public_share"] == round(13 / 23, 3) == 0.565

@@ -1,0 +1,124 @@
+"""Spreadsheet imports shared by every module: reading .xlsx and .csv (UTF-8 or GB18030, detected),
+the bad-row record (`RowError`: line, field, reason), the file of rejected rows, and the downloadable
+template. The archives' household import and the teams' team-list import both use these, so a village
+clerk meets the same rules and messages in both."""
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.field}: {self.reason}" if self.field else f"line {self.line}: {self.reason}"
+
+    def located(self, file: str) -> str:
+        """`file:line: field: reason`, as compilers say it (editors jump to the line)."""
+        return f"{file}:{self.line}: {self.field}: {self.reason}" if self.field else f"{file}:{self.line}: {self.reason}"
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, cells) rows of a .csv or .xlsx file; blank rows are left out."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = []
+        header: list[str] = []
+        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in values]
+            if n == 1:
+                header = [c.strip() for c in cells]
+            elif any(c.strip() for c in cells):
+                rows.append((n, cells))
+        book.close()
+        return header, rows
+    text = decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
+    rows = [(reader.line_num, cells) for cells in reader if "".join(cells).strip()]
+    return header, rows
+
+
+def _cell(value) -> str:
+    """An .xlsx cell as the text a person typed: whole numbers without ".0", dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and hasattr(value, "hour") and not (value.hour or value.minute or value.second):
+        return value.date().isoformat()
+    return str(value)
+
+
+def write_rejects(*, source: Path, target: Path, errors: list[RowError], rejected_lines: set[int],
+                  default_reason: str = "") -> int:
+    """The rejected rows as they were, each with its reasons in a last column (UTF-8 CSV with BOM, which
+    Excel and WPS open as Chinese). Returns how many rows were written."""
+    header, rows = read_table(source)
+    reasons: dict[int, list[str]] = {}
+    for e in errors:
+        reasons.setdefault(e.line, []).append(f"{e.field}: {e.reason}" if e.field else e.reason)
+    count = 0
+    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["行号", *header, "原因"])
+        for line, cells in rows:
+            if line in rejected_lines:
+                writer.writerow([line, *cells, "; ".join(reasons.get(line, [default_reason]))])
+                count += 1
+    return count
+
+
+def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, text_columns: str = "",
+                      csv_format: bool = False, widths: dict[str, int] | None = None) -> HttpResponse:
+    """An import template (the Chinese headers and an example row) as .xlsx, or as UTF-8 CSV with BOM.
+    `text_columns` (letters) are formatted as text, so that ID numbers and phones stay digits, not 1.1E+17."""
+    if csv_format:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, f"{stem}.csv")
+        return response
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(10, 2.2 * len(str(cell.value)) + 4)
+    for column in text_columns:
+        sheet.column_dimensions[column].number_format = "@"
+        for cell in sheet[column]:
+            cell.number_format = "@"
+    for column, width in (widths or {}).items():
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
+    return response
