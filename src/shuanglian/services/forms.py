@@ -106,6 +106,27 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ComplaintResolveForm(forms.Form):
+    """How one complaint was resolved; one form per open complaint, told apart by its prefix."""
+
+    action = "resolve_complaint"
+    button = _("Resolve")
+    complaint = forms.IntegerField(widget=forms.HiddenInput)
+    resolution = forms.CharField(label=_("How it was resolved"), max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, complaint_id: int, **kwargs):
+        kwargs.setdefault("prefix", f"resolve-{complaint_id}")
+        kwargs.setdefault("initial", {"complaint": complaint_id})
+        super().__init__(*args, **kwargs)
+        self.complaint_id = complaint_id
+        self.fields["complaint"].widget.attrs["id"] = f"id_{self.prefix}-complaint"
+
+    def add_prefix(self, field_name):
+        # The page tells which complaint a post is about before it builds the form: that box has no prefix.
+        return field_name if field_name == "complaint" else super().add_prefix(field_name)
+
+
 class ServiceItemForm(forms.Form):
     """The item editor. Materials and steps are one per line; the rule promised <= legal is the service's
     (its message lands on the promised time limit)."""

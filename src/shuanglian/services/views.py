@@ -30,6 +30,7 @@ from .forms import (
     AcceptForm,
     ApplicationActionForm,
     ComplaintForm,
+    ComplaintResolveForm,
     MonthForm,
     QueueFilterForm,
     ServiceItemForm,
@@ -219,7 +220,8 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
 
     def get_context_data(self, form=None, **kwargs):
         user, app = self.request.user, self.app
-        allowed = [str(a) for a in services.allowed_actions(app)] if policies.may_act(user, app) else []
+        may_act = policies.may_act(user, app)
+        allowed = [str(a) for a in services.allowed_actions(app)] if may_act else []
         allowed.sort(key=lambda a: a not in FORWARD_STEPS)  # the step that moves it on comes first, open
         bound = self.action if form is not None else None
         action_forms = [form if a == bound else self.action_form(a) for a in allowed]
@@ -231,7 +233,13 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
             t.from_label = Status(t.from_status).label if t.from_status in Status.values else ""
             t.to_label = Status(t.to_status).label if t.to_status in Status.values else t.to_status
         today = clock.today()
-        return {**subnav(user, "queue"), "app": app, "timeline": timeline, "complaints": list(app.complaints.all()),
+        complaints = list(app.complaints.all())
+        for c in complaints:  # those who may act on the application resolve its complaints
+            if bound == "resolve_complaint" and form.complaint_id == c.pk:
+                c.form = form  # with its message, even if someone resolved it meanwhile
+            elif c.resolved_at is None and may_act:
+                c.form = ComplaintResolveForm(complaint_id=c.pk)
+        return {**subnav(user, "queue"), "app": app, "timeline": timeline, "complaints": complaints,
                 "deadline_state": selectors.deadline_state(app, today=today, near=selectors.near_due_until(today)),
                 "action_forms": action_forms, "stale_form": stale,
                 "complaint_form": form if bound == "complaint" else ComplaintForm(), "form": form}
@@ -243,6 +251,12 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
         action = request.POST.get("action", "")
         if action == "complaint":
             form = ComplaintForm(request.POST)
+        elif action == "resolve_complaint":
+            complaint = next((c for c in self.app.complaints.all()
+                              if str(c.pk) == request.POST.get("complaint", "")), None)
+            if complaint is None:
+                raise Http404
+            form = ComplaintResolveForm(request.POST, complaint_id=complaint.pk)
         elif action in services.TRANSITIONS and action != Action.ACCEPT:
             form = self.action_form(action, request.POST)
         else:
@@ -254,6 +268,9 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
         actor, data = self.request.user, form.cleaned_data
         if self.action == "complaint":
             return services.complaint_record(actor=actor, application=self.app, text=data["text"])
+        if self.action == "resolve_complaint":
+            complaint = next(c for c in self.app.complaints.all() if c.pk == form.complaint_id)
+            return services.complaint_resolve(actor=actor, complaint=complaint, resolution=data["resolution"])
         department = handler = None
         if data.get("department"):
             department = Organization.objects.filter(pk=data["department"], is_active=True).first()
@@ -271,6 +288,8 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
     def success_message(self, result) -> str:
         if self.action == "complaint":
             return _("Complaint recorded.")
+        if self.action == "resolve_complaint":
+            return _("Complaint resolved.")
         return _("Application %(receipt)s: %(status)s.") % {"receipt": result.receipt_no,
                                                              "status": result.get_status_display()}
 

@@ -196,8 +196,23 @@ def test_a_viewer_who_may_not_act_sees_no_step_but_may_record_a_complaint(client
     assert r.status_code == 422 and "You may not act on application" in r.content.decode()
     r = client.post(url, {"action": "complaint", "complaint-text": "窗口态度差"}, **EN)
     assert r.status_code == 302
-    assert app.complaints.get().text == "窗口态度差"
+    complaint = app.complaints.get()
+    assert complaint.text == "窗口态度差"
     assert "窗口态度差" in client.get("/services/supervision/", **EN).content.decode()
+    assert f'id="action-resolve-{complaint.pk}"' not in client.get(url).content.decode()
+    # The staff who may act on it resolve it; then it leaves the supervision page's open complaints.
+    _login(client, personas.service_staff, persona_password)
+    assert f'id="action-resolve-{complaint.pk}"' in client.get(url).content.decode()
+    r = client.post(url, {"action": "resolve_complaint", "complaint": complaint.pk,
+                          f"resolve-{complaint.pk}-resolution": ""}, **EN)
+    assert r.status_code == 422 and "This field is required." in r.content.decode()
+    assert client.post(url, {"action": "resolve_complaint", "complaint": 999999}).status_code == 404
+    r = client.post(url, {"action": "resolve_complaint", "complaint": complaint.pk,
+                          f"resolve-{complaint.pk}-resolution": "已约谈窗口人员"})
+    assert r.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.resolution == "已约谈窗口人员" and complaint.resolved_at is not None
+    assert "窗口态度差" not in client.get("/services/supervision/", **EN).content.decode()
 
 
 # ---------------------------------------------------------------- supervision
@@ -289,3 +304,33 @@ def test_navigation_links_only_for_those_who_may_use_them(client, net, personas,
     assert 'href="/services/items/"' not in page
     _login(client, personas.county_office, persona_password)
     assert 'href="/services/items/"' in client.get("/services/queue/").content.decode()
+
+
+def test_the_api_filters_as_the_queue(api, net, personas, monday):
+    """The queue's filters are ApplicationFilterSet's: the API answers the same."""
+    older = _accept(net, personas.service_staff, when=at(2026, 2, 24, 9))
+    agent = _accept(net, net.agent_staff, point=net.agent, when=at(2026, 3, 6, 9))
+    _accept(net, personas.county_office, point=net.center2)
+    client = api.as_(personas.county_office)
+
+    def receipts(query):
+        r = client.get(f"/api/v1/applications/?{query}")
+        assert r.status_code == 200, r.json()
+        return {a["receipt_no"] for a in r.json()["results"]}
+
+    assert receipts("deadline=overdue") == {older.receipt_no}
+    assert receipts(f"at_point={net.center.pk}") == {older.receipt_no, agent.receipt_no}
+    assert receipts(f"q={agent.receipt_no[-3:]}") == {agent.receipt_no}
+    assert client.get("/api/v1/applications/?deadline=someday").status_code == 400
+
+
+def test_a_department_sees_in_its_queue_what_is_assigned_to_it(client, net, personas, persona_password):
+    app = _accept(net, personas.service_staff)
+    _login(client, personas.department_member, persona_password)  # public security bureau
+    assert client.get("/services/queue/").context["page_obj"].paginator.count == 0
+    assert client.get(f"/services/applications/{app.pk}/").status_code == 404
+    services.transition(actor=personas.service_staff, application=app, action="handle")  # the item's: police
+    r = client.get("/services/queue/", **EN)
+    assert [a.pk for a in r.context["page_obj"]] == [app.pk]
+    page = client.get(f"/services/applications/{app.pk}/", **EN).content.decode()
+    assert 'id="action-reply"' in page  # the department replies
