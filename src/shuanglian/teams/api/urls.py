@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .kits import KitViewSet
+from .staff import StaffAssignView, StaffView
 from .training import LecturerViewSet, TrainingSessionViewSet
 from .views import TeamCoverageView, TeamMemberViewSet, TeamStatsView
 
@@ -14,5 +15,7 @@ router.register("kits", KitViewSet, basename="api-kit")
 urlpatterns = [
     path("stats/teams/", TeamStatsView.as_view(), name="api-team-stats"),
     path("team-coverage/", TeamCoverageView.as_view(), name="api-team-coverage"),
+    path("team-staff/", StaffView.as_view(), name="api-team-staff"),
+    path("team-staff/assign/", StaffAssignView.as_view(), name="api-team-staff-assign"),
     *router.urls,
 ]
