@@ -9,3 +9,89 @@ class TeamImportForm(SpreadsheetUploadForm):
     file = forms.FileField(label=_("File"), help_text=_(".xlsx or .csv (UTF-8 or GB18030), one row per post"))
     skip_invalid = forms.BooleanField(label=_("Skip invalid rows: import the valid rows, list the rejected ones"),
                                       required=False)
+
+
+STAFF_HEADERS = {"姓名": "name", "联系电话": "phone", "类别": "category"}
+
+
+def _rows_from_text(text: str) -> list[dict]:
+    """Pasted lines of name, phone, category (commas, Chinese commas or tabs between); blank lines skipped."""
+    rows = []
+    for line, raw in enumerate(text.splitlines(), start=1):
+        cells = [c.strip() for c in raw.replace("\t", ",").replace("，", ",").split(",")]
+        if not any(cells) or cells[0] in STAFF_HEADERS:
+            continue
+        cells += [""] * 3
+        rows.append({"line": line, "name": cells[0], "phone": cells[1], "category": cells[2]})
+    return rows
+
+
+def _rows_from_file(upload) -> list[dict]:
+    """An uploaded .csv/.xlsx with the headers 姓名, 联系电话, 类别 (read by core.tabular)."""
+    import tempfile
+    from pathlib import Path
+
+    from shuanglian.core.tabular import read_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        with open(path, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        header, rows = read_table(path)
+    index = {STAFF_HEADERS[h]: i for i, h in enumerate(header) if h in STAFF_HEADERS}
+    if len(index) < len(STAFF_HEADERS):
+        raise forms.ValidationError(_("The file needs the columns 姓名, 联系电话 and 类别."))
+    return [{"line": line, **{f: (cells[i] if i < len(cells) else "") for f, i in index.items()}}
+            for line, cells in rows]
+
+
+class StaffSubmitForm(forms.Form):
+    organization = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    text = forms.CharField(label=_("Staff, one a line: name, phone, category"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 6, "placeholder": "张三, 13912345678, 医生"}))
+    file = forms.FileField(label=_("or a file (.xlsx or .csv with 姓名, 联系电话, 类别)"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(u.pk, u.name) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        data["rows"] = _rows_from_file(upload) if upload is not None else _rows_from_text(data.get("text") or "")
+        if not data["rows"]:
+            raise forms.ValidationError(_("Paste the list or choose a file."))
+        return data
+
+
+class StaffAssignForm(forms.Form):
+    organization = forms.TypedChoiceField(label=_("Unit (empty: every unit)"), coerce=int, required=False,
+                                          empty_value=None)
+    within = forms.ChoiceField(label=_("Spread over the grids of"), required=False)
+    pairs = forms.CharField(label=_("or assign explicitly, one a line: member number, grid code"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4, "placeholder": "12, 330803001001001"}))
+
+    def __init__(self, *args, units=(), divisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [("", "—"), *[(u.pk, u.name) for u in units]]
+        self.fields["within"].choices = [("", "—"), *[(d.code, f"{d.name} ({d.code})") for d in divisions]]
+
+    def clean_pairs(self):
+        pairs = []
+        for raw in (self.cleaned_data.get("pairs") or "").splitlines():
+            cells = [c.strip() for c in raw.replace("\t", ",").replace("，", ",").split(",")]
+            if not any(cells):
+                continue
+            if len(cells) != 2 or not cells[0].isdigit():
+                raise forms.ValidationError(_("Not a pair of member number and grid code: %(line)s") % {"line": raw})
+            pairs.append({"member": int(cells[0]), "grid": cells[1]})
+        return pairs
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("pairs") and not data.get("within"):
+            raise forms.ValidationError(_("Choose where to spread the staff, or list pairs."))
+        return data

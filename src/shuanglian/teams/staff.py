@@ -22,6 +22,7 @@ from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFai
 from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 
@@ -217,3 +218,14 @@ def staff_assign(*, actor, organization: Organization | None = None, within: Div
                               "within": within.code if within else None, "mode": "pairs" if pairs else "spread"})
     return {"assigned": [{"member": m.pk, "name": m.name, "grid": g.code, "grid_name": g.name} for m, g in placed],
             "grids": counts["grids"]}
+
+
+def assign_from(user, data: dict) -> dict:
+    """Shared by the API and the page: the input's shape -> staff.staff_assign."""
+    unit = unit_for_submit(user, data["organization"]) if data.get("organization") else None
+    within = division_get_for_user(user, data["within"]) if data.get("within") else None
+    pairs = [(p["member"], p["grid"]) for p in data.get("pairs") or []]
+    if not pairs and within is None:
+        raise ValidationFailed(_("Give `within` (to spread) or `pairs`."), details={"within": "required"})
+    return staff_assign(actor=user, organization=unit, within=within, member_ids=data.get("members") or None,
+                        pairs=pairs or None, started_on=data.get("started_on"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.coverage, name="coverage"),
     path("stats/", views.stats, name="stats"),
     path("import/", views.import_team_list, name="import"),
+    path("staff/", views.unit_staff, name="staff"),
     path("import/template/", views.import_template, name="import_template"),
     path("grids/<str:code>/", views.roster, name="roster"),
     path("grids/<str:code>/card/", views.card, name="card"),

@@ -10,17 +10,23 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
-from shuanglian.core.exceptions import NotFound
-from shuanglian.core.htmx import paginate, raise_for_read, render_page, require_any_capability
+from shuanglian.accounts.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
+from shuanglian.core.exceptions import DomainError, NotFound
+from shuanglian.core.htmx import (
+    form_add_domain_error,
+    paginate,
+    raise_for_read,
+    render_page,
+    require_any_capability,
+)
 from shuanglian.core.permissions import scope_for
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import cards, importing, selectors, services
+from . import cards, importing, selectors, services, staff
 from .choices import Category, TeamRole
-from .forms import TeamImportForm
+from .forms import StaffAssignForm, StaffSubmitForm, TeamImportForm
 from .models import Membership
 
 
@@ -180,3 +186,45 @@ def import_template(request):
     return template_response(importing.template_rows(), stem=_("team-list-template"), sheet_title=_("Grid teams"),
                              text_columns="AC", widths={"A": 18, "C": 14},
                              csv_format=request.GET.get("format") == "csv")
+
+
+@login_required
+def unit_staff(request):
+    """Units' volunteering staff: a unit pastes or uploads its list; the county office sees those on no
+    team yet and assigns them in bulk (spread over a division's grids, or explicit pairs). The outcome
+    (what was recorded or assigned, or each invalid row) is shown on the page."""
+    user = request.user
+    require_any_capability(user, SUBMIT_STAFF, MANAGE_TEAMS)
+    units = list(staff.units_for_submit(user))
+    may_assign = not scope_for(user, MANAGE_TEAMS).empty
+    divisions = list(selectors.stats_divisions(user)) if may_assign else []
+    submit_form = StaffSubmitForm(units=units)
+    assign_form = StaffAssignForm(units=units, divisions=divisions)
+    outcome, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = (StaffSubmitForm(request.POST, request.FILES, units=units) if action == "submit"
+                else StaffAssignForm(request.POST, units=units, divisions=divisions))
+        if action == "submit":
+            submit_form = form
+        else:
+            assign_form = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "submit":
+                    unit = staff.unit_for_submit(user, data["organization"])
+                    outcome = {"submitted": staff.staff_submit(actor=user, organization=unit, rows=data["rows"])}
+                else:
+                    outcome = {"assigned": staff.assign_from(user, data)}
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+                outcome = {"rows": (exc.details or {}).get("rows", [])}
+                status = 422
+        else:
+            status = 422
+    waiting = staff.staff_visible_to(user, unassigned=True) if may_assign else None
+    return render_page(request, "teams/staff.html", {
+        "submit_form": submit_form if units else None, "assign_form": assign_form if may_assign else None,
+        "outcome": outcome, "waiting": paginate(request, waiting) if waiting is not None else None,
+    }, status=status)

@@ -1,14 +1,11 @@
 """Units' volunteering staff over the API: a unit submits its list (teams.submit_staff), the county office
 lists them and assigns them to grids in bulk (teams.manage). Phones are masked in every answer."""
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shuanglian.core.api_views import error_responses
-from shuanglian.core.exceptions import ValidationFailed
-from shuanglian.divisions.selectors import division_get_for_user
 
 from .. import staff
 from ..choices import Category
@@ -77,17 +74,6 @@ class StaffAssignResult(serializers.Serializer):
     grids = serializers.IntegerField()
 
 
-def assign_from(user, data: dict) -> dict:
-    """Shared by the API and the page: the input's shape -> staff.staff_assign."""
-    unit = staff.unit_for_submit(user, data["organization"]) if data.get("organization") else None
-    within = division_get_for_user(user, data["within"]) if data.get("within") else None
-    pairs = [(p["member"], p["grid"]) for p in data.get("pairs") or []]
-    if not pairs and within is None:
-        raise ValidationFailed(_("Give `within` (to spread) or `pairs`."), details={"within": "required"})
-    return staff.staff_assign(actor=user, organization=unit, within=within, member_ids=data.get("members") or None,
-                              pairs=pairs or None, started_on=data.get("started_on"))
-
-
 class StaffView(APIView):
     @extend_schema(summary="Submitted volunteering staff of county units", parameters=[StaffListQuery],
                    responses={200: StaffMemberSerializer(many=True), **error_responses(400, 401, 404)})
@@ -116,4 +102,4 @@ class StaffAssignView(APIView):
     def post(self, request):
         body = StaffAssignInput(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(StaffAssignResult(assign_from(request.user, body.validated_data)).data)
+        return Response(StaffAssignResult(staff.assign_from(request.user, body.validated_data)).data)

@@ -113,3 +113,48 @@ def test_assignment_scope(api, district, unit, personas, submitted):
     assert api.as_(personas.township_cadre).post(
         ASSIGN, {"within": district.township2.code}, format="json").status_code == 404
     assert not Membership.objects.exists()
+
+
+def login(client, user, persona_password):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert client.login(username=user.username, password=persona_password)
+    return client
+
+
+def test_the_page_pastes_a_list_and_assigns_it(client, district, unit, personas, persona_password):
+    assert login(client, personas.nobody, persona_password).get("/teams/staff/").status_code == 403
+    assert login(client, personas.promoter, persona_password).get("/teams/staff/").status_code == 403
+    page = login(client, personas.department_member, persona_password)
+    bad = page.post("/teams/staff/", {"action": "submit", "organization": unit.pk,
+                                      "text": "王警官, 13900000501, 民警\n李警官，139000005，民警"})
+    assert bad.status_code == 422 and "not an 11-digit mobile number" in bad.content.decode()
+    assert not Member.objects.exists()
+    good = page.post("/teams/staff/", {"action": "submit", "organization": unit.pk,
+                                       "text": "姓名,联系电话,类别\n王警官, 13900000501, 民警\n李警官\t13900000502\t民警\n"})
+    assert good.status_code == 200 and "Recorded: 2 new" in good.content.decode()
+    assert "Assign to grids" not in good.content.decode()  # a unit submits; the county office assigns
+    office = login(client, personas.county_office, persona_password)
+    listed = office.get("/teams/staff/").content.decode()
+    assert "王警官" in listed and "139****0501" in listed and "13900000501" not in listed
+    done = office.post("/teams/staff/", {"action": "assign", "organization": unit.pk,
+                                         "within": district.village.code})
+    assert done.status_code == 200
+    html = done.content.decode()
+    assert "2 assigned" in html and district.grid.code in html and district.grid2.code in html
+    assert Membership.objects.filter(member__organization=unit).count() == 2
+
+
+def test_the_waiting_list_queries_do_not_grow(client, api, unit, personas, persona_password):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = login(client, personas.county_office, persona_password)
+    rows = [{"name": "甲", "phone": "13900000601", "category": "民警"}]
+    api.as_(personas.county_office).post(STAFF, {"organization": unit.pk, "staff": rows}, format="json")
+    with CaptureQueriesContext(connection) as few:
+        office.get("/teams/staff/")
+    rows = [{"name": f"乙{i}", "phone": f"1390000070{i}", "category": "民警"} for i in range(8)]
+    api.as_(personas.county_office).post(STAFF, {"organization": unit.pk, "staff": rows}, format="json")
+    with CaptureQueriesContext(connection) as many:
+        assert "乙7" in office.get("/teams/staff/").content.decode()
+    assert len(many) == len(few)
