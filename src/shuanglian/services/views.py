@@ -306,8 +306,8 @@ def supervision(request):
     by = request.GET.get("by", "point")
     if by not in ("point", "department", "staff"):
         by = "point"
-    form = MonthForm(request.GET or None)
-    month = (form.cleaned_data.get("month") if form.is_bound and form.is_valid() else None) or clock.today()
+    form = MonthForm(request.GET if request.GET.get("month") else None, initial={"month": clock.today().replace(day=1)})
+    month = (form.cleaned_data.get("month") if form.is_bound and form.is_valid() else None) or form.initial["month"]
     rows = selectors.supervision_board(user, by=by)
     if by == "point":
         queue_url = reverse("services:queue")

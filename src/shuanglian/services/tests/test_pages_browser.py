@@ -13,15 +13,19 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_accept_at_the_counter_then_reply_from_the_queue_on_a_phone(net, personas, persona_password, live_server,
-                                                                     transactional_db, browser_page):
-    page = browser_page
+def signed_in(page, live_server, user, password):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", personas.service_staff.username)
-    page.fill("input[name=password]", persona_password)
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
     page.click("form[action='/accounts/login/'] button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
+def test_accept_at_the_counter_then_reply_from_the_queue_on_a_phone(net, personas, persona_password, live_server,
+                                                                     transactional_db, browser_page):
+    page = signed_in(browser_page, live_server, personas.service_staff, persona_password)
 
     page.goto(f"{live_server.url}/services/counter/")
     page.wait_for_url(re.compile(rf"/services/counter/{net.center.pk}/$"))
@@ -60,3 +64,28 @@ def test_accept_at_the_counter_then_reply_from_the_queue_on_a_phone(net, persona
     app = Application.objects.get()
     assert (app.status, app.notified_by, app.satisfaction) == ("replied", "phone", "satisfied")
     assert [t.action for t in app.transitions.all()] == ["accept", "handle", "reply"]
+
+
+def test_the_county_office_edits_the_catalog_and_reads_supervision_on_a_phone(
+        net, personas, persona_password, live_server, transactional_db, browser_page):
+    page = signed_in(browser_page, live_server, personas.county_office, persona_password)
+
+    page.goto(f"{live_server.url}/services/items/")
+    page.locator("main table a", has_text="户口迁移").click()
+    page.wait_for_url(re.compile(rf"/services/items/{net.hukou.pk}/$"))
+    assert fits(page)
+    page.fill("input[name=promised_days]", "30")  # longer than the legal 20
+    page.click("#item-form button[type=submit]")
+    page.wait_for_selector(".field.has-error input[name=promised_days]")
+    assert fits(page)
+    net.hukou.refresh_from_db()
+    assert net.hukou.promised_days == 5
+    page.fill("input[name=promised_days]", "3")
+    page.click("#item-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/services/items/$"))
+    net.hukou.refresh_from_db()
+    assert net.hukou.promised_days == 3
+
+    page.goto(f"{live_server.url}/services/supervision/?by=department")
+    page.wait_for_selector("main h1")
+    assert fits(page)
