@@ -58,13 +58,18 @@ def roster(request, code: str):
     })
 
 
+def _within(request):
+    """A report page's `within` division (None: all one may see); 403 without teams.view, 404 out of scope."""
+    require_any_capability(request.user, VIEW_TEAMS)
+    code = (request.GET.get("within") or "").strip()
+    return _division_in_teams_scope(request.user, code) if code else None
+
+
 @login_required
 def coverage(request):
     """The figures of /api/v1/stats/teams/ and the coverage lists, under `within` (default: all one may see)."""
     user = request.user
-    require_any_capability(user, VIEW_TEAMS)
-    code = (request.GET.get("within") or "").strip()
-    within = _division_in_teams_scope(user, code) if code else None
+    within = _within(request)
     try:
         size = max(1, min(50, int(request.GET.get("size") or selectors.MIN_TEAM_SIZE)))
     except ValueError:
@@ -100,9 +105,7 @@ def category_bars(categories: dict[str, int]) -> dict:
 def stats(request):
     """The figures of GET /api/v1/stats/teams/?within= (the same selector) and a chart of the categories."""
     user = request.user
-    require_any_capability(user, VIEW_TEAMS)
-    code = (request.GET.get("within") or "").strip()
-    within = _division_in_teams_scope(user, code) if code else None
+    within = _within(request)
     figures = selectors.team_stats(user, within=within)
     return render_page(request, "teams/stats.html", {
         "within": within, "stats": figures, "chart": category_bars(figures["categories"]),
