@@ -5,6 +5,7 @@ cadres, notable villagers, veteran party members and retired cadres. Loaded in b
 `services.teams_load` (phones encrypted by the PIIField, one audit event)."""
 from shuanglian.demo.figures import GRIDDED
 
+from . import training_demo
 from .choices import Category
 from .services import teams_load
 
@@ -78,3 +79,4 @@ def build(ctx):
     public = sum(n for n, p in VOLUNTEERS.values() if p)
     ctx.log(f"  {counts['promoters']:,} promoters, {counts['volunteers']:,} volunteers "
             f"({public:,} from public institutions)")
+    training_demo.build(ctx)

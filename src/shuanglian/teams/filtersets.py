@@ -8,9 +8,17 @@ from .choices import Category, KitItem, TeamRole
 from .models import KitIssue, Lecturer, Membership, TrainingSession
 
 
-class MembershipFilterSet(filters.FilterSet):
-    grid = filters.CharFilter(field_name="grid__code", label=_("grid code"))
+class WithinFilterSet(filters.FilterSet):
+    """`within`: the subtree of a division, by the scope column of its level (DivisionScoped records)."""
+
     within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+
+    def filter_within(self, queryset, name, value):
+        return filter_within(queryset, value)
+
+
+class MembershipFilterSet(WithinFilterSet):
+    grid = filters.CharFilter(field_name="grid__code", label=_("grid code"))
     role = filters.ChoiceFilter(choices=TeamRole.choices, label=_("role"))
     category = filters.ChoiceFilter(field_name="member__category", choices=Category.choices, label=_("category"))
     current = filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", label=_("current posts only"))
@@ -19,9 +27,6 @@ class MembershipFilterSet(filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["role"]
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
 
 
 class LecturerFilterSet(filters.FilterSet):
@@ -34,8 +39,7 @@ class LecturerFilterSet(filters.FilterSet):
         fields = ["department"]
 
 
-class TrainingSessionFilterSet(filters.FilterSet):
-    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+class TrainingSessionFilterSet(WithinFilterSet):
     township = filters.CharFilter(field_name="township__code", label=_("township code"))
     year = filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
     since = filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("held on or after"))
@@ -46,12 +50,8 @@ class TrainingSessionFilterSet(filters.FilterSet):
         model = TrainingSession
         fields = ["township"]
 
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
 
-
-class KitIssueFilterSet(filters.FilterSet):
-    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+class KitIssueFilterSet(WithinFilterSet):
     grid = filters.CharFilter(field_name="grid__code", label=_("grid code"))
     member = filters.NumberFilter(field_name="member_id", label=_("member id"))
     item = filters.ChoiceFilter(choices=KitItem.choices, label=_("item"))
@@ -61,6 +61,3 @@ class KitIssueFilterSet(filters.FilterSet):
     class Meta:
         model = KitIssue
         fields = ["item"]
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)

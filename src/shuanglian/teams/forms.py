@@ -1,7 +1,10 @@
+"""Forms of the team pages (import, units' staff, training, kits): they check the input's shape; the services check the rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.forms import SpreadsheetUploadForm
+
+from .choices import KitItem
 
 
 class TeamImportForm(SpreadsheetUploadForm):
@@ -95,3 +98,48 @@ class StaffAssignForm(forms.Form):
         if not data.get("pairs") and not data.get("within"):
             raise forms.ValidationError(_("Choose where to spread the staff, or list pairs."))
         return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SessionForm(forms.Form):
+    township = forms.ChoiceField(label=_("Township"))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    trainers = forms.ModelMultipleChoiceField(label=_("Trainers"), queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, townships, lecturers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [(t.code, t.name) for t in townships]
+        self.fields["trainers"].queryset = lecturers
+        self.fields["trainers"].label_from_instance = lambda lecturer: f"{lecturer.name} · {lecturer.department.name}"
+
+
+class AttendanceForm(forms.Form):
+    """The ticked members; the page lists the township's members as checkboxes named `members`."""
+
+    members = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(c["member"].pk, c["member"].name) for c in candidates]
+
+
+class KitIssueForm(forms.Form):
+    items = forms.MultipleChoiceField(label=_("Items"), choices=KitItem.choices, widget=forms.CheckboxSelectMultiple)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput, required=False)
+
+    def __init__(self, *args, missing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(item, KitItem(item).label) for item in missing]
+        self.fields["items"].initial = list(missing)
+
+
+class KitReturnForm(forms.Form):
+    issue = forms.IntegerField(widget=forms.HiddenInput)
+    returned_on = forms.DateField(label=_("Returned on"), widget=DateInput, required=False)

@@ -74,12 +74,14 @@ def coverage(request):
         size = max(1, min(50, int(request.GET.get("size") or selectors.MIN_TEAM_SIZE)))
     except ValueError:
         size = selectors.MIN_TEAM_SIZE
+    untrained = selectors.members_without_training(user, within)
     return render_page(request, "teams/coverage.html", {
         "within": within, "size": size,
         "stats": selectors.team_stats(user, within=within),
         "without_promoter": paginate(request, selectors.grids_without_promoter(user, within)),
         "small": selectors.teams_below_size(user, within, size=size)[:100],
         "busy": selectors.members_in_too_many_grids(user, within)[:100],
+        "untrained": untrained[:100], "untrained_count": untrained.count(),
         "limit": selectors.MAX_GRIDS_PER_PERSON, "may_import": not scope_for(user, MANAGE_TEAMS).empty,
     })
 

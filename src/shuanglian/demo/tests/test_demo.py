@@ -169,3 +169,17 @@ def test_grid_teams_are_the_seeds(county):
     assert stats["grids_without_promoter"] == 0
     assert (stats["categories"]["county_official"], stats["categories"]["doctor"],
             stats["categories"]["teacher"]) == (1421, 335, 854)
+
+
+def test_training_tours_every_township_and_every_member_has_a_kit(county):
+    from shuanglian.teams.kits import kit_counts_by_township
+    from shuanglian.teams.models import Lecturer, Member, TrainingSession
+    from shuanglian.teams.selectors import members_without_training
+
+    assert Lecturer.objects.values("department").distinct().count() == 5
+    assert Lecturer.objects.exclude(department__division=county).count() == 0
+    sessions = TrainingSession.objects.filter(held_on__year=2010)
+    assert sessions.values("township").distinct().count() == 21
+    members = Member.objects.count()
+    assert members_without_training(None, within=county).count() < members * 0.25  # most are trained
+    assert sum(sum(r["items"].values()) for r in kit_counts_by_township(None, within=county)) == 5 * members

@@ -1,6 +1,8 @@
 """The demo step's builder on the test district: what it loads, the stats read back exactly."""
 import random
 
+from django.db.models import Count
+
 from shuanglian.core.models import AuditEvent
 from shuanglian.divisions.models import Division
 from shuanglian.teams import demo, selectors
@@ -59,3 +61,32 @@ def test_a_load_refuses_a_second_promoter(district):
         teams_load(actor=None, posts=one, started_on=demo.GRIDDED)
     with pytest.raises(ValidationFailed):
         teams_load(actor=None, posts=[*one, *one], started_on=demo.GRIDDED)
+
+
+def test_training_and_kits_on_the_test_district(district):
+    """Two townships of the test county: lecturers of five departments, 2-4 sessions each, most members trained,
+    the whole kit for every member."""
+    from shuanglian.demo.context import DemoContext
+    from shuanglian.organizations.services import organization_create
+    from shuanglian.teams import kits, training_demo
+    from shuanglian.teams.models import Attendance, KitIssue, Lecturer, TrainingSession
+
+    grids = list(Division.objects.current().within(district.county).filter(level="grid")
+                 .select_related("parent__parent"))
+    teams_load(actor=None, posts=demo.posts_for(grids, random.Random(3), volunteers=SMALL), started_on=demo.GRIDDED)
+    ctx = DemoContext(seed=3, log=lambda text: None, county=district.county,
+                      townships={t.code: t for t in (district.township, district.township2)})
+    for function in training_demo.DEPARTMENTS:
+        ctx.departments[function] = organization_create(actor=None, division=district.county, name=str(function),
+                                                        kind="department", function=function)
+    training_demo.build(ctx)
+    assert Lecturer.objects.values("department").distinct().count() == 5
+    per_township = dict(TrainingSession.objects.values_list("township").annotate(n=Count("pk")))
+    assert set(per_township) == {district.township.pk, district.township2.pk}
+    assert all(2 <= n <= 4 for n in per_township.values())
+    members = Member.objects.count()
+    untrained = selectors.members_without_training(None).count()
+    assert untrained < members / 2 and Attendance.objects.exists()
+    assert not TrainingSession.objects.exclude(held_on__year=2010).exists()
+    assert KitIssue.objects.filter(returned_on__isnull=True).count() == 5 * members
+    assert sum(r["members"] for r in kits.kit_counts_by_township(None)) == members
