@@ -1,4 +1,5 @@
-"""Forms of the team pages (import, units' staff, training, kits): they check the input's shape; the services check the rules."""
+"""Forms of the team pages (import, units' staff, training, kits): they check the input's shape; the services
+check the rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
