@@ -2,6 +2,7 @@
 lists them and assigns them to grids in bulk (teams.manage). Phones are masked in every answer."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,6 +10,7 @@ from shuanglian.core.api_views import error_responses
 
 from .. import staff
 from ..choices import Category
+from ..models import Member
 from .serializers import MaskedPhoneField
 
 
@@ -74,17 +76,19 @@ class StaffAssignResult(serializers.Serializer):
     grids = serializers.IntegerField()
 
 
-class StaffView(APIView):
-    @extend_schema(summary="Submitted volunteering staff of county units", parameters=[StaffListQuery],
+class StaffView(GenericAPIView):
+    serializer_class = StaffMemberSerializer
+    queryset = Member.objects.none()  # for the schema; requests use the selector
+
+    @extend_schema(summary="Submitted volunteering staff of county units (paginated)", parameters=[StaffListQuery],
                    responses={200: StaffMemberSerializer(many=True), **error_responses(400, 401, 404)})
     def get(self, request):
         query = StaffListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit_id = query.validated_data.get("organization")
         unit = staff.unit_for_submit(request.user, unit_id) if unit_id else None
-        found = staff.staff_visible_to(request.user, organization=unit,
-                                       unassigned=query.validated_data["unassigned"])[:2000]
-        return Response(StaffMemberSerializer(found, many=True).data)
+        found = staff.staff_visible_to(request.user, organization=unit, unassigned=query.validated_data["unassigned"])
+        return self.get_paginated_response(self.get_serializer(self.paginate_queryset(found), many=True).data)
 
     @extend_schema(summary="A unit submits its staff who volunteer (all rows valid, or nothing recorded)",
                    request=StaffSubmitInput, responses={201: StaffSubmitResult, **error_responses(400, 401, 403, 404)})

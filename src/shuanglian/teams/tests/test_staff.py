@@ -34,7 +34,7 @@ def test_a_unit_submits_its_staff(api, unit, personas, submitted):
     members = Member.objects.filter(organization=unit)
     assert members.count() == 5 and all(m.from_public_institution and m.category == "police" for m in members)
     assert {m.employer for m in members} == {unit.name}
-    listed = api.as_(personas.county_office).get(STAFF, {"organization": unit.pk, "unassigned": "true"}).json()
+    listed = api.as_(personas.county_office).get(STAFF, {"organization": unit.pk, "unassigned": "true"}).json()["results"]
     assert len(listed) == 5 and listed[0]["phone"].count("*") == 4 and listed[0]["posts"] == 0
     assert AuditEvent.objects.filter(action="teams.staff_submit").count() == 1
 
