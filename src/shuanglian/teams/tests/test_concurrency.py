@@ -1,11 +1,10 @@
 """Two cadres appoint a promoter to the same grid at the same moment, on PostgreSQL: one succeeds, the
 other gets a Conflict naming who holds the post (the partial unique constraint decides the race)."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
+from shuanglian.core.testing.race import race
 from shuanglian.teams import services
 from shuanglian.teams.models import Membership
 
@@ -15,35 +14,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_promoters_at_once_one_wins(district, personas, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
-    # Hold both requests until each has checked for a current promoter and found none: the race proper.
-    checked = threading.Barrier(2)
-    insert = services._insert
-
-    def insert_after_both_checked(membership):
-        checked.wait(10)
-        return insert(membership)
-
-    monkeypatch.setattr(services, "_insert", insert_after_both_checked)
-    start = threading.Barrier(2)
     names = ["王大明", "李四"]
-    results, errors = [None, None], []
-
-    def run(i):
-        try:
-            start.wait(10)
-            results[i] = services.membership_appoint(
-                actor=personas.village_cadre, grid=district.grid, role="promoter", name=names[i],
-                phone=f"1390000000{i}", category="five_elders")
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results, errors = race(monkeypatch, services, lambda i: services.membership_appoint(
+        actor=personas.village_cadre, grid=district.grid, role="promoter", name=names[i], phone=f"1390000000{i}",
+        category="five_elders"))
     winners = [r for r in results if r is not None]
     assert len(winners) == 1 and len(errors) == 1, errors
     assert isinstance(errors[0], Conflict) and errors[0].code == "promoter_taken"

@@ -1,12 +1,12 @@
 """Two cadres issue the same item to one member at the same moment, on PostgreSQL: one succeeds, the other gets
 the 409's Conflict saying since when (the partial unique constraint decides the race)."""
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
+from shuanglian.core.testing.race import race
 from shuanglian.teams import kits, services
 from shuanglian.teams.models import KitIssue
 
@@ -18,31 +18,8 @@ def test_two_issues_of_one_item_at_once_one_wins(district, personas, monkeypatch
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
     post = services.membership_appoint(actor=None, grid=district.grid, role="promoter", name="王大明",
                                        phone="13912345678", category="five_elders", started_on=dt.date(2010, 3, 1))
-    # Hold both requests until each has checked that the member holds no pen: the race proper.
-    checked = threading.Barrier(2)
-    insert = kits._insert
-
-    def insert_after_both_checked(rows):
-        checked.wait(10)
-        return insert(rows)
-
-    monkeypatch.setattr(kits, "_insert", insert_after_both_checked)
-    results, errors = [None, None], []
-
-    def run(i):
-        try:
-            results[i] = kits.kit_issue(actor=personas.village_cadre, membership=post, items=["pen"],
-                                        issued_on=dt.date(2010, 3, 2))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results, errors = race(monkeypatch, kits, lambda i: kits.kit_issue(
+        actor=personas.village_cadre, membership=post, items=["pen"], issued_on=dt.date(2010, 3, 2)))
     assert len([r for r in results if r is not None]) == 1 and len(errors) == 1, errors
     assert isinstance(errors[0], Conflict) and errors[0].code == "kit_item_outstanding"
     assert "2010-03-02" in errors[0].message
