@@ -177,8 +177,9 @@ def teams_load(*, actor, posts: list[dict], started_on: dt.date, batch_size: int
     if held is not None:
         raise _promoter_taken(held.grid)
     new: dict = {}  # phone (or the post itself, without one) -> the new Member
+    roles, categories = set(TeamRole.values), set(Category.values)  # (`.values` builds a list at each call)
     for i, p in enumerate(posts):
-        if p["role"] not in TeamRole.values or ("member" not in p and p["category"] not in Category.values):
+        if p["role"] not in roles or ("member" not in p and p["category"] not in categories):
             raise ValidationFailed(_("Unknown team role or category: %(r)s, %(c)s.")
                                    % {"r": p["role"], "c": p.get("category")})
         if "member" not in p:
