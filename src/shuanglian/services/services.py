@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -83,11 +84,10 @@ def _text(value: str, field: str, *, required: bool, message: str) -> str:
 # ---------------------------------------------------------------- catalog and points
 
 
-@transaction.atomic
-def service_point_create(*, actor, division, kind: str, name: str, organization=None, center=None,
-                         opening_hours: str = "", phone: str = "", address: str = "") -> ServicePoint:
-    """A service center at a township, or an agent point at a village forwarding to its township's center."""
-    policies.require_manage_catalog(actor)
+def _new_point(*, division, kind: str, name: str, organization=None, center=None, opening_hours: str = "",
+               phone: str = "", address: str = "") -> ServicePoint:
+    """A point checked against where it may serve (not saved): a center at a township, an agent point at a
+    village forwarding to its township's center (found when not given)."""
     expected = DivisionLevel.TOWNSHIP if kind == PointKind.CENTER else DivisionLevel.VILLAGE
     if kind not in PointKind.values or division.level != expected:
         raise ValidationFailed(_("A service center serves a township and an agent point a village."),
@@ -107,25 +107,100 @@ def service_point_create(*, actor, division, kind: str, name: str, organization=
     point = ServicePoint(kind=kind, name=name.strip()[:100], organization=organization, center=center,
                          opening_hours=opening_hours, phone=phone, address=address)
     point.attach_to(division)
+    return point
+
+
+def _point_key(point: ServicePoint) -> tuple:
+    """What must be unique among active points: one center per township; agent points by name in a village
+    (a second one at a merged village's old office needs its own name)."""
+    return (point.division_id, point.kind, "" if point.kind == PointKind.CENTER else point.name)
+
+
+def _point_taken(point: ServicePoint) -> ValidationFailed:
+    if point.kind == PointKind.CENTER:
+        return ValidationFailed(_("%(division)s already has a service center.") % {"division": point.division.name},
+                                details={"division": [point.division.code]})
+    return ValidationFailed(_("%(division)s already has an agent point named %(name)s.")
+                            % {"division": point.division.name, "name": point.name}, details={"name": [point.name]})
+
+
+@transaction.atomic
+def service_point_create(*, actor, division, kind: str, name: str, organization=None, center=None,
+                         opening_hours: str = "", phone: str = "", address: str = "") -> ServicePoint:
+    """A service center at a township, or an agent point at a village forwarding to its township's center."""
+    policies.require_manage_catalog(actor)
+    point = _new_point(division=division, kind=kind, name=name, organization=organization, center=center,
+                       opening_hours=opening_hours, phone=phone, address=address)
     same = ServicePoint.objects.filter(division=division, kind=kind, is_active=True)
-    if kind == PointKind.CENTER:
-        taken = ValidationFailed(_("%(division)s already has a service center.") % {"division": division.name},
-                                 details={"division": [division.code]})
-    else:  # a second agent point in a village (at a merged village's old office) needs its own name
+    if point.kind == PointKind.AGENT_POINT:
         same = same.filter(name=point.name)
-        taken = ValidationFailed(_("%(division)s already has an agent point named %(name)s.")
-                                 % {"division": division.name, "name": point.name}, details={"name": [point.name]})
     if same.exists():
-        raise taken
+        raise _point_taken(point)
     point.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             point.save()
     except IntegrityError:
-        raise taken from None  # a concurrent create won
+        raise _point_taken(point) from None  # a concurrent create won
     audit.record(actor=actor, action="services.point_create", obj=point,
                  after={"kind": kind, "name": point.name, "division": division.code})
     return point
+
+
+_RELATIONS = ["division", "county", "township", "village", "grid", "organization", "center"]
+
+
+def _clean(row, exclude: list[str], message: str) -> None:
+    """The field checks of full_clean without a query per foreign key (the loader checks those itself)."""
+    try:
+        row.clean_fields(exclude=exclude)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(message, details=exc.message_dict) from None
+
+
+@transaction.atomic
+def service_points_load(*, actor, points: list[dict], staff: list[dict]) -> list[ServicePoint]:
+    """Many points and their staff at once (a county's first setup, the demo): service_point_create's and
+    staff_post's rules for every row, written in bulk with one audit event; nothing is written if a row is
+    refused. A point is a dict of service_point_create's arguments (an agent point without `center` gets its
+    township's, from this set or recorded); a staff row one of staff_post's, its `point` an index into
+    `points`. Answers the points in the order given."""
+    policies.require_manage_catalog(actor)
+    centers = {p.division_id: p for p in ServicePoint.objects.filter(kind=PointKind.CENTER, is_active=True)}
+    made: list[ServicePoint] = [None] * len(points)
+    for agents in (False, True):  # centers first: agent points need their ids
+        batch, keys = [], set()
+        for i, spec in enumerate(points):
+            if (spec.get("kind") == PointKind.AGENT_POINT) != agents:
+                continue
+            if agents and spec.get("center") is None:
+                spec = {**spec, "center": centers.get(spec["division"].parent_id)}
+            point = _new_point(**spec)
+            _clean(point, _RELATIONS, _("Point %(n)s is not valid.") % {"n": i + 1})
+            if _point_key(point) in keys:
+                raise _point_taken(point)
+            keys.add(_point_key(point))
+            batch.append(point)
+            made[i] = point
+        recorded = ServicePoint.objects.filter(is_active=True, division_id__in={p.division_id for p in batch})
+        for key in set(map(_point_key, recorded)) & keys:
+            raise _point_taken(next(p for p in batch if _point_key(p) == key))
+        ServicePoint.objects.bulk_create(batch)
+        centers.update({p.division_id: p for p in batch if not agents})
+    rows = []
+    for i, spec in enumerate(staff):
+        row = StaffPosting(point=made[spec["point"]], user=spec.get("user"), name=spec.get("name", "").strip(),
+                           position=spec.get("position", "").strip(), photo=spec.get("photo", ""),
+                           full_time=spec.get("full_time", True))
+        _clean(row, ["point", "user"], _("Staff row %(n)s is not valid.") % {"n": i + 1})
+        rows.append(row)
+    StaffPosting.objects.bulk_create(rows, batch_size=2000)
+    centers_made = sum(p.kind == PointKind.CENTER for p in made)
+    audit.record(actor=actor, action="services.points_load", object_type="services.servicepoint",
+                 object_repr=f"{len(made)} points", after={"centers": centers_made,
+                                                           "agent_points": len(made) - centers_made,
+                                                           "staff": len(rows)})
+    return made
 
 
 @transaction.atomic
@@ -203,7 +278,11 @@ def next_receipt_no(year: int) -> str:
                 pass  # another counter created it first
             ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1)
         last = ReceiptCounter.objects.get(year=year).last
-    return f"{year}-{last:06d}"
+    return receipt_no(year, last)
+
+
+def receipt_no(year: int, number: int) -> str:
+    return f"{year}-{number:06d}"
 
 
 def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar=None) -> dt.date:

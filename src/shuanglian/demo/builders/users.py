@@ -35,6 +35,8 @@ USERS = [
     DemoUser("demo_volunteer", "叶春燕", Role.GRID_VOLUNTEER, "grid"),
     DemoUser("demo_service", "汪敏", Role.SERVICE_STAFF, "service_center"),
     DemoUser("demo_police", "姜伟", Role.DEPARTMENT_MEMBER, "police"),
+    # Handles the applications of low-income allowance, five-guarantee, relief ... (services demo).
+    DemoUser("demo_civil", "柴丽萍", Role.DEPARTMENT_MEMBER, "civil_affairs"),
 ]
 
 
@@ -61,6 +63,8 @@ def demo_targets(county: Division) -> dict[str, Division | Organization | None]:
         "service_center": Organization.objects.filter(division=township, kind=OrganizationKind.SERVICE_CENTER)
         .order_by("pk").first() if township else None,
         "police": Organization.objects.filter(division=county, function=Function.PUBLIC_SECURITY)
+        .order_by("pk").first(),
+        "civil_affairs": Organization.objects.filter(division=county, function=Function.CIVIL_AFFAIRS)
         .order_by("pk").first(),
     }
 
