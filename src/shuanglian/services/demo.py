@@ -16,6 +16,7 @@ board are live.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from shuanglian.core import clock
 from shuanglian.demo.names import apportion
@@ -65,8 +66,6 @@ def _second_point_villages(ctx, count: int) -> list[tuple[Division, Division]]:
 def build_network(ctx, *, agent_points: int = AGENT_POINTS, staff: int = STAFF) -> list[ServicePoint]:
     """A center per township, an agent point per village (plus the second points) and the full-time staff,
     through services.service_points_load (the rules of one-by-one creation, one audit event)."""
-    from shuanglian.teams.demo import GIVEN, SURNAMES
-
     rng = ctx.rng
     townships = sorted(ctx.townships.items())
     points = [{"division": township, "kind": PointKind.CENTER, "name": f"{township.name}便民服务中心",
@@ -83,10 +82,7 @@ def build_network(ctx, *, agent_points: int = AGENT_POINTS, staff: int = STAFF) 
     served = [1 + sum(village.code[:9] == code for village, _, _ in rows) for code, _ in townships]
     per_center = apportion(staff - len(rows), served, minimum=CENTER_MINIMUM)
     demo_user = ctx.users.get("demo_service")
-
-    def name():
-        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
+    name = partial(demo_year.person, rng)
     posts = []
     for (code, _), n in zip(townships, per_center, strict=True):
         for i in range(n):

@@ -17,6 +17,7 @@ from shuanglian.demo.builders.users import PASSWORD, USERS
 from shuanglian.divisions.models import Division, DivisionVersion
 from shuanglian.divisions.selectors import division_counts_as_of
 from shuanglian.organizations.models import Organization
+from shuanglian.services.demo_catalog import EXTRA_DEPARTMENTS
 
 SEED = 7
 
@@ -85,7 +86,8 @@ def test_2556_grids_with_the_seeds_households(county):
 def test_organizations(county):
     orgs = Organization.objects.all()
     at_county = orgs.filter(division=county)
-    assert sorted(at_county.values_list("function", flat=True)) == sorted(f for _, _, f in COUNTY)
+    assert sorted(at_county.values_list("function", flat=True)) == sorted(
+        [*(f for _, _, f in COUNTY), *["general"] * len(EXTRA_DEPARTMENTS)])
     centers = orgs.filter(kind="service_center")
     assert centers.count() == 21 and centers.values("division").distinct().count() == 21
     assert set(centers.values_list("division__level", flat=True)) == {"township"}
@@ -99,7 +101,8 @@ def test_organizations(county):
 
 def test_a_demo_user_per_role_who_can_log_in(county):
     grants = Grant.objects.filter(user__username__startswith="demo_", revoked_at__isnull=True)
-    assert sorted(grants.values_list("role", flat=True)) == sorted(Role.values)
+    assert sorted(grants.values_list("role", flat=True)) == sorted(spec.role for spec in USERS)
+    assert set(grants.values_list("role", flat=True)) == set(Role.values)
     for spec in USERS:
         user = authenticate(username=spec.username, password=PASSWORD)
         assert user is not None and user.grants.get().role == spec.role
@@ -116,8 +119,9 @@ def test_written_through_audited_services(county):
     merges = Division.objects.filter(predecessors__isnull=False).distinct().count()
     assert actions["division.import"] == 1 and actions["division.create_bulk"] == 2
     assert actions["division.village_merge"] == merges and actions["division.create"] == 4  # 横路 + 3 communities
-    assert actions["organization.create"] == 15 + 21 + 21 + 274
-    assert actions["user.create"] == actions["grant.create"] == len(Role.values)
+    extra = len(EXTRA_DEPARTMENTS)  # the departments the service catalog needs beyond the county's
+    assert actions["organization.create"] == len(COUNTY) + 21 + 21 + 274 + extra
+    assert actions["user.create"] == actions["grant.create"] == len(USERS)
     assert audit.verify().ok
 
 
@@ -145,7 +149,6 @@ def test_second_run_recreates_a_missing_demo_account(county):
     user = authenticate(username="demo_police", password=PASSWORD)
     assert user.grants.get().organization.name == "区公安分局"
     assert User.objects.filter(username__startswith="demo_").count() == len(USERS)
-
 
 
 def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
@@ -183,3 +186,34 @@ def test_training_tours_every_township_and_every_member_has_a_kit(county):
     members = Member.objects.filter(memberships__ended_on__isnull=True).distinct().count()  # on a grid team
     assert members_without_training(None, within=county).count() < members * 0.25  # most are trained
     assert sum(sum(r["items"].values()) for r in kit_counts_by_township(None, within=county)) == 5 * members
+
+
+def test_full_process_service_is_the_seeds(county):
+    from shuanglian.services import demo_year
+    from shuanglian.services.choices import OPEN_STATUSES
+    from shuanglian.services.models import Application, ReceiptCounter, ServicePoint
+    from shuanglian.services.selectors import application_list_visible_to, service_stats, supervision_board
+
+    stats = service_stats(None, within=county)
+    assert (stats["centers"], stats["agent_points"], stats["staff"]) == (21, 297, 538)
+    assert stats["applications"] == sum(stats["by_status"].values()) == Application.objects.count()
+    assert 0.9 < stats["on_time_rate"] < 1 and stats["closed"] > demo_year.APPLICATIONS * 0.99
+    year = Application.objects.filter(accepted_at__year=demo_year.YEAR)
+    assert year.count() == demo_year.APPLICATIONS and not year.filter(status__in=OPEN_STATUSES).exists()
+    assert ReceiptCounter.objects.get(year=demo_year.YEAR).last == demo_year.APPLICATIONS
+    assert year.filter(receipt_no=f"{demo_year.YEAR}-{demo_year.APPLICATIONS:06d}").exists()
+    # A center per township, linked to its 便民服务中心; 23 villages formed by merging keep a second agent point.
+    centers = ServicePoint.objects.filter(kind="center")
+    assert not centers.filter(organization__isnull=True).exists()
+    assert set(centers.values_list("organization__division", flat=True)) == set(centers.values_list("division", flat=True))
+    per_village = Counter(ServicePoint.objects.filter(kind="agent_point").values_list("division", flat=True))
+    assert len(per_village) == 274 and Counter(per_village.values()) == {1: 251, 2: 23}
+    # Open ones are live: the demo service account's queue, the civil affairs department's, the board.
+    service, civil = User.objects.get(username="demo_service"), User.objects.get(username="demo_civil")
+    queue = application_list_visible_to(service).filter(status__in=OPEN_STATUSES)
+    assert queue.exists() and set(queue.values_list("township__code", flat=True)) == {"330803001"}
+    assigned = application_list_visible_to(civil)
+    assert assigned.filter(status__in=OPEN_STATUSES).exists()
+    assert set(assigned.values_list("department__name", flat=True)) == {"区民政局"}
+    board = supervision_board(None, within=county)
+    assert sum(row["open"] for row in board) > 0 and sum(row["overdue"] for row in board) > 0
