@@ -23,7 +23,7 @@ from shuanglian.demo.names import apportion
 from shuanglian.divisions.models import Division
 
 from . import demo_catalog, demo_year, services
-from .choices import Action, NotifiedBy, PointKind
+from .choices import AcceptedAt, Action, NotifiedBy, PointKind
 from .models import ServicePoint
 
 CENTERS = 21
@@ -99,16 +99,16 @@ def open_today(ctx, points, items) -> int:
     half at the demo township's points (the demo accounts' queues), half elsewhere; some overdue."""
     rng = ctx.rng
     now = clock.now()
-    local = [p for p in points if p.township_id == ctx.townships[DEMO_TOWNSHIP].pk] if DEMO_TOWNSHIP in \
-        ctx.townships else []
+    township = ctx.townships.get(DEMO_TOWNSHIP)
+    local = [p for p in points if township is not None and p.township_id == township.pk]
     others = [p for p in points if p not in local]
-    clerk = ctx.users.get("demo_service")
+    clerk = ctx.users.get("demo_service")  # on duty at the demo township's center
     opened = 0
     for days_ago in (0, 0, 1, 1, 2, 3, 4, 6, 7, 9, 11, 14, 18, 21, 25, 28):
         for pool in (local or others, others):
             point = rng.choice(pool)
-            item = rng.choice([i for i in items if point.kind == PointKind.CENTER or i.accepted_at == "any"])
-            actor = clerk if point.pk in {p.pk for p in local} and point.kind == PointKind.CENTER else None
+            item = rng.choice([i for i in items if point.kind == PointKind.CENTER or i.accepted_at == AcceptedAt.ANY])
+            actor = clerk if point in local and point.kind == PointKind.CENTER else None
             accepted = now - dt.timedelta(days=days_ago, hours=rng.uniform(0, 5))
             app = services.application_accept(actor=actor, item=item, point=point, applicant_name=demo_year.person(rng),
                                               applicant_phone=demo_year.phone(rng), at=accepted)
