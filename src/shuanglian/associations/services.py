@@ -182,3 +182,69 @@ def meeting_record(*, actor, association: Organization, held_on: dt.date, topic:
                  after={"association": association.pk, "held_on": held_on, "topic": meeting.topic,
                         "attendee_count": count, "attendees": listed, "decisions": meeting.decisions})
     return meeting
+
+
+def _scope_columns(divisions) -> dict[int, dict]:
+    """division id -> the DivisionScoped columns of a record attached to that township or village."""
+    from shuanglian.divisions.models import Division
+
+    rows = Division.objects.filter(pk__in=[d.pk for d in divisions]).values_list(
+        "pk", "level", "parent_id", "parent__parent_id")
+    return {pk: ({"division_id": pk, "village_id": pk, "township_id": up, "county_id": top}
+                 if level == Level.VILLAGE else {"division_id": pk, "township_id": pk, "county_id": up})
+            for pk, level, up, top in rows}
+
+
+@transaction.atomic
+def associations_load(*, actor, people: list[dict], posts: list[dict], meetings: list[dict],
+                      batch_size: int = 2000) -> dict:
+    """Many posts and meetings at once (the demo, first loads), in multi-row INSERTs and one audit event.
+
+    `people` are new persons (teams.Member fields: name, phone, category, employer); a post is a dict with
+    `association`, `post`, `started_on` and either `person` (an index into `people`) or `member_id` (someone
+    already recorded, e.g. a grid promoter). A meeting is a dict with `association`, `held_on`, `topic`,
+    `attendee_count`, `attendees` (the posts' `person` indexes or `member_id`s, as in `posts`), `minutes` and
+    `decisions`. The rules of `post_appoint` and `meeting_record` hold for the whole load, checked first."""
+    associations = {p["association"].pk: p["association"] for p in [*posts, *meetings]}
+    for association in associations.values():
+        _check_association(association)
+        policies.require_manage(actor, association)
+    presidents = [p["association"].pk for p in posts if p["post"] == Post.PRESIDENT]
+    if len(presidents) != len(set(presidents)):
+        raise ValidationFailed(_("The load names two presidents for one association."), code="president_taken")
+    held = AssociationPost.objects.filter(association_id__in=presidents, post=Post.PRESIDENT,
+                                          ended_on__isnull=True).select_related("association").first()
+    if held is not None:
+        raise _president_taken(held.association)
+    if any(p["post"] not in Post.values for p in posts):
+        raise ValidationFailed(_("Unknown post in the load."), details={"post": "unknown"})
+    members = [Member(name=p["name"], phone=p.get("phone", ""), category=p.get("category", Category.OTHER),
+                      employer=p.get("employer", "")) for p in people]
+    Member.objects.bulk_create(members, batch_size=batch_size)  # the PIIField encrypts and hashes each phone
+
+    def member_id(ref: dict) -> int:
+        return members[ref["person"]].pk if "person" in ref else ref["member_id"]
+
+    keys = [(p["association"].pk, member_id(p)) for p in posts]
+    if len(keys) != len(set(keys)):
+        raise ValidationFailed(_("The load gives one person two posts in one association."),
+                               code="already_in_association")
+    columns = _scope_columns([a.division for a in associations.values()])
+    AssociationPost.objects.bulk_create(
+        [AssociationPost(association=p["association"], member_id=m, post=p["post"], started_on=p["started_on"],
+                         **columns[p["association"].division_id]) for p, (_a, m) in zip(posts, keys, strict=True)],
+        batch_size=batch_size)
+    rows = [Meeting(association=m["association"], held_on=m["held_on"], topic=m["topic"],
+                    attendee_count=max(m["attendee_count"], len(m["attendees"])), minutes=m.get("minutes", ""),
+                    decisions=_decisions(m.get("decisions", ())), **columns[m["association"].division_id])
+            for m in meetings]
+    Meeting.objects.bulk_create(rows, batch_size=batch_size)
+    Attendance = Meeting.attendees.through
+    Attendance.objects.bulk_create(
+        [Attendance(meeting_id=row.pk, member_id=member_id(ref)) for row, m in zip(rows, meetings, strict=True)
+         for ref in m["attendees"]], batch_size=batch_size)
+    counts = {"associations": len(associations), "people": len(people), "posts": len(posts),
+              "presidents": len(presidents), "meetings": len(rows)}
+    audit.record(actor=actor, action="associations.load", object_type="associations.associationpost",
+                 object_repr=f"{len(posts)} association posts, {len(rows)} meetings", after=counts)
+    return counts

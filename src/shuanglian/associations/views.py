@@ -107,9 +107,15 @@ class EndPostView(_AssociationWrite):
     def form(self, data):
         return EndPostForm(data)
 
+    def post(self, request, pk, **kwargs):
+        try:
+            self.target = selectors.post_get(self.association, kwargs["post_id"])
+        except NotFound as exc:
+            raise_for_read(exc)
+        return super().post(request, pk, **kwargs)
+
     def perform(self, form):
-        post = selectors.post_get(self.association, self.kwargs["post_id"])
-        return services.post_end(actor=self.request.user, post=post, ended_on=form.cleaned_data["ended_on"],
+        return services.post_end(actor=self.request.user, post=self.target, ended_on=form.cleaned_data["ended_on"],
                                  reason=form.cleaned_data["reason"])
 
     def success_message(self, result) -> str:

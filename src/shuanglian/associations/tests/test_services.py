@@ -112,3 +112,31 @@ def test_writes_are_audited_with_masked_phones(associations):
     actions = list(AuditEvent.objects.filter(action__startswith="associations.").order_by("seq").values_list("action", "after"))
     assert [a for a, _ in actions] == ["associations.president_appoint", "associations.president_end"]
     assert actions[0][1]["phone"] == "139****5678" and "13912345678" not in str(actions)
+
+
+def test_bulk_load_keeps_the_rules(associations, district):
+    promoter = team_services.membership_appoint(actor=None, grid=district.grid, role="promoter", name="王大明",
+                                                phone="13912345678", category="five_elders", started_on=D)
+    a, g = associations["village"], associations["general"]
+    people = [{"name": "王会长", "phone": "13000000001"}, {"name": "李总", "phone": "13000000002"}]
+    posts = [{"association": a, "post": "president", "started_on": D, "person": 0},
+             {"association": a, "post": "member", "started_on": D, "member_id": promoter.member_id},
+             {"association": g, "post": "president", "started_on": D, "person": 1},
+             {"association": g, "post": "member", "started_on": D, "person": 0}]
+    meetings = [{"association": a, "held_on": D, "topic": "t", "attendee_count": 1, "attendees": [{"person": 0}],
+                 "decisions": ["一", " "]}]
+    with pytest.raises(ValidationFailed) as twice:
+        services.associations_load(actor=None, people=people, posts=[*posts, {**posts[0], "person": 1}],
+                                   meetings=[])
+    assert twice.value.code == "president_taken"
+    assert not AssociationPost.objects.exists()
+    counts = services.associations_load(actor=None, people=people, posts=posts, meetings=meetings)
+    assert counts == {"associations": 2, "people": 2, "posts": 4, "presidents": 2, "meetings": 1}
+    row = AssociationPost.objects.get(association=a, post="member")
+    assert row.member_id == promoter.member_id and row.village_id == district.village.pk
+    assert AssociationPost.objects.get(association=g, post="president").township_id == district.township.pk
+    meeting = a.association_meetings.get()
+    assert meeting.decisions == ["一"] and list(meeting.attendees.values_list("name", flat=True)) == ["王会长"]
+    with pytest.raises(Conflict, match="already has a president: 王会长"):
+        services.associations_load(actor=None, people=[], meetings=[], posts=[
+            {"association": a, "post": "president", "started_on": D, "member_id": promoter.member_id}])

@@ -70,6 +70,9 @@ def test_forms(client, district, personas, persona_password, associations, presi
     assert future.status_code == 422 and "is in the future" in future.content.decode()
     ended = cadre.post(f"/associations/{a.pk}/posts/{president.pk}/end/", {"reason": "换届"})
     assert ended.status_code == 302
+    again = cadre.post(f"/associations/{a.pk}/posts/{president.pk}/end/", {"reason": "换届"})
+    assert again.status_code == 422 and "This post already ended on" in again.content.decode()
+    assert cadre.post(f"/associations/{a.pk}/posts/999999/end/", {}).status_code == 404
     html = cadre.get(f"/associations/{a.pk}/").content.decode()
     assert "This association has no president." in html and "换届" in html and "一季度排查" in html
     general = associations["general"]

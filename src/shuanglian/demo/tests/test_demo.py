@@ -217,3 +217,23 @@ def test_full_process_service_is_the_seeds(county):
     assert set(assigned.values_list("department__name", flat=True)) == {"区民政局"}
     board = supervision_board(None, within=county)
     assert sum(row["open"] for row in board) > 0 and sum(row["overdue"] for row in board) > 0
+
+
+def test_associations_each_with_a_current_president(county):
+    from shuanglian.associations.models import AssociationPost, Meeting
+    from shuanglian.associations.selectors import association_list_visible_to
+    from shuanglian.teams.models import Membership
+
+    found = association_list_visible_to(None)
+    assert found.filter(association_kind="general").count() == 21
+    assert found.filter(association_kind="promotion").count() == 274
+    assert not found.filter(president_name__isnull=True).exists()
+    presidents = AssociationPost.objects.filter(post="president", ended_on__isnull=True)
+    assert presidents.count() == presidents.values("association").distinct().count() == 21 + 274
+    # a village's promoters are members of its promotion association: the same person records
+    promoters = Membership.objects.filter(role="promoter", ended_on__isnull=True).values("member_id")
+    assert AssociationPost.objects.filter(post="member", member_id__in=promoters).count() == 2556
+    meetings = Meeting.objects.filter(held_on__year=2010)
+    assert meetings.filter(township__isnull=False, village__isnull=True).count() == 21 * 12
+    assert meetings.filter(village__isnull=False).count() == 274 * 4
+    assert AuditEvent.objects.get(action="associations.load").after["presidents"] == 295
