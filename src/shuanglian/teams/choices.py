@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TeamRole(models.TextChoices):
@@ -27,7 +28,7 @@ class KitItem(models.TextChoices):
     """五个一: the five items each team member is issued."""
 
     NOTEBOOK = "notebook", _("notebook")
-    CARD = "card", _("card")
+    CARD = "card", pgettext_lazy("kit item", "card")
     PEN = "pen", _("pen")
     BAG = "bag", _("bag")
     BADGE = "badge", _("badge")

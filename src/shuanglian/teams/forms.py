@@ -2,6 +2,7 @@
 check the rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuanglian.core.forms import SpreadsheetUploadForm
 
@@ -51,7 +52,7 @@ def _rows_from_file(upload) -> list[dict]:
 
 
 class StaffSubmitForm(forms.Form):
-    organization = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    organization = forms.TypedChoiceField(label=pgettext_lazy("organization", "Unit"), coerce=int)
     text = forms.CharField(label=_("Staff, one a line: name, phone, category"), required=False,
                            widget=forms.Textarea(attrs={"rows": 6, "placeholder": "张三, 13912345678, 医生"}))
     file = forms.FileField(label=_("or a file (.xlsx or .csv with 姓名, 联系电话, 类别)"), required=False)
