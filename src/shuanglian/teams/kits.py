@@ -7,12 +7,13 @@ Writes (audited, in a transaction) first, then the scoped reads.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shuanglian.accounts.roles import VIEW_TEAMS
 from shuanglian.core import audit, clock
+from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.models import Division
@@ -109,7 +110,7 @@ def kit_return(*, actor, issue: KitIssue, returned_on: dt.date | None = None) ->
 @transaction.atomic
 def kits_load(*, actor, posts: Iterable[Membership], issued_on: dt.date, batch_size: int = 5000) -> dict:
     """The whole kit for many members at once (the demo, first loads), through the first of each member's given
-    posts: one multi-row INSERT per batch and one audit event. Members holding any item already are refused."""
+    posts: COPY or executemany (core.bulk) and one audit event. Members holding any item already are refused."""
     first: dict[int, Membership] = {}
     for post in posts:
         first.setdefault(post.member_id, post)
@@ -118,9 +119,13 @@ def kits_load(*, actor, posts: Iterable[Membership], issued_on: dt.date, batch_s
     held = KitIssue.objects.filter(member_id__in=list(first), returned_on__isnull=True).first()
     if held is not None:
         raise _outstanding_conflict(held.member, KitItem.values)
-    rows = [KitIssue(member_id=m, item=item, issued_on=issued_on, **{c: getattr(p, c) for c in SCOPE_COLUMNS})
+    # Below the ORM (tens of thousands of rows for a county): no model object per row.
+    postgres = connection.vendor == "postgresql"
+    day, now = (issued_on, clock.now()) if postgres else (issued_on.isoformat(), clock.now().isoformat(" "))
+    rows = [(m, item, day, None, now, *(getattr(p, c) for c in SCOPE_COLUMNS))
             for m, p in first.items() for item in KitItem.values]
-    KitIssue.objects.bulk_create(rows, batch_size=batch_size)
+    copy_or_insert(KitIssue._meta.db_table, ["member_id", "item", "issued_on", "returned_on", "created_at",
+                                             *SCOPE_COLUMNS], rows, chunk=batch_size, binary=True)
     counts = {"members": len(first), "items": len(rows)}
     audit.record(actor=actor, action="teams.kits_load", object_type="teams.kitissue",
                  object_repr=f"{len(first)} kits", after={**counts, "issued_on": issued_on})

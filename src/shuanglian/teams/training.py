@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.accounts.roles import VIEW_TEAMS
 from shuanglian.core import audit, clock
+from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
@@ -164,7 +165,8 @@ def session_attendance_set(*, actor, session: TrainingSession, member_ids: Itera
 @transaction.atomic
 def training_load(*, actor, lecturers: list[dict], sessions: list[dict], batch_size: int = 2000) -> dict:
     """A year of training at once (the demo, first loads): the lecturers, the sessions with their trainers (given
-    as indexes into `lecturers`) and attendance (member ids), in a few multi-row INSERTs and one audit event.
+    as indexes into `lecturers`) and attendance (member ids), in a few multi-row INSERTs (the attendance by
+    COPY or executemany, core.bulk) and one audit event.
     Each session is a dict with township (a Division), topic, held_on, place, trainers, members. The members
     are trusted to hold posts there: the caller built the list from the posts."""
     for department in {d["department"].pk: d["department"] for d in lecturers}.values():
@@ -183,9 +185,8 @@ def training_load(*, actor, lecturers: list[dict], sessions: list[dict], batch_s
     Trainer.objects.bulk_create([Trainer(trainingsession_id=row.pk, lecturer_id=made[i].pk)
                                  for row, s in zip(rows, sessions, strict=True) for i in s["trainers"]],
                                 batch_size=batch_size)
-    attendance = [Attendance(session_id=row.pk, member_id=m)
-                  for row, s in zip(rows, sessions, strict=True) for m in set(s["members"])]
-    Attendance.objects.bulk_create(attendance, batch_size=batch_size)
+    attendance = [(row.pk, m) for row, s in zip(rows, sessions, strict=True) for m in dict.fromkeys(s["members"])]
+    copy_or_insert(Attendance._meta.db_table, ["session_id", "member_id"], attendance, chunk=batch_size, binary=True)
     counts = {"lecturers": len(made), "sessions": len(rows), "attendance": len(attendance)}
     audit.record(actor=actor, action="teams.training_load", object_type="teams.trainingsession",
                  object_repr=f"{len(rows)} training sessions", after=counts)
