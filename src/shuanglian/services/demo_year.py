@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from functools import cache
-from itertools import accumulate, islice
+from itertools import accumulate
 
 from django.conf import settings
 from django.db import connection
 
 from shuanglian.core import audit, pii
+from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.calendar import work_calendar
 
 from .choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
@@ -182,20 +183,14 @@ def _stamper(tz):
     return lambda local: None if local is None else str(local.replace(tzinfo=tz).astimezone(db_tz).replace(tzinfo=None))
 
 
-def _insert(model, columns, rows, chunk: int = 5000) -> int:
-    """One single-row INSERT over many rows (the driver loops in C): Django's per-value preparation in
-    bulk_create would take most of the step. Every column of the table is given."""
+def _insert(model, columns, rows) -> int:
+    """Below the ORM (core.bulk): Django's per-value preparation in bulk_create would take most of the step.
+    Every column of the table is given."""
     expected = {f.column for f in model._meta.concrete_fields if not f.primary_key}
     assert set(columns) == expected, f"{model.__name__} columns changed: {sorted(expected ^ set(columns))}"
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    done, rows = 0, iter(rows)
-    with connection.cursor() as cursor:
-        while part := list(islice(rows, chunk)):
-            cursor.executemany(sql, part)
-            done += len(part)
-    return done
+    rows = list(rows)
+    copy_or_insert(model._meta.db_table, list(columns), rows)
+    return len(rows)
 
 
 def _application(rng, calendar, accepted, item, point, center, staff) -> tuple[dict, list]:
