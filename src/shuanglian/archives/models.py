@@ -101,7 +101,11 @@ class Person(DivisionScoped):
                                     name="person_one_head_per_household"),
         ]
         indexes = [
-            models.Index(fields=["township", "name"], name="person_township_name_idx"),
+            # Name search is by prefix (LIKE 'x%'). PostgreSQL serves that from a btree only with the pattern
+            # operator class, unless the database's collation is exactly "C" (C.UTF-8 and zh_CN.UTF-8 are not).
+            models.Index(fields=["township", "name"], name="person_township_name_idx",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["name"], name="person_name_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="person_phone_idx", condition=~Q(phone_hash="")),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
         ]

@@ -306,6 +306,25 @@ def test_person_filters(api, archive, personas, params, expected):
     assert names(api.as_(personas.township_cadre).get(PERSONS, params)) == expected
 
 
+@pytest.mark.postgres
+def test_name_prefix_search_is_served_by_an_index(archive, district):
+    """LIKE '王%' on a database whose collation is not "C" (the test cluster's is C.UTF-8) needs the pattern
+    operator class; without it PostgreSQL reads every person of the township."""
+    within_township = Person.objects.filter(township=district.township, name__startswith="王")
+    anywhere = Person.objects.filter(name__startswith="王")
+    township_fk_index = Person._meta.get_field("township").db_index and connection.schema_editor()._create_index_name(
+        Person._meta.db_table, ["township_id"])
+    with connection.cursor() as cur:
+        # Tiny test tables: ask whether an index *can* serve the prefix, with the plain township index out of the
+        # way (dropped inside the test's transaction, which rolls back).
+        cur.execute("SET enable_seqscan = off")
+        cur.execute(f'DROP INDEX "{township_fk_index}"')
+        plans = [qs.explain() for qs in (within_township, anywhere)]
+        cur.execute("SET enable_seqscan = on")
+    for plan in plans:  # the prefix is an index condition (~>=~ is the pattern class's operator), not a filter
+        assert "Index Cond" in plan and "~>=~" in plan, plan
+
+
 def test_an_impossible_age_is_400(api, archive, personas):
     body = assert_error(api.as_(personas.township_cadre).get(PERSONS, {"max_age": 5000}), 400, "invalid")
     assert "max_age" in body["details"]
