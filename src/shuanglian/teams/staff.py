@@ -127,6 +127,18 @@ def staff_submit(*, actor, organization: Organization, rows: list[dict]) -> dict
         elif member.organization_id not in (None, organization.pk):
             errors.append({"line": row["line"], "field": "name",
                            "reason": _("already submitted by another unit")})
+    # Someone already on a grid team joins a unit's list only by a user who manages all their posts; otherwise a
+    # unit could claim (and then see) any team member by their name and phone.
+    unlinked = {m.pk: hashes[h] for h, m in recorded.items() if m.organization_id is None}
+    if unlinked and actor is not None:
+        manage = scope_for(actor, MANAGE_TEAMS)
+        if not manage.everything:
+            held = (Membership.objects.filter(member_id__in=list(unlinked), ended_on__isnull=True)
+                    .exclude(manage.record_q()))
+            for member_id in sorted(set(held.values_list("member_id", flat=True))):
+                errors.append({"line": unlinked[member_id]["line"], "field": "phone",
+                               "reason": _("already on a grid team you do not manage: the county office can "
+                                           "add them to the unit's list")})
     if errors:
         errors.sort(key=lambda e: e["line"])
         raise ValidationFailed(_("%(n)s rows of the list are invalid; nothing was recorded.") % {"n": len(errors)},

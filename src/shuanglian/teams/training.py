@@ -238,24 +238,32 @@ def session_get_for_user(user, pk: int) -> TrainingSession:
     return found
 
 
-def session_attendees(session: TrainingSession) -> QuerySet[Member]:
-    return Member.objects.filter(attendance__session=session).order_by("name", "pk")
+def session_attendees(session: TrainingSession, user) -> QuerySet[Member]:
+    """Those present whom the user may see: a session is visible to the villages of its township, its
+    attendees only where the user reads teams (a village cadre sees their own village's members)."""
+    return (Member.objects.filter(attendance__session=session)
+            .filter(pk__in=Membership.objects.filter(_scope(user).record_q()).values("member_id"))
+            .order_by("name", "pk"))
 
 
-def session_candidates(session: TrainingSession) -> list[dict]:
+def session_candidates(session: TrainingSession, user) -> list[dict]:
     """The members who may be ticked on the attendance form, once each (a person serving several grids of the
-    township appears under the first), with whether they are recorded as present. Two queries."""
+    township appears under the first), with whether they are recorded as present; only posts the user may
+    see. Two queries."""
     present = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
     rows, seen = [], set()
-    for post in eligible_posts(session).select_related("member", "grid", "village").order_by("grid__code_key",
-                                                                                            "role", "id"):
+    posts = eligible_posts(session).filter(_scope(user).record_q())
+    for post in posts.select_related("member", "grid", "village").order_by("grid__code_key", "role", "id"):
         if post.member_id not in seen:
             seen.add(post.member_id)
             rows.append({"member": post.member, "post": post, "present": post.member_id in present})
     return rows
 
 
-def member_training(member: Member) -> QuerySet[Attendance]:
-    """A member's training record: the sessions they attended, newest first, with township and trainers."""
-    return (Attendance.objects.filter(member=member).select_related("session__township")
+def member_training(member: Member, user) -> QuerySet[Attendance]:
+    """A member's training record as far as the user may see sessions: newest first, with township and
+    trainers."""
+    return (Attendance.objects.filter(member=member, session__in=TrainingSession.objects.filter(
+                _session_q(_scope(user))))
+            .select_related("session__township")
             .prefetch_related("session__trainers").order_by("-session__held_on", "-session_id"))

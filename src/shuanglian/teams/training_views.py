@@ -94,7 +94,7 @@ class SessionView(_TeamsPage):
 
     def load(self, pk):
         self.session = self.read(training.session_get_for_user, pk)
-        self.candidates = training.session_candidates(self.session)
+        self.candidates = training.session_candidates(self.session, self.request.user)
         self.may_record = has_capability(self.request.user, MANAGE_TEAMS, self.session.township)
 
     def get_context_data(self, **kwargs):
@@ -140,7 +140,7 @@ class MemberView(_TeamsPage):
         member = self.post_.member
         return {"post": self.post_, "member": member, "kit": self.kit, "may_manage": self.may_manage,
                 "posts": selectors.membership_list_visible_to(self.request.user).filter(member=member),
-                "record": training.member_training(member),
+                "record": training.member_training(member, self.request.user),
                 "issue_form": form if isinstance(form, KitIssueForm) else self.issue_form(),
                 "return_errors": form.errors if isinstance(form, KitReturnForm) else None, **kwargs}
 

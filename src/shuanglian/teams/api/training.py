@@ -183,7 +183,7 @@ class TrainingSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     def _detail(self, pk, code=status.HTTP_200_OK):
         session = training.session_get_for_user(self.request.user, pk)
-        session.attendee_list = list(training.session_attendees(session))
+        session.attendee_list = list(training.session_attendees(session, self.request.user))
         return Response(TrainingSessionDetailSerializer(session).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):

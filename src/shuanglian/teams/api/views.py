@@ -77,7 +77,8 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def training(self, request, pk=None):
         membership = self.get_object()
-        return Response(TrainingRecordSerializer(training.member_training(membership.member), many=True).data)
+        record = training.member_training(membership.member, request.user)
+        return Response(TrainingRecordSerializer(record, many=True).data)
 
 
 class TeamStatsView(APIView):

@@ -158,3 +158,17 @@ def test_the_waiting_list_queries_do_not_grow(client, api, unit, personas, perso
     with CaptureQueriesContext(connection) as many:
         assert "乙7" in office.get("/teams/staff/").content.decode()
     assert len(many) == len(few)
+
+
+def test_a_unit_cannot_claim_someone_already_on_a_team_it_does_not_manage(api, district, unit, personas):
+    # 王大明 promotes a grid of 樟潭; a department member puts his name and phone on the police's list.
+    services.membership_appoint(actor=None, grid=district.grid, role="promoter", name="王大明", phone="13912345678",
+                                category="five_elders", started_on=D)
+    body = {"organization": unit.pk, "staff": [{"name": "王大明", "phone": "13912345678", "category": "民警"}]}
+    response = api.as_(personas.department_member).post(STAFF, body, format="json")
+    assert response.status_code == 400
+    assert [(r["line"], r["field"]) for r in response.json()["details"]["rows"]] == [(1, "phone")]
+    assert Member.objects.get(name="王大明").organization is None  # not claimed, so not visible to the unit
+    # The county office manages every team: it may put him on the unit's list.
+    assert api.as_(personas.county_office).post(STAFF, body, format="json").status_code == 201
+    assert Member.objects.get(name="王大明").organization == unit
