@@ -4,18 +4,19 @@ import threading
 from django.db import connections
 
 
-def race(monkeypatch, module, call, *, n: int = 2) -> tuple[list, list[Exception]]:
-    """Run `call(i)` for i in 0..n-1, each in its own thread and connection, all held at `module._insert` until
-    every one has passed the service's own check: the race proper. Returns the results (None where the call
-    raised) and the exceptions raised."""
-    checked = threading.Barrier(n)
-    insert = module._insert
+def race(monkeypatch, module, call, *, n: int = 2, hold: str = "_insert") -> tuple[list, list[Exception]]:
+    """Run `call(i)` for i in 0..n-1, each in its own thread and connection, all held at `module.<hold>` until
+    every one has passed the service's own check: the race proper (with `module` None, only released at
+    once). Returns the results (None where the call raised) and the exceptions raised."""
+    if module is not None:
+        checked = threading.Barrier(n)
+        held = getattr(module, hold)
 
-    def insert_after_all_checked(*args, **kwargs):
-        checked.wait(10)
-        return insert(*args, **kwargs)
+        def after_all_checked(*args, **kwargs):
+            checked.wait(10)
+            return held(*args, **kwargs)
 
-    monkeypatch.setattr(module, "_insert", insert_after_all_checked)
+        monkeypatch.setattr(module, hold, after_all_checked)
     start = threading.Barrier(n)
     results, errors = [None] * n, []
 

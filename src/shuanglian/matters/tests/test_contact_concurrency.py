@@ -1,54 +1,23 @@
 """Two cadres at once, on PostgreSQL: planning the same month ends with one contact day (the unique
 constraint and a savepoint), and listing the same person twice ends with one attendee (the day's row lock)."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
+from shuanglian.core.testing.race import race
 from shuanglian.matters import contact_days as cd
 from shuanglian.matters.models import ContactDay, ContactDayAttendee
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _together(n, work):
-    """Run work(i) in n threads released at once; return (results, errors)."""
-    start = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            start.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
-
-
 def test_planning_the_same_month_twice_at_once_makes_one_day(district, personas, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
-    # Hold both planners until each has looked for an existing day and found none: the race proper.
-    looked = threading.Barrier(2)
-    create = cd._create_day
-
-    def create_after_both_looked(**kwargs):
-        looked.wait(10)
-        return create(**kwargs)
-
-    monkeypatch.setattr(cd, "_create_day", create_after_both_looked)
+    # Both planners held until each has looked for an existing day and found none.
     cadre = personas.township_cadre
-    plans, errors = _together(2, lambda i: cd.contact_days_plan(actor=cadre, division=district.township,
-                                                                year=2010, month=6))
+    plans, errors = race(monkeypatch, cd, lambda i: cd.contact_days_plan(actor=cadre, division=district.township,
+                                                                         year=2010, month=6), hold="_create_day")
     assert errors == []
     assert ContactDay.objects.filter(division=district.township).count() == 1
     day = ContactDay.objects.get(division=district.township)
@@ -61,7 +30,7 @@ def test_listing_the_same_person_twice_at_once_lists_them_once(district, persona
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
     day = cd.contact_days_plan(actor=None, division=district.county, year=2010, month=6).days[0]
     user = personas.department_member
-    results, errors = _together(4, lambda i: cd.contact_day_attendee_add(
+    results, errors = race(None, None, n=4, call=lambda i: cd.contact_day_attendee_add(
         actor=personas.county_office, contact_day=day, user=user, role="police", organization=personas.police))
     assert len([r for r in results if r is not None]) == 1
     assert len(errors) == 3 and all(isinstance(e, Conflict) and e.code == "already_listed" for e in errors)
