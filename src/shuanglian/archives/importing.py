@@ -13,8 +13,9 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock, idnumber, pii, tabular
 from shuanglian.core.bulk import copy_or_insert as _copy_or_insert
+from shuanglian.core.sealing import SealAhead
 from shuanglian.core.tabular import RowError, read_table
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
@@ -59,6 +61,7 @@ TEMPLATE_EXAMPLE = ["001", "330803001001001", "王大明", "11010519491231002X",
 @dataclass(slots=True)
 class PersonRow:
     line: int
+    seq: int  # the order Checker found it valid in: its place in the sealed columns
     key: tuple[int, str]  # (grid id, household number)
     name: str
     id_number: str
@@ -147,7 +150,10 @@ class Checker:
         self.tags = tags
         self.today = today
 
-    def check(self, header: list[str], rows: list[tuple[int, list[str]]], result: ImportResult):
+    def check(self, header: list[str], rows: list[tuple[int, list[str]]], result: ImportResult,
+              sealer: SealAhead | None = None):
+        """(persons, households) of the valid rows; `sealer` is handed each valid person's ID number and
+        phone as they are found, in the order of their `seq`."""
         unknown = [h for h in header if h and h not in COLUMNS]
         missing = [h for h in REQUIRED if h not in header]
         if unknown or missing:
@@ -175,6 +181,7 @@ class Checker:
         relation_of = {value: value for value in RelationToHead.values}
         relation_of.update({word: relation.value for word, relation in RELATION_WORDS.items() if relation})
         parse_id, invalid_id, normalize_phone = idnumber.parse_parts, idnumber.InvalidIDNumber, pii.normalize
+        seal = sealer.add if sealer is not None else None
         for line, cells in rows:
             if not all_columns or len(cells) < width:
                 cells = cells[:width] + blank[min(len(cells), width):]
@@ -244,8 +251,10 @@ class Checker:
                 household.tags |= tag_ids
             household.members += 1
             household.filled += 1 + bool(phone) + bool(education) + bool(occupation)
-            persons.append(PersonRow(line, key, name, id_value, birth_date, sex, relation, phone,
+            persons.append(PersonRow(line, len(persons), key, name, id_value, birth_date, sex, relation, phone,
                                      ethnicity, education, occupation, skills))
+            if seal is not None:
+                seal(id_value, phone)
         result.rows += len(rows)
         rejected_lines = result.rejected_lines
         for household in households.values():
@@ -330,6 +339,9 @@ def _indexes_set_aside(tables: list[str]):
             # fresh statistics (planned on tables that looked empty, each check scans a whole table).
             cur.execute("ANALYZE")
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # Room to sort each index in memory (the server's default, 64MB, spills a million keys to
+            # disk); for this transaction only.
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for table, indexes, foreign_keys in aside:
             for name, _sql in foreign_keys:
                 cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -340,8 +352,11 @@ def _indexes_set_aside(tables: list[str]):
         for table, indexes, foreign_keys in aside:
             for _name, sql in indexes:
                 cur.execute(sql)
-            if postgres:
-                cur.execute(f"ANALYZE {table}")
+            if foreign_keys:
+                # Statistics for the checks' joins: of the key columns only, since sampling the whole
+                # width (the ciphertexts) costs a second a million rows; autovacuum does the rest later.
+                columns = sorted({c for _n, d in foreign_keys for c in _FK_COLUMNS.match(d).group(1).split(", ")})
+                cur.execute(f"ANALYZE {table} ({', '.join(columns)})")
             for name, definition in foreign_keys:
                 cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         if postgres:
@@ -349,6 +364,8 @@ def _indexes_set_aside(tables: list[str]):
 
 
 BULK_INDEX_REBUILD = 20000
+_FK_COLUMNS = re.compile(r"FOREIGN KEY \(([^)]*)\)")
+SEAL_IN_HELPER_FROM = 20000  # rows; below, starting a process costs more than it saves
 
 
 def _update_by_id(table: str, columns: dict[str, str], assignments: str, rows: list[tuple]) -> None:
@@ -462,7 +479,8 @@ PERSON_COLUMNS = ["household_id", "name", "id_number", "id_number_hash", "sex", 
 
 
 def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdRow], result: ImportResult, *,
-          actor, progress: Progress) -> None:
+          sealed: tuple[list[str], list[str], list[str], list[str]], actor, progress: Progress) -> None:
+    """`sealed`: the persons' (ID ciphertexts, ID hashes, phone ciphertexts, phone hashes) by `seq`."""
     now = clock.now()
     postgres = connection.vendor == "postgresql"
     # Rows go to PostgreSQL as binary COPY (values of the columns' types) and to SQLite through
@@ -480,7 +498,8 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
     updates = [(existing_hh[key], h) for key, h in households.items() if key in existing_hh]
 
     # Persons: an ID number already recorded updates that person (wherever they were).
-    id_hashes = list(map(pii.blind_indexer("id_number"), [p.id_number for p in persons]))
+    id_ciphers, id_hashes_by_seq, phone_ciphers, phone_hashes = sealed
+    id_hashes = [id_hashes_by_seq[p.seq] for p in persons]
     existing_p = _persons_by_hash(id_hashes) if _has_rows("archives_person") else {}
     moved_from = {household_id for _, household_id in existing_p.values()}  # their completeness changes
     new_persons = len(persons) - sum(h in existing_p for h in id_hashes) if existing_p else len(persons)
@@ -512,13 +531,12 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         result.households_updated = len(updates)
 
         progress("persons", 0, len(persons), force=True)
-        encrypt, phone_index = pii.encryptor(), pii.blind_indexer("phone")
         upd_p = []
         if existing_p:
             for p, id_hash in zip(persons, id_hashes, strict=True):
                 if id_hash in existing_p:
                     upd_p.append((existing_p[id_hash][0], p, existing_hh[p.key], grids[p.key[0]],
-                                  encrypt(p.phone) if p.phone else "", phone_index(p.phone) if p.phone else ""))
+                                  phone_ciphers[p.seq], phone_hashes[p.seq]))
         registered = ResidenceStatus.REGISTERED.value
         total = len(persons)
 
@@ -526,9 +544,9 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
             for i, (p, id_hash) in enumerate(zip(persons, id_hashes, strict=True)):
                 if id_hash in existing_p:
                     continue
-                phone = p.phone
-                yield (existing_hh[p.key], p.name, encrypt(p.id_number), id_hash, p.sex, p.birth_date,
-                       encrypt(phone) if phone else "", phone_index(phone) if phone else "", p.ethnicity,
+                seq = p.seq
+                yield (existing_hh[p.key], p.name, id_ciphers[seq], id_hash, p.sex, p.birth_date,
+                       phone_ciphers[seq], phone_hashes[seq], p.ethnicity,
                        p.education, p.occupation, p.skills, "", "", p.relation, registered) + tails[p.key[0]]
                 if i % 20000 == 0:
                     progress("persons", i, total)
@@ -624,16 +642,19 @@ def import_rows(header: list[str], rows: list[tuple[int, list[str]]], *, source:
 
     checker = Checker(grids=importable_grids(actor), tags=_tag_lookup(), today=clock.today())
     progress("checking", 0, len(rows), force=True)
-    with _collector_paused():
-        persons, households = checker.check(header, rows, result)
-    if dry_run or not households or (result.errors and not skip_invalid):
-        result.seconds = time.perf_counter() - started
-        progress("done", result.rows, result.rows, force=True)
-        return result
-    with transaction.atomic(), _collector_paused():
-        write(persons, households, result, actor=actor, progress=progress)
-        audit.record(actor=actor, action="archives.import", object_type="archives.household",
-                     object_repr=Path(source).name, after=result.summary())
+    # A large import seals its persons' ID numbers and phones in a helper process while the rows are
+    # still being checked (a dry run seals nothing).
+    helper = len(rows) >= SEAL_IN_HELPER_FROM and (os.cpu_count() or 1) > 1
+    with _collector_paused(), (nullcontext() if dry_run else pii.seal_ahead(helper=helper)) as sealer:
+        persons, households = checker.check(header, rows, result, sealer)
+        if dry_run or not households or (result.errors and not skip_invalid):
+            result.seconds = time.perf_counter() - started
+            progress("done", result.rows, result.rows, force=True)
+            return result
+        with transaction.atomic():
+            write(persons, households, result, sealed=sealer.results(), actor=actor, progress=progress)
+            audit.record(actor=actor, action="archives.import", object_type="archives.household",
+                         object_repr=Path(source).name, after=result.summary())
     result.seconds = time.perf_counter() - started
     progress("done", result.rows, result.rows, force=True)
     return result

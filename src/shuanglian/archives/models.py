@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.pii import PIIField
-from shuanglian.divisions.models import DivisionScoped
+from shuanglian.core.pii import BlindIndexField, PIIField
+from shuanglian.divisions.models import DivisionScoped, scope_column
 
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 
@@ -31,6 +31,8 @@ class Tag(models.Model):
 class Household(DivisionScoped):
     """户. Attached to its grid; numbers are unique within the grid so restructuring never collides."""
 
+    township = scope_column(db_index=False)  # led by the (township, number) index
+    village = scope_column(db_index=False)  # led by the (village, completeness) index
     number = models.CharField(_("household number"), max_length=30)
     address = models.CharField(_("address"), max_length=200, blank=True)
     house = models.CharField(_("house"), max_length=200, blank=True)
@@ -71,14 +73,15 @@ class HouseholdTag(models.Model):
 class Person(DivisionScoped):
     """人员. Scope columns follow the household's; ID number and phone are encrypted with keyed hashes."""
 
+    township = scope_column(db_index=False)  # led by the (township, name) index
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("name"), max_length=50)
     id_number = PIIField(_("ID number"), kind="id_number")
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = BlindIndexField()
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = PIIField(_("phone"), kind="phone")
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_hash = BlindIndexField()
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     education = models.CharField(_("education"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)

@@ -135,6 +135,13 @@ class DivisionVersion(models.Model):
         return f"{self.name} ({self.code}) {self.valid_from}–{self.valid_to or ''}"
 
 
+def scope_column(*, db_index: bool = True) -> models.ForeignKey:
+    """One of DivisionScoped's scope columns. A model whose composite index leads with the column
+    redefines it with `db_index=False`: an index of its own would only slow every write."""
+    return models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_index=db_index, db_constraint=False)
+
+
 class DivisionScoped(models.Model):
     """Base for every record that belongs somewhere in the tree (households, matters, ...).
 
@@ -148,14 +155,10 @@ class DivisionScoped(models.Model):
     # bulk-loaded row four more times), and no index on the attach point or the county, which scoping
     # never filters by alone.
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", db_index=False)
-    county = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
-                               db_index=False, db_constraint=False)
-    township = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
-                                 db_constraint=False)
-    village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
-                                db_constraint=False)
-    grid = models.ForeignKey(Division, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
+    county = scope_column(db_index=False)
+    township = scope_column()
+    village = scope_column()
+    grid = scope_column()
 
     class Meta:
         abstract = True

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.pii import PIIField
+from shuanglian.core.pii import BlindIndexField, PIIField
 from shuanglian.divisions.models import DivisionScoped
 
 from .choices import AcceptedAt, NotifiedBy, PointKind, Satisfaction, Status
@@ -121,7 +121,7 @@ class Application(DivisionScoped):
                                 related_name="+", verbose_name=_("handled by"))
     applicant_name = models.CharField(_("applicant"), max_length=50)
     applicant_phone = PIIField(_("applicant's phone"), kind="phone")
-    applicant_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    applicant_phone_hash = BlindIndexField(db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED)
     resume_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"))

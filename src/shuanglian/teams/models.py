@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.pii import PIIField
+from shuanglian.core.pii import BlindIndexField, PIIField
 from shuanglian.divisions.models import DivisionScoped
 
 from .choices import Category, KitItem, TeamRole
@@ -25,7 +25,7 @@ class Member(models.Model):
 
     name = models.CharField(_("name"), max_length=50)
     phone = PIIField(_("phone"), kind="phone")
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_hash = BlindIndexField()
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     employer = models.CharField(_("employer"), max_length=100, blank=True)
     from_public_institution = models.BooleanField(_("from a public institution"), default=False)

@@ -1,5 +1,6 @@
 """The import's bulk path: what it writes is what the model layer reads back, with awkward text, and the
-same when the indexes are set aside for the load (forced here with a threshold of one row)."""
+same when the indexes are set aside for the load (forced here with a threshold of one row), and when
+the ID numbers and phones are sealed in a helper process (forced the same way, in chunks of two)."""
 import csv
 import datetime as dt
 import json
@@ -12,6 +13,7 @@ from shuanglian.archives.importing import import_households
 from shuanglian.archives.models import Household, HouseholdTag, HouseholdVersion, Person
 from shuanglian.archives.services import completeness
 from shuanglian.core import idnumber, pii
+from shuanglian.core.sealing import SealAhead
 
 HEADER = ["户号", "网格编码", "姓名", "身份证号", "与户主关系", "联系电话", "地址", "民族", "文化程度", "职业",
           "技能特长", "家庭年收入", "标签"]
@@ -61,7 +63,15 @@ def set_aside(request, monkeypatch):
     return request.param
 
 
-def test_what_is_written_reads_back(district, tmp_path, set_aside):
+@pytest.fixture(params=[False, True], ids=["sealed-in-process", "sealed-in-helper"])
+def sealed_in_helper(request, monkeypatch):
+    if request.param:
+        monkeypatch.setattr(importing, "SEAL_IN_HELPER_FROM", 1)
+        monkeypatch.setattr(SealAhead, "CHUNK", 2)  # several chunks, the last one short
+    return request.param
+
+
+def test_what_is_written_reads_back(district, tmp_path, set_aside, sealed_in_helper):
     schema = indexes_and_keys()
     source = write_csv(tmp_path / "a.csv", rows_for(district))
     result = import_households(source, actor=None)
@@ -101,7 +111,7 @@ def test_what_is_written_reads_back(district, tmp_path, set_aside):
         assert json.dumps(version.changes, ensure_ascii=False)  # a JSON object, not a string
 
 
-def test_reimport_with_indexes_set_aside_merges(district, tmp_path, set_aside):
+def test_reimport_with_indexes_set_aside_merges(district, tmp_path, set_aside, sealed_in_helper):
     import_households(write_csv(tmp_path / "a.csv", rows_for(district)), actor=None)
     rows = rows_for(district)
     rows[0][5] = "13800001111"
@@ -122,3 +132,15 @@ def test_reimport_with_indexes_set_aside_merges(district, tmp_path, set_aside):
     assert HouseholdTag.objects.filter(household__number="010").count() == 1
     for household in Household.objects.all():
         assert household.completeness == completeness(household), household.number
+
+
+def test_a_refused_import_leaves_no_helper_behind(district, tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(importing, "SEAL_IN_HELPER_FROM", 1)
+    monkeypatch.setattr(SealAhead, "CHUNK", 1)
+    rows = rows_for(district)
+    rows[2][3] = rows[2][3][:17] + ("0" if rows[2][3][17] != "0" else "1")  # a typo in the check character
+    result = import_households(write_csv(tmp_path / "a.csv", rows), actor=None)
+    assert not result.ok and not result.written and Person.objects.count() == 0
+    assert multiprocessing.active_children() == []

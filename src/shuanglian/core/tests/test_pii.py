@@ -1,8 +1,10 @@
 """Personal information: encrypted at rest, masked when shown, exact search by keyed hash."""
 import logging
 
+import pytest
 from django.db import connection
 
+from shuanglian.core import pii
 from shuanglian.core.pii import PIIField, PIIValue, mask, scrub
 from shuanglian.core.testing.scopedapp.models import SecretThing
 
@@ -56,3 +58,22 @@ def test_log_lines_are_scrubbed(caplog):
     assert "33080319900101123X" not in caplog.text and "13912345678" not in caplog.text
     assert "330803********123X" in caplog.text and "139****5678" in caplog.text
     assert scrub("order 12345 ok") == "order 12345 ok"
+
+
+@pytest.mark.parametrize("helper", [False, True], ids=["in-process", "helper"])
+def test_sealing_ahead_gives_each_value_in_the_order_added(helper, monkeypatch):
+    from shuanglian.core.sealing import SealAhead
+
+    monkeypatch.setattr(SealAhead, "CHUNK", 3)
+    ids = [f"33080319650312{n:03d}X" for n in range(7)] + ["330803196503120000X"[:18]]
+    ids[7] = ids[0]  # the same number twice
+    phones = ["13912345678", "", "05708123456", "", "", "13800001111", "13800002222", ""]
+    with pii.seal_ahead(helper=helper) as sealer:
+        for id_number, phone in zip(ids, phones):
+            sealer.add(id_number, phone)
+        id_ciphers, id_hashes, phone_ciphers, phone_hashes = sealer.results()
+    assert [pii.decrypt(c) for c in id_ciphers] == ids
+    assert id_hashes == [pii.blind_index("id_number", v) for v in ids]
+    assert [pii.decrypt(c) if c else "" for c in phone_ciphers] == phones
+    assert phone_hashes == [pii.blind_index("phone", v) if v else "" for v in phones]
+    assert id_ciphers[7] != id_ciphers[0]  # a fresh nonce each: equal plaintexts do not show

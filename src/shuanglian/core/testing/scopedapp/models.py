@@ -1,6 +1,6 @@
 from django.db import models
 
-from shuanglian.core.pii import PIIField
+from shuanglian.core.pii import BlindIndexField, PIIField
 from shuanglian.divisions.models import DivisionScoped
 
 
@@ -14,7 +14,7 @@ class SecretThing(models.Model):
     """Test-only holder of personal information."""
 
     id_number = PIIField(kind="id_number")
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_hash = BlindIndexField(db_index=True)
     phone = PIIField(kind="phone")
 
     def __str__(self):

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('id_number', shuanglian.core.pii.PIIField(blank=True, default='', kind='id_number')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('id_number_hash', shuanglian.core.pii.BlindIndexField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('phone', shuanglian.core.pii.PIIField(blank=True, default='', kind='phone')),
             ],
         ),
