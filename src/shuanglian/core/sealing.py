@@ -165,6 +165,10 @@ class SealAhead:
         self._phones: list[str] = []
         self._chunks: list[tuple[list[str], list[str]]] = []
         self._helper = None
+        # Under an embedding server (uWSGI, mod_wsgi) sys.executable is not a Python to start: seal in process.
+        if helper and not os.path.basename(sys.executable or "").startswith("python"):
+            log.warning("sealing in process: %r is not a Python interpreter to start a helper with", sys.executable)
+            helper = False
         if helper:
             try:
                 # This package's directory on the path, wherever the caller found it.

@@ -77,3 +77,29 @@ def test_sealing_ahead_gives_each_value_in_the_order_added(helper, monkeypatch):
     assert [pii.decrypt(c) if c else "" for c in phone_ciphers] == phones
     assert phone_hashes == [pii.blind_index("phone", v) if v else "" for v in phones]
     assert id_ciphers[7] != id_ciphers[0]  # a fresh nonce each: equal plaintexts do not show
+
+
+def test_sealing_falls_back_to_in_process_when_no_helper_can_start(monkeypatch, caplog):
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "/usr/sbin/uwsgi")  # what an embedding server reports
+    with caplog.at_level(logging.WARNING, logger="shuanglian.core.sealing"), pii.seal_ahead(helper=True) as sealer:
+        sealer.add(ID, "13912345678")
+        (id_cipher,), (id_hash,), (phone_cipher,), _ = sealer.results()
+    assert pii.decrypt(id_cipher) == ID and id_hash == pii.blind_index("id_number", ID)
+    assert pii.decrypt(phone_cipher) == "13912345678"
+    assert "sealing in process" in caplog.text
+
+
+def test_sealing_survives_a_helper_that_dies(monkeypatch, caplog):
+    from shuanglian.core.sealing import SealAhead
+
+    monkeypatch.setattr(SealAhead, "CHUNK", 2)
+    with caplog.at_level(logging.WARNING, logger="shuanglian.core.sealing"), pii.seal_ahead(helper=True) as sealer:
+        for n in range(5):
+            sealer.add(f"{ID[:-4]}{n:03d}X", "")
+        sealer._helper.kill()  # an OOM kill, say, while chunks are out
+        id_ciphers, _, phone_ciphers, _ = sealer.results()
+    assert [pii.decrypt(c) for c in id_ciphers] == [f"{ID[:-4]}{n:03d}X" for n in range(5)]
+    assert phone_ciphers == [""] * 5
+    assert "helper process failed" in caplog.text
