@@ -118,7 +118,6 @@ def _read_frame(source) -> bytes | None:
 
 def _helper_main() -> int:
     import queue
-    import sys
     import threading
 
     gc.disable()  # it makes millions of strings and no cycles: collections would only walk them
