@@ -11,8 +11,8 @@ goes and a second core seals them meanwhile; by the time the rows are written th
 """
 import binascii
 import gc
-import os
 import logging
+import os
 import struct
 import subprocess
 import sys
