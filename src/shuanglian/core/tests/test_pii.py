@@ -69,7 +69,7 @@ def test_sealing_ahead_gives_each_value_in_the_order_added(helper, monkeypatch):
     ids[7] = ids[0]  # the same number twice
     phones = ["13912345678", "", "05708123456", "", "", "13800001111", "13800002222", ""]
     with pii.seal_ahead(helper=helper) as sealer:
-        for id_number, phone in zip(ids, phones):
+        for id_number, phone in zip(ids, phones, strict=True):
             sealer.add(id_number, phone)
         id_ciphers, id_hashes, phone_ciphers, phone_hashes = sealer.results()
     assert [pii.decrypt(c) for c in id_ciphers] == ids
