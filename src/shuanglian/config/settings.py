@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shuanglian.accounts.context_processors.grants",
                 "shuanglian.notifications.context_processors.inbox",
+                "shuanglian.services.context_processors.service_nav",
             ],
         },
     }

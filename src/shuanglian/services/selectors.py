@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from shuanglian.accounts.roles import VIEW_APPLICATIONS
+from shuanglian.accounts.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import scope_for
 
@@ -117,6 +117,23 @@ def deadline_state(app, *, today, near) -> str:
     if app.status not in RUNNING_STATUSES:
         return ""
     return "overdue" if app.promised_date < today else "near_due" if app.promised_date <= near else "fine"
+
+
+def counter_points(user) -> QuerySet[ServicePoint]:
+    """The points where the user accepts applications: their postings and their organizations' points."""
+    orgs = scope_for(user, HANDLE_APPLICATIONS).organization_ids
+    q = Q(pk__in=sorted(policies.posted_point_ids(user)))
+    if orgs:
+        q |= Q(organization_id__in=sorted(orgs))
+    return ServicePoint.objects.filter(q, is_active=True).order_by("division__code_key", "kind")
+
+
+def may_use_counter(user) -> bool:
+    """Whether the counter has a point for the user (no query on points for those with neither a posting
+    nor an organization's grant: most users)."""
+    if not policies.posted_point_ids(user) and not scope_for(user, HANDLE_APPLICATIONS).organization_ids:
+        return False
+    return counter_points(user).exists()
 
 
 def queue_points(user) -> QuerySet[ServicePoint]:

@@ -15,11 +15,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shuanglian.accounts.models import User
-from shuanglian.accounts.roles import HANDLE_APPLICATIONS
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
-from shuanglian.core.permissions import scope_for
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 
@@ -35,7 +33,7 @@ from .forms import (
     QueueFilterForm,
     ServiceItemForm,
 )
-from .models import ServiceItem, ServicePoint, StaffPosting
+from .models import ServiceItem, StaffPosting
 
 SECTION = "services"
 FORWARD_STEPS = (Action.FORWARD, Action.HANDLE, Action.MATERIALS_RECEIVED, Action.REPLY)
@@ -71,15 +69,6 @@ def status_lookup(request):
 # ---------------------------------------------------------------- the counter screen (staff)
 
 
-def _counter_points(user):
-    """The points where the user accepts applications: their postings and their organizations' points."""
-    orgs = scope_for(user, HANDLE_APPLICATIONS).organization_ids
-    q = Q(pk__in=sorted(policies.posted_point_ids(user)))
-    if orgs:
-        q |= Q(organization_id__in=sorted(orgs))
-    return ServicePoint.objects.filter(q, is_active=True).order_by("division__code_key", "kind")
-
-
 class CounterView(LoginRequiredMixin, ServiceFormMixin, View):
     """Accept in a few steps at one point, then print the receipt; below, the point's open applications."""
 
@@ -88,7 +77,7 @@ class CounterView(LoginRequiredMixin, ServiceFormMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        points = list(_counter_points(request.user))
+        points = list(selectors.counter_points(request.user))
         if not points:
             raise PermissionDenied
         if "point" not in kwargs:
@@ -140,7 +129,7 @@ def receipt(request, pk):
 
 def subnav(user, page: str) -> dict:
     return {"section": SECTION, "page": page,
-            "may_accept": _counter_points(user).exists(),
+            "may_accept": selectors.may_use_counter(user),
             "may_view": policies.may_view_any(user),
             "may_manage_catalog": policies.may_manage_catalog(user)}
 
@@ -166,7 +155,7 @@ def queue(request):
     points = list(selectors.queue_points(user))
     data = request.GET.copy()
     if "at_point" not in data:  # a first visit: the user's own counter, if any
-        own = _counter_points(user).values_list("pk", flat=True).first()
+        own = selectors.counter_points(user).values_list("pk", flat=True).first()
         data["at_point"] = str(own) if own else ""
     if "status" not in data:
         data["status"] = "open"

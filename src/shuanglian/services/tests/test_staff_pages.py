@@ -307,6 +307,30 @@ def test_navigation_links_only_for_those_who_may_use_them(client, net, personas,
     assert 'href="/services/items/"' in client.get("/services/queue/").content.decode()
 
 
+def _main_nav(page: str) -> str:
+    start = page.index('<nav class="nav"')
+    return page[start:page.index("</nav>", start)]
+
+
+@pytest.mark.parametrize("who, counter, applications", [
+    ("agent_staff", True, True),  # posted at an agent point, without any grant
+    ("service_staff", True, True),
+    ("county_office", False, True),  # handles applications anywhere, but has no counter of its own
+    ("promoter", False, False),
+])
+def test_the_main_navigation_follows_postings_not_roles_alone(client, net, personas, persona_password, who,
+                                                             counter, applications):
+    user = net.agent_staff if who == "agent_staff" else getattr(personas, who)
+    assert client.login(username=user.username, password="Persona-2010!" if who == "agent_staff" else persona_password)
+    nav = _main_nav(client.get("/divisions/", follow=True, **EN).content.decode())
+    assert ('href="/services/counter/"' in nav) is counter
+    assert ('href="/services/queue/"' in nav) is applications
+    if counter:  # and the link leads somewhere
+        assert client.get("/services/counter/", follow=True).status_code == 200
+    else:
+        assert client.get("/services/counter/").status_code == 403
+
+
 def test_the_api_filters_as_the_queue(api, net, personas, monday):
     """The queue's filters are ApplicationFilterSet's: the API answers the same."""
     older = _accept(net, personas.service_staff, when=at(2026, 2, 24, 9))
