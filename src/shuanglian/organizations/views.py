@@ -1,5 +1,6 @@
 """Organization pages: departments, service centers and associations the user may see."""
 from django.contrib.auth.decorators import login_required
+from django.urls import reverse
 
 from shuanglian.accounts.roles import VIEW_ORGANIZATIONS
 from shuanglian.core.exceptions import NotFound
@@ -28,5 +29,11 @@ def organization_detail(request, pk: int):
         organization = organization_get_for_user(request.user, pk)
     except NotFound as exc:
         raise_for_read(exc)
-    return render_page(request, "organizations/detail.html", {"section": "organizations",
-                                                              "organization": organization})
+    association_url = None
+    if organization.kind == OrganizationKind.ASSOCIATION:  # its posts and meetings, if the viewer may see them
+        from shuanglian.associations.selectors import association_list_visible_to
+
+        if association_list_visible_to(request.user).filter(pk=organization.pk).exists():
+            association_url = reverse("associations:detail", args=[organization.pk])
+    return render_page(request, "organizations/detail.html", {"section": "organizations", "organization": organization,
+                                                              "association_url": association_url})

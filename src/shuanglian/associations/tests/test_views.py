@@ -81,3 +81,12 @@ def test_forms(client, district, personas, persona_password, associations, presi
     assert not AssociationPost.objects.filter(association=general).exists()
     assert login(client, personas.outsider, persona_password).post(
         f"/associations/{a.pk}/appoint/", {"post": "member", "name": "李", "category": "other"}).status_code == 404
+
+
+def test_the_organization_page_leads_to_the_association(client, district, personas, persona_password, associations):
+    village = associations["village"]
+    html = login(client, personas.township_cadre, persona_password).get(
+        f"/organizations/{village.pk}/").content.decode()
+    assert f'href="/associations/{village.pk}/"' in html
+    page = client.get(f"/organizations/{personas.police.pk}/")  # a department: no such link
+    assert page.status_code == 200 and 'href="/associations/' not in page.content.decode().split("<main", 1)[1]
