@@ -211,6 +211,16 @@ def supervision_board(user, *, by: str = "point", within=None, today=None) -> li
              "near_due": r["near_due"]} for r in rows]
 
 
+def supervision_divisions(user):
+    """What the supervision page offers as `within`: the current county, townships and villages the user may
+    see, in code order (one query). A filter on top of what they may see of the applications, never wider."""
+    from shuanglian.divisions.choices import Level
+    from shuanglian.divisions.selectors import division_list_visible_to
+
+    return (division_list_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
+            .order_by("code_key"))
+
+
 def monthly_performance(user, *, year: int, month: int, within=None) -> list[dict]:
     """Applications closed in a month per handling center: count, on-time rate, average duration in days."""
     import datetime as dt

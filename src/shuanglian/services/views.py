@@ -18,6 +18,7 @@ from shuanglian.accounts.models import User
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
+from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 
@@ -297,15 +298,22 @@ def supervision(request):
         by = "point"
     form = MonthForm(request.GET if request.GET.get("month") else None, initial={"month": clock.today().replace(day=1)})
     month = (form.cleaned_data.get("month") if form.is_bound and form.is_valid() else None) or form.initial["month"]
-    rows = selectors.supervision_board(user, by=by)
+    within = None
+    if code := (request.GET.get("within") or "").strip():
+        try:
+            within = division_get_for_user(user, code)
+        except NotFound as exc:
+            raise_for_read(exc)
+    rows = selectors.supervision_board(user, by=by, within=within)
     if by == "point":
         queue_url = reverse("services:queue")
         for r in rows:
             r["overdue_url"] = f"{queue_url}?at_point={r['id']}&deadline=overdue"
             r["near_due_url"] = f"{queue_url}?at_point={r['id']}&deadline=near_due"
     return render_page(request, "services/supervision.html", {
-        **subnav(user, "supervision"), "by": by, "rows": rows, "form": form, "month": month,
-        "monthly": selectors.monthly_performance(user, year=month.year, month=month.month),
+        **subnav(user, "supervision"), "by": by, "rows": rows, "form": form, "month": month, "within": within,
+        "divisions": selectors.supervision_divisions(user),
+        "monthly": selectors.monthly_performance(user, year=month.year, month=month.month, within=within),
         "complaints": list(selectors.complaint_list_open(user)[:100]),
         "totals": {"overdue": sum(r["overdue"] for r in rows), "near_due": sum(r["near_due"] for r in rows)}})
 

@@ -241,6 +241,19 @@ def test_supervision_per_point_department_staff_and_month(client, net, personas,
     assert "100%" in r.content.decode()
 
 
+def test_supervision_within_a_division(client, net, personas, persona_password, district, monday):
+    _accept(net, personas.service_staff, when=at(2026, 2, 24, 9))  # at 樟潭街道's center, overdue
+    _login(client, personas.county_office, persona_password)
+    r = client.get("/services/supervision/", {"within": district.township.code}, **EN)
+    assert [(x["id"], x["overdue"]) for x in r.context["rows"]] == [(net.center.pk, 1)]
+    html = r.content.decode()
+    assert f'<option value="{district.township.code}" selected>' in html
+    assert f"?by=department&amp;within={district.township.code}" in html  # the grouping keeps the division
+    assert f'name="within" value="{district.township.code}"' in html  # and so does the month form
+    assert client.get("/services/supervision/", {"within": district.township2.code}).context["rows"] == []
+    assert client.get("/services/supervision/", {"within": district.outside_village.code}).status_code == 404
+
+
 # ---------------------------------------------------------------- the item editor
 
 
