@@ -127,6 +127,16 @@ def test_training_record_and_members_without_training(district, personas, posts,
     assert [m.name for m in selectors.members_without_training(personas.outsider)] == []
 
 
+def test_the_coverage_page_links_each_untrained_member_to_their_record(client, district, personas, persona_password,
+                                                                      posts, session):
+    assert client.login(username=personas.county_office.username, password=persona_password)
+    html = client.get("/teams/").content.decode()
+    untrained = html[html.index('id="untrained"'):]
+    zhang = posts["zhang"].member
+    assert f'<a href="/teams/members/{zhang.pk}/">张乡贤</a>' in untrained
+    assert client.get(f"/teams/members/{zhang.pk}/").status_code == 200
+
+
 def test_sessions_are_seen_in_their_township_and_below(api, district, personas, posts, session):
     far = training.session_create(actor=None, township=district.township2, topic="上方", held_on=D)
 
