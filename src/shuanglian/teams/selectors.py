@@ -97,14 +97,17 @@ def stats_divisions(user) -> QuerySet[Division]:
 def members_without_training(user, within: Division | None = None, since: dt.date | None = None,
                              until: dt.date | None = None) -> QuerySet[Member]:
     """Members holding a current post (in grids the user may see) who attended no training session, or none
-    held between `since` and `until` (inclusive) when given; in order of id. One query, however many."""
+    held between `since` and `until` (inclusive) when given; in order of id. Each carries `post_id`, one of those
+    posts (a member's page is reached through a post). One query, however many."""
     posts = Membership.objects.filter(_scope(user).record_q(), within_q(within), ended_on__isnull=True)
     attended = Attendance.objects.filter(member=OuterRef("pk"))
     if since is not None:
         attended = attended.filter(session__held_on__gte=since)
     if until is not None:
         attended = attended.filter(session__held_on__lte=until)
-    return Member.objects.filter(pk__in=posts.values("member_id")).filter(~Exists(attended)).order_by("pk")
+    return (Member.objects.filter(pk__in=posts.values("member_id")).filter(~Exists(attended))
+            .annotate(post_id=Subquery(posts.filter(member=OuterRef("pk")).order_by("pk").values("pk")[:1]))
+            .order_by("pk"))
 
 
 def share(part: int, whole: int) -> float | None:
