@@ -16,6 +16,12 @@ def division_list_visible_to(user, *, include_retired: bool = False) -> QuerySet
     return qs if include_retired else qs.current()
 
 
+def within_choices(divisions: QuerySet[Division]) -> QuerySet[Division]:
+    """What a report page offers as `within`, of the divisions given (those the user may see there): the
+    current county, townships and villages, in code order (one query)."""
+    return divisions.current().filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key")
+
+
 def division_get_for_user(user, code: str, *, include_retired: bool = False) -> Division:
     qs = division_list_visible_to(user, include_retired=include_retired).select_related("parent", "successor")
     # A reissued code: the current division first, then the most recently retired (NULL ordering

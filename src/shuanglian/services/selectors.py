@@ -129,11 +129,15 @@ def counter_points(user) -> QuerySet[ServicePoint]:
 
 
 def may_use_counter(user) -> bool:
-    """Whether the counter has a point for the user (no query on points for those with neither a posting
-    nor an organization's grant: most users)."""
-    if not policies.posted_point_ids(user) and not scope_for(user, HANDLE_APPLICATIONS).organization_ids:
-        return False
-    return counter_points(user).exists()
+    """Whether the counter has a point for the user; cached on the user for the request (the navigation and
+    a services page's own sub-navigation both ask). No query on points for those with neither a posting nor
+    an organization's grant: most users."""
+    cached = user.__dict__.get("_may_use_counter")
+    if cached is None:
+        cached = bool(policies.posted_point_ids(user) or scope_for(user, HANDLE_APPLICATIONS).organization_ids) \
+            and counter_points(user).exists()
+        user.__dict__["_may_use_counter"] = cached
+    return cached
 
 
 def queue_points(user) -> QuerySet[ServicePoint]:
@@ -214,11 +218,9 @@ def supervision_board(user, *, by: str = "point", within=None, today=None) -> li
 def supervision_divisions(user):
     """What the supervision page offers as `within`: the current county, townships and villages the user may
     see, in code order (one query). A filter on top of what they may see of the applications, never wider."""
-    from shuanglian.divisions.choices import Level
-    from shuanglian.divisions.selectors import division_list_visible_to
+    from shuanglian.divisions.selectors import division_list_visible_to, within_choices
 
-    return (division_list_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
-            .order_by("code_key"))
+    return within_choices(division_list_visible_to(user))
 
 
 def monthly_performance(user, *, year: int, month: int, within=None) -> list[dict]:

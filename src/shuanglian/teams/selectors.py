@@ -14,6 +14,7 @@ from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level, code_key, code_key_upper
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.selectors import within_choices
 
 from .choices import Category, TeamRole
 from .models import Attendance, Member, Membership
@@ -90,8 +91,7 @@ def members_in_too_many_grids(user, within: Division | None = None,
 def stats_divisions(user) -> QuerySet[Division]:
     """What the statistics page offers as `within`: the current county, townships and villages the user may
     see, in code order (one query)."""
-    return (Division.objects.current().filter(_scope(user).division_q())
-            .filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key"))
+    return within_choices(Division.objects.filter(_scope(user).division_q()))
 
 
 def members_without_training(user, within: Division | None = None, since: dt.date | None = None,

@@ -135,12 +135,20 @@ def test_reimport_with_indexes_set_aside_merges(district, tmp_path, set_aside, s
 
 
 def test_a_refused_import_leaves_no_helper_behind(district, tmp_path, monkeypatch):
-    import multiprocessing
+    from shuanglian.core import sealing
 
+    started = []
+
+    class Recorded(sealing.subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(sealing.subprocess, "Popen", Recorded)
     monkeypatch.setattr(importing, "SEAL_IN_HELPER_FROM", 1)
     monkeypatch.setattr(SealAhead, "CHUNK", 1)
     rows = rows_for(district)
     rows[2][3] = rows[2][3][:17] + ("0" if rows[2][3][17] != "0" else "1")  # a typo in the check character
     result = import_households(write_csv(tmp_path / "a.csv", rows), actor=None)
     assert not result.ok and not result.written and Person.objects.count() == 0
-    assert multiprocessing.active_children() == []
+    assert len(started) == 1 and started[0].poll() is not None  # the helper ran, and is gone
