@@ -99,7 +99,7 @@ lint: install
 # Translations: source strings are English; the zh_Hans catalog and its compiled .mo are committed.
 messages: install
 	cd src/shuanglian && ../../$(BIN)/shuanglian makemessages -l zh_Hans --no-obsolete \
-	  --ignore 'core/testing/*' --ignore '*/tests/*' --ignore 'static/*'
+	  --ignore 'testing/*' --ignore '*/tests/*' --ignore 'static/*'
 	cd src/shuanglian && ../../$(BIN)/shuanglian compilemessages -l zh_Hans
 
 # The 1,000,000-person household import against PostgreSQL's COPY, and search times (issue 3).

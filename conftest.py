@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["shuanglian.core.testing.fixtures"]
+pytest_plugins = ["shuanglian.testing.fixtures"]
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -41,7 +41,7 @@ def build(n: int):
     from shuanglian.accounts.roles import Role
     from shuanglian.accounts.services import grant_create, user_create
     from shuanglian.core import clock
-    from shuanglian.core.testing.district import build_district
+    from shuanglian.testing.district import build_district
     from shuanglian.divisions.services import division_create
     from shuanglian.matters.models import Matter
 

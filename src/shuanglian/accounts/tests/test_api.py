@@ -7,7 +7,7 @@ from shuanglian.accounts.models import Grant, User
 from shuanglian.accounts.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.core.models import AuditEvent
-from shuanglian.core.testing.personas import PASSWORD
+from shuanglian.testing.personas import PASSWORD
 
 TOKEN, USERS, GRANTS = "/api/v1/auth/token/", "/api/v1/users/", "/api/v1/grants/"
 NEW_PASSWORD = "Qujiang-Harmony-2010!"

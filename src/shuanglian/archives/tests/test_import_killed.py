@@ -14,7 +14,7 @@ from shuanglian.archives.generate import write_file
 
 ROOT = Path(__file__).resolve().parents[4]
 SETUP = """
-from shuanglian.core.testing.district import build_district
+from shuanglian.testing.district import build_district
 d = build_district()
 print(d.grid.code, d.grid2.code, d.grid3.code, d.grid4.code)
 """

@@ -6,7 +6,7 @@ from django.db import connection
 from shuanglian.associations import services
 from shuanglian.associations.models import AssociationPost
 from shuanglian.core.exceptions import Conflict
-from shuanglian.core.testing.race import race
+from shuanglian.testing.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 from shuanglian.core import pii
 from shuanglian.core.pii import PIIField, PIIValue, mask, scrub
-from shuanglian.core.testing.scopedapp.models import SecretThing
+from shuanglian.testing.scopedapp.models import SecretThing
 
 ID = "11010519491231002X"
 

@@ -3,7 +3,7 @@ import pytest
 
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import scope_for
-from shuanglian.core.testing.scopedapp.models import ScopedThing
+from shuanglian.testing.scopedapp.models import ScopedThing
 from shuanglian.divisions.selectors import division_get_for_user, division_list_visible_to
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.core.testing.scopedapp.models import ScopedThing
+from shuanglian.testing.scopedapp.models import ScopedThing
 from shuanglian.divisions import selectors, services
 from shuanglian.divisions.models import Division
 

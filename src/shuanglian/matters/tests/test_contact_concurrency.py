@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.core.testing.race import race
+from shuanglian.testing.race import race
 from shuanglian.matters import contact_days as cd
 from shuanglian.matters.models import ContactDay, ContactDayAttendee
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.core.testing.race import race
+from shuanglian.testing.race import race
 from shuanglian.teams import services
 from shuanglian.teams.models import Membership
 

@@ -16,7 +16,7 @@ from shuanglian.archives.tests.test_import_killed import _cli, _shell, separate_
 
 SETUP = """
 from shuanglian.core.models import AuditChainHead
-from shuanglian.core.testing.district import build_district
+from shuanglian.testing.district import build_district
 d = build_district()
 AuditChainHead.objects.get_or_create(id=1)
 print(d.grid.code, d.grid2.code)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.core.testing.race import race
+from shuanglian.testing.race import race
 from shuanglian.teams import kits, services
 from shuanglian.teams.models import KitIssue
 

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ScopedAppConfig(AppConfig):
-    name = "shuanglian.core.testing.scopedapp"
+    name = "shuanglian.testing.scopedapp"
     label = "scopedapp"
