@@ -71,7 +71,7 @@ test: test-sqlite test-pg
 # setting cannot send this pass elsewhere.
 test-sqlite: install
 	@echo "== pytest on SQLite (in memory), browser tests included =="
-	env -u DATABASE_URL $(PYTEST) $(XDIST_ARGS) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST) $(XDIST_ARGS) --nomigrations $(PYTEST_ARGS)
 
 # The browser tests ran in the SQLite pass; this pass is about the database.
 test-pg: install

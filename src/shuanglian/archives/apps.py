@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _default_tags(sender, using, **kwargs):  # a signal receiver takes **kwargs by contract
+    from .services import ensure_default_tags
+
+    ensure_default_tags(using=using)
 
 
 class ArchivesConfig(AppConfig):
     name = "shuanglian.archives"
     label = "archives"
     verbose_name = "Household archives"
+
+    def ready(self):
+        # Where missing, after every migrate and every test flush; a database made without migrations
+        # (the SQLite test pass) gets them too.
+        post_migrate.connect(_default_tags, sender=self, dispatch_uid="archives.default_tags")

@@ -132,12 +132,14 @@ def household_update(*, actor, household: Household, **fields) -> Household:
     return household
 
 
-def ensure_default_tags() -> None:
+def ensure_default_tags(*, using: str = "default") -> None:
     """The default tags, where missing (a data migration adds them; a test flush or an operator may not)."""
     from .choices import DEFAULT_TAGS
 
-    for position, (code, name, sensitive) in enumerate(DEFAULT_TAGS, start=1):
-        Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": sensitive, "position": position})
+    present = set(Tag.objects.using(using).values_list("code", flat=True))
+    Tag.objects.using(using).bulk_create([
+        Tag(code=code, name=name, sensitive=sensitive, position=position)
+        for position, (code, name, sensitive) in enumerate(DEFAULT_TAGS, start=1) if code not in present])
 
 
 def _tags(codes_or_tags) -> list[Tag]:

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+from .guards import install_audit_guard
+
+
+def _guard_audit(sender, using, **kwargs):  # a signal receiver takes **kwargs by contract
+    install_audit_guard(connections[using])
 
 
 class CoreConfig(AppConfig):
     name = "shuanglian.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        post_migrate.connect(_guard_audit, sender=self, dispatch_uid="core.audit_guard")

@@ -64,9 +64,6 @@ SINCE = dt.date(2001, 1, 1)  # the district has existed since; tests restructure
 def build_district() -> District:
     with tempfile.TemporaryDirectory() as tmp:
         import_divisions(actor=None, paths=write_division_files(Path(tmp)), effective_on=SINCE)
-    from shuanglian.archives.services import ensure_default_tags
-
-    ensure_default_tags()  # a transactional test's flush removes what data migrations added
     get = Division.objects.current().get
     county, other = get(code="330803"), get(code="330802")
     t1, t2, t_out = get(code="330803001"), get(code="330803100"), get(code="330802001")

@@ -2,18 +2,25 @@
 import pytest
 from rest_framework.test import APIClient
 
-from .district import build_district
-from .personas import PASSWORD, make_personas
+from . import world
+from .personas import PASSWORD
+
+
+@pytest.fixture(scope="session")
+def world_snapshot(django_db_setup, django_db_blocker):
+    """The district and personas built once per test database (see world.py)."""
+    with django_db_blocker.unblock():
+        return world.take()
 
 
 @pytest.fixture
-def district(db):
-    return build_district()
+def district(world_snapshot, db):
+    return world.restore_district(world_snapshot)
 
 
 @pytest.fixture
-def personas(district):
-    return make_personas(district)
+def personas(world_snapshot, district):
+    return world.restore_personas(world_snapshot, district)
 
 
 @pytest.fixture
@@ -32,6 +39,19 @@ def api():
 
     client.as_ = as_
     return client
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(tmp_path_factory, django_db_blocker):
+    """The API's OpenAPI document, generated once per test process as `shuanglian spectacular` does:
+    --fail-on-warn fails on any generator warning, --validate checks it against the OpenAPI 3 spec."""
+    import yaml
+    from django.core.management import call_command
+
+    path = tmp_path_factory.mktemp("openapi") / "schema.yaml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ masking, scope (404 outside it, 403 where one may look but not act), filters, an
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -222,10 +221,8 @@ def test_stats_api_gives_the_figures_in_scope_and_404_outside_it(api, personas, 
     assert api.as_(personas.outsider).get(STATS, {"within": district.outside_township.code}).json()["screened"] == 0
 
 
-def test_the_schema_still_generates_without_warnings(tmp_path):
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
-    text = (tmp_path / "schema.yaml").read_text()
-    assert "/api/v1/disputes/{id}/agreement/pdf/" in text and "/api/v1/stats/disputes/" in text
+def test_the_schema_still_generates_without_warnings(openapi_schema):
+    assert {"/api/v1/disputes/{id}/agreement/pdf/", "/api/v1/stats/disputes/"} <= set(openapi_schema["paths"])
 
 
 @pytest.mark.postgres
