@@ -30,13 +30,14 @@ else
 endif
 CI_ON   := $(filter 1 true TRUE True yes on,$(CI))
 
-.PHONY: help install demo test test-sqlite test-pg pg-start pg-stop lint bench bench-import messages clean
+.PHONY: help install demo test test-sqlite test-pg test-slow pg-start pg-stop lint bench bench-import messages clean
 
 help:
 	@echo "make demo         install, migrate, load the demo district, serve http://127.0.0.1:8000"
 	@echo "make test         the whole suite: SQLite (with browser tests), then PostgreSQL"
 	@echo "make test-sqlite  the suite on in-memory SQLite, browser tests included"
 	@echo "make test-pg      the suite on a throwaway PostgreSQL under var/pgtest (no browser tests)"
+	@echo "make test-slow    the slow tests (the whole demo county) on SQLite and PostgreSQL; CI runs them"
 	@echo "make pg-start     start the test PostgreSQL and print its DATABASE_URL; make pg-stop stops it"
 	@echo "make lint         ruff check src"
 	@echo "make messages     update and compile the zh_Hans translation catalog (needs gettext)"
@@ -67,25 +68,37 @@ demo: install
 
 test: test-sqlite test-pg
 
-# Django's test database for SQLite is in memory; DATABASE_URL is cleared so a developer's own
-# setting cannot send this pass elsewhere.
-test-sqlite: install
-	@echo "== pytest on SQLite (in memory), browser tests included =="
-	env -u DATABASE_URL $(PYTEST) $(XDIST_ARGS) --nomigrations $(PYTEST_ARGS)
-
-# The browser tests ran in the SQLite pass; this pass is about the database.
-test-pg: install
-	@echo "== pytest on PostgreSQL (scripts/pg-test-server) =="
-	@rc=0; url=$$(scripts/pg-test-server) || rc=$$?; \
+# Starts (or reuses) the test PostgreSQL and sets $$url; without server binaries the recipe stops
+# there with a message (exit 0), except under CI, where it fails.
+PG_URL = rc=0; url=$$(scripts/pg-test-server) || rc=$$?; \
 	if [ $$rc -eq 3 ] && [ -z "$(CI_ON)" ]; then \
 	  echo "SKIPPED the PostgreSQL pass: no PostgreSQL server binaries (apt-get install -y postgresql-15)."; \
 	  exit 0; \
 	elif [ $$rc -ne 0 ]; then \
 	  echo "error: the test PostgreSQL could not be started (exit $$rc)$(if $(CI_ON), and CI requires it,)." >&2; \
 	  exit 1; \
-	fi; \
+	fi;
+
+# Django's test database for SQLite is in memory; DATABASE_URL is cleared so a developer's own
+# setting cannot send this pass elsewhere.
+test-sqlite: install
+	@echo "== pytest on SQLite (in memory), browser tests included =="
+	env -u DATABASE_URL $(PYTEST) $(XDIST_ARGS) --nomigrations -m "not slow" $(PYTEST_ARGS)
+
+# The browser tests ran in the SQLite pass; this pass is about the database.
+test-pg: install
+	@echo "== pytest on PostgreSQL (scripts/pg-test-server) =="
+	@$(PG_URL) \
 	echo "DATABASE_URL=$$url"; \
-	DATABASE_URL=$$url $(PYTEST) $(XDIST_ARGS) -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$$url $(PYTEST) $(XDIST_ARGS) -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The slow tests (the whole demo county, about two minutes a build), on SQLite then PostgreSQL.
+test-slow: install
+	@echo "== slow tests on SQLite =="
+	env -u DATABASE_URL $(PYTEST) --nomigrations -m slow $(PYTEST_ARGS)
+	@echo "== slow tests on PostgreSQL =="
+	@$(PG_URL) \
+	DATABASE_URL=$$url $(PYTEST) -m slow $(PYTEST_ARGS)
 
 pg-start:
 	@scripts/pg-test-server

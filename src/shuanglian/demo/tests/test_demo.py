@@ -1,4 +1,8 @@
-"""`shuanglian demo` on the test database: built once for the module, then checked against the seed."""
+"""`shuanglian demo` on the test database: built once for the module, then checked against the seed.
+
+The whole county takes about two minutes to build, so these are slow tests: `make test-slow` runs them
+(CI does, on SQLite and on PostgreSQL); each step's builder is tested on the small test district in its
+own app (test_demo_step.py and the like) within `make test`."""
 import io
 from collections import Counter
 
@@ -20,6 +24,8 @@ from shuanglian.organizations.models import Organization
 from shuanglian.services.demo_catalog import EXTRA_DEPARTMENTS
 
 SEED = 7
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +131,7 @@ def test_written_through_audited_services(county):
     assert audit.verify().ok
 
 
-def test_output_has_the_url_and_log_ins(output):
+def test_output_has_the_url_and_log_ins(output, county):
     assert "http://127.0.0.1:8000/" in output and PASSWORD in output
     assert all(spec.username in output for spec in USERS)
     assert "506" in output and "115,390" in output

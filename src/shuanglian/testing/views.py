@@ -1,0 +1,110 @@
+"""Every page and endpoint checked three ways, as NetBox's view test cases do: without permission,
+permitted, and out of scope.
+
+An app lists its views once, in `tests/test_three_ways.py`:
+
+    CASES = {
+        "divisions:detail": Case(lambda w: reverse("divisions:detail", args=[w.district.village.code]),
+                                 permitted="village_cadre", denied="nobody", outsider="outsider"),
+        ...
+    }
+    test_three_ways = three_ways(CASES)
+
+and `tests/test_view_coverage.py` fails while a URL of the project has no case (or a stated reason).
+Each case runs as four tests: anonymous (sent to log in, or 401 from the API), a persona without the
+capability (403, or 404 where the page hides that the object exists), a permitted persona (200 or the
+case's status), and a persona whose scope does not reach the object (404, or a list without it).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from .district import District
+from .personas import Personas
+
+
+@dataclass
+class World:
+    district: District
+    personas: Personas
+    made: Any = None  # what the case's `make` returned
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[World], str]
+    permitted: str  # a persona attribute name
+    denied: str | None = "nobody"
+    outsider: str | None = "outsider"
+    make: Callable[[World], Any] | None = None  # records the URL names, made through the services
+    method: str = "get"
+    data: Callable[[World], dict] | None = None
+    ok: tuple[int, ...] = (200,)
+    denied_status: tuple[int, ...] = (403, 404)
+    # An object out of scope reads as 404; a list out of scope answers 200 without the record, which
+    # `hidden` checks (it gets the response and the world).
+    outsider_status: tuple[int, ...] = (404,)
+    hidden: Callable[[Any, World], bool] | None = None
+    api: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+WAYS = ("anonymous", "denied", "permitted", "outsider")
+
+
+def _call(client, case: Case, world: World):
+    url = case.url(world)
+    data = case.data(world) if case.data else None
+    send = getattr(client, case.method)
+    if case.api:
+        return send(url, data, format="json", **case.headers) if data is not None else send(url, **case.headers)
+    return send(url, data, **case.headers) if data is not None else send(url, **case.headers)
+
+
+def _client_for(api_client, page_client, case: Case, user):
+    if case.api:
+        if user is None:
+            api_client.credentials()
+            return api_client
+        return api_client.as_(user)
+    if user is not None:
+        page_client.force_login(user)
+    return page_client
+
+
+def three_ways(cases: dict[str, Case]):
+    """A parametrized test over (URL name, way) for a module's CASES."""
+    params = [pytest.param(name, way, id=f"{name}-{way}") for name in cases for way in WAYS
+              if not (way == "denied" and cases[name].denied is None)
+              and not (way == "outsider" and cases[name].outsider is None)]
+
+    @pytest.mark.parametrize(("name", "way"), params)
+    def test(name, way, district, personas, api, client):
+        case = cases[name]
+        world = World(district=district, personas=personas)
+        world.made = case.make(world) if case.make else None
+        who = {"anonymous": None, "denied": case.denied, "permitted": case.permitted,
+               "outsider": case.outsider}[way]
+        user = getattr(personas, who) if who else None
+        response = _call(_client_for(api, client, case, user), case, world)
+        status = response.status_code
+        if way == "anonymous":
+            if case.api:
+                assert status in (401, 403), (name, status)
+            else:
+                assert status == 302 and response["Location"].startswith(reverse("accounts:login")), (name, status)
+        elif way == "denied":
+            assert status in case.denied_status, (name, who, status)
+        elif way == "permitted":
+            assert status in case.ok, (name, who, status, getattr(response, "content", b"")[:300])
+        elif case.hidden is not None:
+            assert status == 200 and case.hidden(response, world), (name, who, status)
+        else:
+            assert status in case.outsider_status, (name, who, status)
+
+    return test
