@@ -1,0 +1,42 @@
+"""The user and grant pages and endpoints three ways: administrators manage users in their own subtree."""
+from django.urls import reverse
+
+from shuanglian.testing.personas import PASSWORD
+from shuanglian.testing.views import Case, three_ways
+
+
+def _user_in(division_attr):
+    def make(w):
+        from shuanglian.accounts.services import user_create
+
+        return user_create(actor=None, username="subject", password=PASSWORD,
+                           division=getattr(w.district, division_attr), full_name="subject")
+    return make
+
+
+CASES = {
+    "accounts:user_list": Case(lambda w: reverse("accounts:user_list"), permitted="township_admin",
+                               denied="promoter", outsider=None),
+    "accounts:user_create": Case(lambda w: reverse("accounts:user_create"), permitted="township_admin",
+                                 denied="promoter", outsider=None),
+    "accounts:user_detail": Case(lambda w: reverse("accounts:user_detail", args=[w.made.pk]),
+                                 permitted="admin", denied="promoter", outsider="township_admin",
+                                 make=_user_in("township2")),
+    "api-user-list": Case(lambda w: "/api/v1/users/", api=True, permitted="township_admin", denied="promoter",
+                          outsider="township_admin", make=_user_in("township2"),
+                          hidden=lambda r, w: "subject" not in r.content.decode()),
+    "api-user-detail": Case(lambda w: f"/api/v1/users/{w.made.pk}/", api=True, permitted="admin",
+                            denied="promoter", outsider="township_admin", make=_user_in("township2")),
+    # Every user may list the grants they may see (their own at least): none is refused the list.
+    "api-grant-list": Case(lambda w: "/api/v1/grants/", api=True, permitted="township_admin", denied=None,
+                           outsider="outsider", hidden=lambda r, w: "promoter" not in r.content.decode()),
+    "api-grant-detail": Case(lambda w: f"/api/v1/grants/{w.personas.promoter.grants.get().pk}/", api=True,
+                             permitted="township_admin", denied="promoter", outsider=None),
+    "api-organization-list": Case(lambda w: "/api/v1/organizations/", api=True, permitted="county_office",
+                                  denied=None, outsider="outsider",
+                                  hidden=lambda r, w: w.personas.police.name not in r.content.decode()),
+    "api-organization-detail": Case(lambda w: f"/api/v1/organizations/{w.personas.police.pk}/", api=True,
+                                    permitted="county_office", denied=None, outsider="outsider"),
+}
+
+test_three_ways = three_ways(CASES)
