@@ -1,7 +1,20 @@
 from django.apps import AppConfig
 
+from shuanglian.access import roles
+
 
 class AssociationsConfig(AppConfig):
     name = "shuanglian.associations"
     label = "associations"
     verbose_name = "Associations"
+    # The capabilities this app checks; access.checks holds them against the role table.
+    capabilities = frozenset({roles.VIEW_ASSOCIATIONS, roles.MANAGE_ASSOCIATIONS})
+
+    def ready(self) -> None:
+        from shuanglian.organizations import detail_links
+        from shuanglian.organizations.choices import OrganizationKind
+
+        from .selectors import association_detail_url
+
+        # Models and selectors load only once the app registry is ready.
+        detail_links.register(OrganizationKind.ASSOCIATION, association_detail_url)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseLocation
 
+from .capabilities import scope_for
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
 
@@ -124,7 +125,5 @@ class ServiceFormMixin:
 def require_any_capability(user, *capabilities: str) -> None:
     """403 unless the user holds at least one of the capabilities somewhere (the scope comes later,
     from the selector: out of scope reads as 404)."""
-    from .permissions import scope_for
-
     if all(scope_for(user, cap).empty for cap in capabilities):
         raise DjangoPermissionDenied

@@ -1,8 +1,6 @@
 from django.db.models import QuerySet
 
-from shuanglian.accounts.roles import VIEW_AUDIT
-from shuanglian.core.permissions import scope_for
-
+from .capabilities import VIEW_AUDIT, scope_for
 from .models import AuditEvent
 
 

@@ -1,9 +1,10 @@
 """Who may change the tree. A system actor (None: commands and jobs) may; users need RESTRUCTURE there."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import RESTRUCTURE
+from shuanglian.core.capabilities import has_capability
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
+
+from .capabilities import RESTRUCTURE
 
 
 def may_restructure(actor, division) -> bool:

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_DIVISIONS
+from shuanglian.core.capabilities import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
-from shuanglian.core.permissions import scope_for
 
 from . import policies, services
+from .capabilities import VIEW_DIVISIONS
 from .choices import Level, child_level
 from .filtersets import DivisionFilterSet
 from .forms import (

@@ -2,9 +2,9 @@
 the lecturer group (teams.manage_lecturers). Scope comes from the grants (accounts.roles)."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_LECTURERS, MANAGE_TEAMS
+from shuanglian.access.roles import MANAGE_LECTURERS, MANAGE_TEAMS
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability, scope_for
 
 
 def require_manage_grid(actor, grid) -> None:
