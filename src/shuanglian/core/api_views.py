@@ -103,7 +103,7 @@ class CalendarView(APIView):
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError:
-            raise ValidationFailed(_("Give the year, e.g. ?year=2026."), details={"year": ["required"]}) from None
+            raise ValidationFailed(str(_("Give the year, e.g. ?year=2026.")), details={"year": ["required"]}) from None
         return Response(CalendarDaySerializer(year_days(year), many=True).data)
 
     @extend_schema(summary="Set one day working or not (county office)", request=CalendarDaySerializer,

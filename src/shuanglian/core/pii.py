@@ -149,6 +149,7 @@ class PIIValue:
 
 
 class PIIDescriptor(DeferredAttribute):
+    field: "PIIField"
     """Whatever is assigned becomes a PIIValue at once, so no code path holds a bare plaintext by accident."""
 
     def __set__(self, instance, value):

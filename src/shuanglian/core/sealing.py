@@ -16,6 +16,7 @@ import os
 import struct
 import subprocess
 import sys
+from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ AAD = VERSION.encode()
 try:  # OpenSSL's HMAC object, copied in C; hmac.HMAC.copy() is Python code around the same thing.
     from _hashlib import hmac_new as _openssl_hmac
 except ImportError:  # pragma: no cover - a Python built without OpenSSL's hashlib
-    _openssl_hmac = None
+    _openssl_hmac = None  # type: ignore[assignment]  # checked before use
 
 
 def hmac_prototype(index_key: bytes, kind: str):
@@ -214,10 +215,11 @@ class SealAhead:
     def results(self) -> tuple[list[str], list[str], list[str], list[str]]:
         if self._ids:
             self._send()
-        columns: tuple[list[str], ...] = ([], [], [], [])
+        columns: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
         answers = self._answers()
         kit = None
         for n, (ids, phones) in enumerate(self._chunks):
+            parts: Sequence[list[str]]
             if answers is not None:
                 parts = [joined.decode().split("\n") for joined in answers[4 * n:4 * n + 4]]
             else:
@@ -233,8 +235,10 @@ class SealAhead:
         if self._helper is None:
             return None
         try:
-            _write_frame(self._helper.stdin, b"")
-            self._helper.stdin.close()
+            stdin = self._helper.stdin
+            assert stdin is not None  # started with stdin=PIPE
+            _write_frame(stdin, b"")
+            stdin.close()
             answers = []
             for _ in range(4 * len(self._chunks)):
                 frame = _read_frame(self._helper.stdout)

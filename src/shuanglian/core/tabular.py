@@ -116,9 +116,9 @@ def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, tex
             cell.number_format = "@"
     for column, width in (widths or {}).items():
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
+    workbook = io.BytesIO()
+    book.save(workbook)
+    response = HttpResponse(workbook.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
     return response
