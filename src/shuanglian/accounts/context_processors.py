@@ -1,3 +1,4 @@
+from shuanglian.access.roles import CAPABILITIES
 from shuanglian.access.scope import active_grants
 
 
@@ -8,8 +9,6 @@ def grants(request):
         return {}
 
     def caps():
-        from shuanglian.access.roles import CAPABILITIES
-
         found = set()
         for g in active_grants(user):
             found |= CAPABILITIES.get(g.role, set())

@@ -1,4 +1,4 @@
-"""Who may see and change archives. Scope comes from the grants; duties from accounts.roles."""
+"""Who may see and change archives. Scope comes from the grants; duties from access.roles."""
 from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES_PII

@@ -11,7 +11,7 @@ from shuanglian.core.pii import PIIField, PIIValue, normalize
 from shuanglian.divisions.choices import Level
 
 from . import policies
-from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
+from .choices import DEFAULT_TAGS, RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Relation, Tag
 
 HOUSEHOLD_FIELDS = ("number", "address", "house", "annual_income", "land_notes", "livelihood_notes")
@@ -134,8 +134,6 @@ def household_update(*, actor, household: Household, **fields) -> Household:
 
 def ensure_default_tags() -> None:
     """The default tags, where missing (a data migration adds them; a test flush or an operator may not)."""
-    from .choices import DEFAULT_TAGS
-
     for position, (code, name, sensitive) in enumerate(DEFAULT_TAGS, start=1):
         Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": sensitive, "position": position})
 

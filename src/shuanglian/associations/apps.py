@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 
 from shuanglian.access import roles
+from shuanglian.organizations import detail_links
+from shuanglian.organizations.choices import OrganizationKind
 
 
 class AssociationsConfig(AppConfig):
@@ -11,10 +13,6 @@ class AssociationsConfig(AppConfig):
     capabilities = frozenset({roles.VIEW_ASSOCIATIONS, roles.MANAGE_ASSOCIATIONS})
 
     def ready(self) -> None:
-        from shuanglian.organizations import detail_links
-        from shuanglian.organizations.choices import OrganizationKind
+        from .selectors import association_detail_url  # it imports models: only once the registry is ready
 
-        from .selectors import association_detail_url
-
-        # Models and selectors load only once the app registry is ready.
         detail_links.register(OrganizationKind.ASSOCIATION, association_detail_url)

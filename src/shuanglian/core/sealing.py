@@ -11,12 +11,18 @@ goes and a second core seals them meanwhile; by the time the rows are written th
 """
 import binascii
 import gc
+import hashlib
+import hmac
 import logging
 import os
+import queue
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +39,6 @@ def hmac_prototype(index_key: bytes, kind: str):
     """HMAC-SHA256 keyed with the index key, already fed "<kind>:"; each value is hashed on a copy."""
     if _openssl_hmac is not None:
         return _openssl_hmac(index_key, f"{kind}:".encode(), "sha256")
-    import hashlib
-    import hmac
-
     return hmac.new(index_key, f"{kind}:".encode(), hashlib.sha256)
 
 
@@ -58,8 +61,6 @@ def encryptor(encryption_key: bytes, nonces_per_read: int = 4096):
 
     Each call makes its own nonce supply: never keep one across a fork (both processes would draw the
     same nonces) or share it between threads."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     seal, aad, prefix, b64 = AESGCM(encryption_key).encrypt, AAD, f"{VERSION}:", binascii.b2a_base64
     nonces = _nonce_supply(nonces_per_read)
 
@@ -118,9 +119,6 @@ def _read_frame(source) -> bytes | None:
 
 
 def _helper_main() -> int:
-    import queue
-    import threading
-
     gc.disable()  # it makes millions of strings and no cycles: collections would only walk them
     source, out = sys.stdin.buffer, sys.stdout.buffer
     keys = _read_frame(source)

@@ -1,5 +1,5 @@
 """Who may appoint and end grid team posts, record training and issue kits (teams.manage, in its subtree), and keep
-the lecturer group (teams.manage_lecturers). Scope comes from the grants (accounts.roles)."""
+the lecturer group (teams.manage_lecturers). Scope comes from the grants (access.roles)."""
 from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import MANAGE_LECTURERS, MANAGE_TEAMS
