@@ -39,7 +39,7 @@ help:
 	@echo "make test-pg      the suite on a throwaway PostgreSQL under var/pgtest (no browser tests)"
 	@echo "make test-slow    the slow tests (the whole demo county) on SQLite and PostgreSQL; CI runs them"
 	@echo "make pg-start     start the test PostgreSQL and print its DATABASE_URL; make pg-stop stops it"
-	@echo "make lint         ruff check src"
+	@echo "make lint         ruff, the import layers contract (lint-imports) and mypy for core, divisions, access"
 	@echo "make messages     update and compile the zh_Hans translation catalog (needs gettext)"
 	@echo "make install      create .venv from requirements.lock (done by the others as needed)"
 	@echo "make bench        benchmarks (not tests)"
@@ -106,8 +106,12 @@ pg-start:
 pg-stop:
 	@scripts/pg-test-server stop
 
+# Style (ruff), the layers contract (import-linter, [tool.importlinter] in pyproject.toml) and types
+# for the lower layers (mypy, [tool.mypy]). A gate in CI.
 lint: install
 	$(BIN)/ruff check src
+	$(BIN)/lint-imports
+	$(BIN)/mypy src/shuanglian/core src/shuanglian/divisions src/shuanglian/access
 
 # Translations: source strings are English; the zh_Hans catalog and its compiled .mo are committed.
 messages: install

@@ -5,7 +5,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuanglian.config.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # after the settings module is chosen
 
     argv = list(sys.argv)
     argv[0] = "shuanglian"

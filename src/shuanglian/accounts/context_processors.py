@@ -1,4 +1,5 @@
-from shuanglian.core.permissions import active_grants
+from shuanglian.access.roles import CAPABILITIES
+from shuanglian.access.scope import active_grants
 
 
 def grants(request):
@@ -8,8 +9,6 @@ def grants(request):
         return {}
 
     def caps():
-        from .roles import CAPABILITIES
-
         found = set()
         for g in active_grants(user):
             found |= CAPABILITIES.get(g.role, set())

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from shuanglian.core import clock, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import DomainError, NotFound
+from shuanglian.core.models import TaskRun
 
 from . import exports
 from .jobs import run_is_stale
@@ -190,8 +191,6 @@ def purge_expired() -> int:
 def reap_orphans() -> int:
     """End as failed every active export whose TaskRun core.tasks reaped (its process died). Reaps stale
     runs first. Returns how many it ended."""
-    from shuanglian.core.models import TaskRun
-
     tasks.reap_stale()
     ended = 0
     for job in ExportJob.objects.filter(status__in=ACTIVE, task_run__status=TaskRun.Status.FAILED):

@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_ARCHIVES
+from shuanglian.access.roles import VIEW_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 
@@ -31,14 +32,13 @@ from shuanglian.core.pdf import (  # noqa: F401
     fonts_only,
     render_document,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_ancestors
 
 from . import policies
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
-from .models import Household, HouseholdVersion, Person, Relation
+from .models import Household, HouseholdVersion, Person, Relation, Tag
 from .selectors import household_list_visible_to, person_list_visible_to, pii_scope
 
 logger = logging.getLogger(__name__)
@@ -255,8 +255,6 @@ def action_labels() -> dict[str, str]:
 
 def _household_details(user, entry: Entry) -> None:
     """Relations and history, for the household file."""
-    from .models import Tag
-
     household = entry.household
     view = scope_for(user, VIEW_ARCHIVES)
     relations = (Relation.objects.filter(Q(person__household=household) | Q(other__household=household))
@@ -332,6 +330,7 @@ XLSX_COLUMNS = [  # (header, key, width, personal information)
 
 
 def _sheet(workbook, title: str, headers: list[tuple[str, int]], rows, *, context: dict, first: bool = False):
+    # openpyxl is heavy and only for .xlsx: loaded on first use.
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -374,7 +373,7 @@ def _notice(context: dict) -> str:
 
 
 def render_xlsx(context: dict) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy, and only for .xlsx: loaded on first use
 
     columns = [c for c in XLSX_COLUMNS if context["pii"] or not c[3]]
     rows = []

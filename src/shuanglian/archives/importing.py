@@ -33,6 +33,8 @@ from shuanglian.divisions.models import Division
 
 from .choices import RELATION_WORDS, RelationToHead, ResidenceStatus
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Tag
+from .selectors import importable_grids
+from .services import HOUSEHOLD_COMPLETE
 
 # Chinese header -> field. The first five are required.
 COLUMNS = {
@@ -393,8 +395,6 @@ def _update_by_id(table: str, columns: dict[str, str], assignments: str, rows: l
 
 def _recompute_completeness(household_ids: set[int]) -> None:
     """services.completeness for many households at once: two queries a chunk, then one statement."""
-    from .services import HOUSEHOLD_COMPLETE
-
     updates = []
     for part in _chunks(sorted(household_ids)):
         filled, total = {}, {}
@@ -583,7 +583,7 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         # _lines() gives digits, commas, spaces and dots, which JSON does not escape.
         opening = '{"file": ' + json.dumps(Path(result.file).name, ensure_ascii=False) + ', "lines": "'
         if postgres:
-            from psycopg.types.json import Jsonb
+            from psycopg.types.json import Jsonb  # the PostgreSQL path only
 
             def changes(text: str) -> Jsonb:
                 return Jsonb(text, dumps=str)  # JSON text already: passed through as it is
@@ -638,7 +638,6 @@ def import_rows(header: list[str], rows: list[tuple[int, list[str]]], *, source:
     started = time.perf_counter()
     progress = progress or Progress(None)
     result = ImportResult(file=source)
-    from .selectors import importable_grids
 
     checker = Checker(grids=importable_grids(actor), tags=_tag_lookup(), today=clock.today())
     progress("checking", 0, len(rows), force=True)

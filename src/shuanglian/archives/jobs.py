@@ -24,13 +24,15 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES
+from shuanglian.access.roles import IMPORT_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock, pii, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from shuanglian.core.permissions import Scope, scope_for
+from shuanglian.core.models import AuditEvent, TaskRun
 from shuanglian.divisions.choices import CODE_LENGTH
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from .importing import Progress, import_households, write_rejects
 from .models import ImportJob
@@ -237,8 +239,6 @@ def run(job_id: int) -> bool:
 def run_is_stale(run) -> bool:
     """Whether a job's TaskRun was reaped, or is due to be: failed, or running without a heartbeat for
     core.tasks.STALE_AFTER_SECONDS."""
-    from shuanglian.core.models import TaskRun
-
     if run is None:
         return False
     if run.status == TaskRun.Status.FAILED:
@@ -250,16 +250,12 @@ def run_is_stale(run) -> bool:
 
 def _wrote(job: ImportJob) -> bool:
     """Whether the job's import committed (its audit event, written in the import's transaction, exists)."""
-    from shuanglian.core.models import AuditEvent
-
     return AuditEvent.objects.filter(action="archives.import", request_id__startswith=f"job{job.pk}-").exists()
 
 
 def reap_orphans() -> int:
     """End as failed every active job whose TaskRun core.tasks reaped (its process died); delete their
     uploaded files. Reaps stale runs first. Returns how many jobs it ended."""
-    from shuanglian.core.models import TaskRun
-
     tasks.reap_stale()
     ended = 0
     for job in ImportJob.objects.filter(status__in=ACTIVE, task_run__status=TaskRun.Status.FAILED):

@@ -3,12 +3,13 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
-from shuanglian.core import clock
+from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
+from shuanglian.access.scope import scope_for
+from shuanglian.core import clock, idnumber
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from .models import Household, HouseholdTag, Person
 
@@ -151,8 +152,6 @@ def persons_identity_mismatch(user, chunk_size: int = 2000) -> list[tuple[int, l
     volunteer gets nothing: the answer would disclose what the ID number says), in chunks, and only
     the columns needed. Nothing decrypted leaves this function.
     """
-    from shuanglian.core import idnumber
-
     found = []
     rows = (Person.objects.filter(pii_scope(user).record_q(), is_active=True).exclude(id_number_hash="")
             .order_by("pk").values_list("pk", "id_number", "birth_date", "sex").iterator(chunk_size=chunk_size))

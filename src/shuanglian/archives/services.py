@@ -11,7 +11,7 @@ from shuanglian.core.pii import PIIField, PIIValue, normalize
 from shuanglian.divisions.choices import Level
 
 from . import policies
-from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
+from .choices import DEFAULT_TAGS, RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Relation, Tag
 
 HOUSEHOLD_FIELDS = ("number", "address", "house", "annual_income", "land_notes", "livelihood_notes")
@@ -134,8 +134,6 @@ def household_update(*, actor, household: Household, **fields) -> Household:
 
 def ensure_default_tags(*, using: str = "default") -> None:
     """The default tags, where missing (a data migration adds them; a test flush or an operator may not)."""
-    from .choices import DEFAULT_TAGS
-
     present = set(Tag.objects.using(using).values_list("code", flat=True))
     Tag.objects.using(using).bulk_create([
         Tag(code=code, name=name, sensitive=sensitive, position=position)

@@ -2,18 +2,16 @@
 housekeeping that ends jobs whose process died and deletes export files past their time."""
 from shuanglian.core.tasks import task
 
+from . import export_jobs, jobs
+
 
 @task("archives.import_job")
 def import_job(*, job_id: int) -> None:
-    from . import jobs
-
     jobs.run(job_id)
 
 
 @task("archives.export_job")
 def export_job(*, job_id: int) -> None:
-    from . import export_jobs
-
     export_jobs.run(job_id)
 
 
@@ -21,8 +19,6 @@ def export_job(*, job_id: int) -> None:
 def housekeeping() -> None:
     """Every 5 minutes: end the import and export jobs whose task run was reaped as stale; delete the
     export files not downloaded within ExportJob.KEEP_HOURS."""
-    from . import export_jobs, jobs
-
     jobs.reap_orphans()
     export_jobs.reap_orphans()
     export_jobs.purge_expired()

@@ -1,6 +1,8 @@
 """Reads of the associations, scoped by associations.view: the associations serving one's subtree, and
 those serving the township and village above one's grants (a promoter sees the village's association and
 the township's general one; they cannot manage them). `user=None` is the system: it sees everything."""
+from typing import Any
+
 from django.db.models import (
     Case,
     CharField,
@@ -14,12 +16,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_ASSOCIATIONS
+from shuanglian.access.roles import VIEW_ASSOCIATIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
+from shuanglian.divisions.scope import Scope
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 
@@ -102,3 +106,11 @@ def association_summary(association) -> dict:
     return {"officers": officers(association),
             "members_count": post_list(association).filter(post=Post.MEMBER).count(),
             "recent_meetings": list(meeting_list(association)[:RECENT_MEETINGS])}
+
+
+def association_detail_url(user: Any, organization: Organization) -> str | None:
+    """The association's own page (posts and meetings), linked from the organization page when the user
+    may see it."""
+    if association_list_visible_to(user).filter(pk=organization.pk).exists():
+        return reverse("associations:detail", args=[organization.pk])
+    return None

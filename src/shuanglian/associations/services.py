@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.divisions.choices import Level
+from shuanglian.divisions.models import Division
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 from shuanglian.teams.choices import Category
@@ -186,8 +187,6 @@ def meeting_record(*, actor, association: Organization, held_on: dt.date, topic:
 
 def _scope_columns(divisions) -> dict[int, dict]:
     """division id -> the DivisionScoped columns of a record attached to that township or village."""
-    from shuanglian.divisions.models import Division
-
     rows = Division.objects.filter(pk__in=[d.pk for d in divisions]).values_list(
         "pk", "level", "parent_id", "parent__parent_id")
     return {pk: ({"division_id": pk, "village_id": pk, "township_id": up, "county_id": top}

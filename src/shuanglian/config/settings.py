@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shuanglian.core",
     "shuanglian.divisions",
+    "shuanglian.access",
     "shuanglian.organizations",
     "shuanglian.archives",
     "shuanglian.notifications",

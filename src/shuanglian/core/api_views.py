@@ -8,12 +8,11 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shuanglian.accounts.roles import VIEW_AUDIT
-
+from .calendar import calendar_day_set, year_days
+from .capabilities import VIEW_AUDIT, has_capability
 from .exceptions import ValidationFailed
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
-from .permissions import has_capability
 from .selectors import audit_list_visible_to
 
 
@@ -101,19 +100,15 @@ class CalendarView(APIView):
     @extend_schema(summary="A year's special days", parameters=[
         OpenApiParameter("year", OpenApiTypes.INT, required=True)], responses={200: CalendarDaySerializer(many=True)})
     def get(self, request):
-        from shuanglian.core.calendar import year_days
-
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError:
-            raise ValidationFailed(_("Give the year, e.g. ?year=2026."), details={"year": ["required"]}) from None
+            raise ValidationFailed(str(_("Give the year, e.g. ?year=2026.")), details={"year": ["required"]}) from None
         return Response(CalendarDaySerializer(year_days(year), many=True).data)
 
     @extend_schema(summary="Set one day working or not (county office)", request=CalendarDaySerializer,
                    responses={200: CalendarDaySerializer, **error_responses(400, 403)})
     def put(self, request):
-        from shuanglian.core.calendar import calendar_day_set
-
         data = CalendarDaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from shuanglian.core.capabilities import CONFIGURE_CALENDAR, VIEW_AUDIT
+
 from .guards import install_audit_guard
 
 
@@ -13,6 +15,8 @@ class CoreConfig(AppConfig):
     name = "shuanglian.core"
     label = "core"
     verbose_name = "Core"
+    # The capabilities this app checks; access.checks holds them against the role table.
+    capabilities = frozenset({VIEW_AUDIT, CONFIGURE_CALENDAR})
 
     def ready(self):
         post_migrate.connect(_guard_audit, sender=self, dispatch_uid="core.audit_guard")

@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from . import clock
 from .context import current
+from .exceptions import ValidationFailed
 from .models import AuditChainHead, AuditEvent
 
 
@@ -135,8 +136,6 @@ def retention_floor() -> dt.datetime:
 
 def prune(*, actor, before: dt.datetime) -> int:
     """Delete events older than `before`, never younger than the retention period; the chain's base moves up."""
-    from .exceptions import ValidationFailed
-
     floor = retention_floor()
     if before > floor:
         raise ValidationFailed(

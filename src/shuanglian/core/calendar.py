@@ -15,9 +15,15 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from . import audit
+from .capabilities import CONFIGURE_CALENDAR, scope_for
+from .exceptions import PermissionDenied
+from .models import CalendarDay
 
 # The holiday names of holidays.json, for the translation catalog (describe() translates them).
 HOLIDAY_NAMES = [gettext_noop("New Year's Day"), gettext_noop("Spring Festival"), gettext_noop("Qingming"),
@@ -132,8 +138,6 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 def work_calendar(years: range | None = None) -> WorkCalendar:
     """The calendar with the county office's overrides (one small query)."""
-    from shuanglian.core.models import CalendarDay
-
     rows = CalendarDay.objects.all()
     if years is not None:
         rows = rows.filter(date__year__gte=years.start, date__year__lt=years.stop)
@@ -141,8 +145,6 @@ def work_calendar(years: range | None = None) -> WorkCalendar:
 
 
 def is_working_day(day: dt.date) -> bool:
-    from shuanglian.core.models import CalendarDay
-
     row = CalendarDay.objects.filter(date=day).first()
     if row is not None:
         return row.is_working
@@ -151,16 +153,8 @@ def is_working_day(day: dt.date) -> bool:
 
 def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
     """The county office corrects one day (a holiday moved, a make-up day added). Audited."""
-    from django.db import transaction
-
-    from shuanglian.accounts.roles import CONFIGURE_MATTERS
-    from shuanglian.core import audit
-    from shuanglian.core.exceptions import PermissionDenied
-    from shuanglian.core.models import CalendarDay
-    from shuanglian.core.permissions import scope_for
-
     if actor is not None:
-        scope = scope_for(actor, CONFIGURE_MATTERS, via_organizations=False)
+        scope = scope_for(actor, CONFIGURE_CALENDAR, via_organizations=False)
         if not (scope.everything or "county" in scope.levels.values()):
             raise PermissionDenied(_("Only the county office may change the working-day calendar."))
     with transaction.atomic():
@@ -175,8 +169,6 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
 
 def year_days(year: int) -> list[dict]:
     """The year's special days (holidays, make-up working days) with where each comes from."""
-    from shuanglian.core.models import CalendarDay
-
     shipped = {d: v for d, v in shipped_days().items() if d.year == year}
     custom = {row.date: (row.is_working, row.name) for row in CalendarDay.objects.filter(date__year=year)}
     days = []

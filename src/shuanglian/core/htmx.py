@@ -5,14 +5,17 @@ Pages extend `{% extends base_template %}`. A full request gets `base.html` (hea
 an htmx request that swaps the main panel gets `core/partial.html`, which renders only the page's
 content blocks. The same template, the same view, with or without JavaScript.
 """
+from typing import NoReturn
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseLocation
 
+from .capabilities import scope_for
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
 
@@ -25,7 +28,7 @@ MAIN_TARGET = "#main"
 def is_fragment_request(request) -> bool:
     """An htmx request that will swap part of the page (not a history restore, which needs the full page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request and not htmx.boosted
 
 
 def render_page(request, template_name: str, context: dict | None = None, *, status: int = 200):
@@ -50,7 +53,7 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def raise_for_read(exc: DomainError):
+def raise_for_read(exc: DomainError) -> NoReturn:
     """A selector's refusal as an HTTP error: out of scope reads as 404, a refused capability as 403."""
     if isinstance(exc, NotFound):
         raise Http404(exc.message) from exc
@@ -67,6 +70,7 @@ def form_add_domain_error(form, exc: DomainError) -> None:
 
 
 class ServiceFormMixin:
+    request: HttpRequest  # a mixin for Django's class-based views
     """The one view mixin for writes. A form validates the input's shape; `perform(form)` calls a
     service. If the service raises DomainError, its message goes on the form: htmx swaps the form's
     fragment (`form_template_name`, status 422) or, without JavaScript, the page is shown again with
@@ -124,7 +128,5 @@ class ServiceFormMixin:
 def require_any_capability(user, *capabilities: str) -> None:
     """403 unless the user holds at least one of the capabilities somewhere (the scope comes later,
     from the selector: out of scope reads as 404)."""
-    from .permissions import scope_for
-
     if all(scope_for(user, cap).empty for cap in capabilities):
         raise DjangoPermissionDenied

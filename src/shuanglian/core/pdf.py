@@ -90,7 +90,7 @@ def _font_cache_dir() -> Path:
 def _usable_face(path: str, index: int | None, _mtime_ns: int) -> str | None:
     """A single-face font file with Chinese glyphs, from `path`; a collection's face is extracted once
     into var/fonts/ (WeasyPrint loads whole files, and a .ttc would give it every face)."""
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTCollection, TTFont  # heavy, and only for PDFs: loaded on first use
 
     try:
         with open(path, "rb") as fh:
@@ -155,14 +155,14 @@ def cjk_fonts() -> dict[str, str]:
 @lru_cache(maxsize=16)
 def font_family_name(path: str) -> str:
     """The family the font file calls itself; PDFs name their embedded fonts after it."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # heavy, and only for PDFs: loaded on first use
 
     return re.sub(r'["\\]', "", _family(TTFont(path, lazy=True))) or "CJK"
 
 
 def fonts_only(allowed: set[str]):
     """A URL fetcher that lets WeasyPrint read the font files and nothing else (no network, no other file)."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # WeasyPrint needs Pango at import: loaded only for PDFs
 
     class FontsOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -178,6 +178,7 @@ def render_document(template: str, context: dict):
     `write_pdf()`). The template gets `font_urls` (weight -> file URL) and `font_family` for its @font-face
     rules; it may load nothing else."""
     try:
+        # WeasyPrint needs Pango at import time: loaded only for PDFs, and refused with a message.
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
     except OSError as exc:  # WeasyPrint is installed but Pango is not

@@ -13,6 +13,7 @@ import os
 import re
 from functools import cache
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -49,8 +50,6 @@ def normalize(kind: str, value: str) -> str:
 
 @cache
 def _aead():
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     return AESGCM(_keys()[0])
 
 
@@ -149,6 +148,7 @@ class PIIValue:
 
 
 class PIIDescriptor(DeferredAttribute):
+    field: "PIIField"
     """Whatever is assigned becomes a PIIValue at once, so no code path holds a bare plaintext by accident."""
 
     def __set__(self, instance, value):

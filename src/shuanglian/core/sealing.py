@@ -11,11 +11,18 @@ goes and a second core seals them meanwhile; by the time the rows are written th
 """
 import binascii
 import gc
+import hashlib
+import hmac
 import logging
 import os
+import queue
 import struct
 import subprocess
 import sys
+import threading
+from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +32,13 @@ AAD = VERSION.encode()
 try:  # OpenSSL's HMAC object, copied in C; hmac.HMAC.copy() is Python code around the same thing.
     from _hashlib import hmac_new as _openssl_hmac
 except ImportError:  # pragma: no cover - a Python built without OpenSSL's hashlib
-    _openssl_hmac = None
+    _openssl_hmac = None  # type: ignore[assignment]  # checked before use
 
 
 def hmac_prototype(index_key: bytes, kind: str):
     """HMAC-SHA256 keyed with the index key, already fed "<kind>:"; each value is hashed on a copy."""
     if _openssl_hmac is not None:
         return _openssl_hmac(index_key, f"{kind}:".encode(), "sha256")
-    import hashlib
-    import hmac
-
     return hmac.new(index_key, f"{kind}:".encode(), hashlib.sha256)
 
 
@@ -57,8 +61,6 @@ def encryptor(encryption_key: bytes, nonces_per_read: int = 4096):
 
     Each call makes its own nonce supply: never keep one across a fork (both processes would draw the
     same nonces) or share it between threads."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     seal, aad, prefix, b64 = AESGCM(encryption_key).encrypt, AAD, f"{VERSION}:", binascii.b2a_base64
     nonces = _nonce_supply(nonces_per_read)
 
@@ -117,9 +119,6 @@ def _read_frame(source) -> bytes | None:
 
 
 def _helper_main() -> int:
-    import queue
-    import threading
-
     gc.disable()  # it makes millions of strings and no cycles: collections would only walk them
     source, out = sys.stdin.buffer, sys.stdout.buffer
     keys = _read_frame(source)
@@ -214,10 +213,11 @@ class SealAhead:
     def results(self) -> tuple[list[str], list[str], list[str], list[str]]:
         if self._ids:
             self._send()
-        columns: tuple[list[str], ...] = ([], [], [], [])
+        columns: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
         answers = self._answers()
         kit = None
         for n, (ids, phones) in enumerate(self._chunks):
+            parts: Sequence[list[str]]
             if answers is not None:
                 parts = [joined.decode().split("\n") for joined in answers[4 * n:4 * n + 4]]
             else:
@@ -233,8 +233,10 @@ class SealAhead:
         if self._helper is None:
             return None
         try:
-            _write_frame(self._helper.stdin, b"")
-            self._helper.stdin.close()
+            stdin = self._helper.stdin
+            assert stdin is not None  # started with stdin=PIPE
+            _write_frame(stdin, b"")
+            stdin.close()
             answers = []
             for _ in range(4 * len(self._chunks)):
                 frame = _read_frame(self._helper.stdout)

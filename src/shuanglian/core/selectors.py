@@ -1,12 +1,11 @@
 from django.db.models import QuerySet
 
-from shuanglian.accounts.roles import VIEW_AUDIT
-from shuanglian.core.permissions import scope_for
-
+from .capabilities import VIEW_AUDIT, scope_for
 from .models import AuditEvent
+from .typing import Actor
 
 
-def audit_list_visible_to(user) -> QuerySet[AuditEvent]:
+def audit_list_visible_to(user: Actor) -> QuerySet[AuditEvent]:
     """Auditors read the whole log: events are not tied to one division, and an audit must see all writes."""
     if scope_for(user, VIEW_AUDIT).empty:
         return AuditEvent.objects.none()

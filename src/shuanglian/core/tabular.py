@@ -37,7 +37,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, cells) rows of a .csv or .xlsx file; blank rows are left out."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # heavy, and only for .xlsx: loaded on first use
 
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -99,6 +99,7 @@ def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, tex
         response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"{stem}.csv")
         return response
+    # openpyxl is heavy and only for .xlsx: loaded on first use.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -116,9 +117,9 @@ def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, tex
             cell.number_format = "@"
     for column, width in (widths or {}).items():
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
+    workbook = io.BytesIO()
+    book.save(workbook)
+    response = HttpResponse(workbook.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
     return response

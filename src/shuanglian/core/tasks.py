@@ -22,13 +22,18 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
+from django.utils.module_loading import import_string
 
 from shuanglian.core import clock
 from shuanglian.core.context import action_context, new_request_id
+from shuanglian.core.models import PeriodicTaskState, TaskRun
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +60,6 @@ def task(name: str, *, every: int | None = None):
 
 def autodiscover() -> None:
     """Import every installed app's tasks module so the registry is complete."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         module = f"{config.name}.tasks"
         if config.name.startswith("shuanglian.") and find_spec(module) is not None:
@@ -75,15 +75,14 @@ def enqueue(name: str, **kwargs):
 
     Called inside a transaction, the task starts after the commit, so it sees what the caller wrote.
     """
-    from shuanglian.core.models import TaskRun
-
     autodiscover()
     if name not in REGISTRY:
         raise KeyError(f"unknown task {name!r}")
     how = mode()
     if how == "celery":
-        from shuanglian.config.celery import app
-
+        # config sits above core, and its Celery module calls django.setup() when imported: looked up by
+        # name, only in celery mode.
+        app = import_string("shuanglian.config.celery.app")
         transaction.on_commit(lambda: app.send_task(name, kwargs=kwargs))
         return None
     if how == "inline":
@@ -109,8 +108,6 @@ def worker_label() -> str:
 
 def claim(run_id: int) -> bool:
     """One UPDATE ... WHERE status = 'queued': of two workers exactly one wins."""
-    from shuanglian.core.models import TaskRun
-
     now = clock.now()
     return TaskRun.objects.filter(pk=run_id, status=TaskRun.Status.QUEUED).update(
         status=TaskRun.Status.RUNNING, started_at=now, heartbeat_at=now, worker=worker_label()) == 1
@@ -118,8 +115,6 @@ def claim(run_id: int) -> bool:
 
 def execute(run_id: int) -> bool:
     """Claim and run one queued TaskRun. False if another worker had it."""
-    from shuanglian.core.models import TaskRun
-
     if not claim(run_id):
         return False
     run = TaskRun.objects.get(pk=run_id)
@@ -139,16 +134,12 @@ def execute(run_id: int) -> bool:
 
 def heartbeat(run_id: int | None) -> None:
     """A long task calls this now and then so the reaper knows it is alive."""
-    from shuanglian.core.models import TaskRun
-
     if run_id:
         TaskRun.objects.filter(pk=run_id).update(heartbeat_at=clock.now())
 
 
 def reap_stale() -> int:
     """Mark runs whose process died (no heartbeat for STALE_AFTER_SECONDS) as failed."""
-    from shuanglian.core.models import TaskRun
-
     cutoff = clock.now() - dt.timedelta(seconds=STALE_AFTER_SECONDS)
     return TaskRun.objects.filter(status=TaskRun.Status.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)).update(
@@ -159,8 +150,6 @@ def reap_stale() -> int:
 def due_periodic() -> list[str]:
     """Claim every periodic task whose interval has passed: one conditional UPDATE each, so of
     several workers only one runs a given tick."""
-    from shuanglian.core.models import PeriodicTaskState
-
     autodiscover()
     now = clock.now()
     due = []
@@ -178,8 +167,6 @@ def due_periodic() -> list[str]:
 
 def work_once() -> int:
     """One pass of `shuanglian worker`: reap, run due periodic tasks, then queued runs. Returns runs done."""
-    from shuanglian.core.models import TaskRun
-
     reap_stale()
     done = 0
     for name in due_periodic():

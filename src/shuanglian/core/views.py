@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 
-from shuanglian.accounts.roles import VIEW_AUDIT
-
+from .capabilities import VIEW_AUDIT
 from .filtersets import AuditEventFilterSet
 from .htmx import paginate, render_page, require_any_capability
 from .selectors import audit_list_visible_to

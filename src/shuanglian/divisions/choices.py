@@ -11,9 +11,9 @@ class Level(models.TextChoices):
     GRID = "grid", _("grid")
 
 
-LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID]
+LEVEL_ORDER: list[str] = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID]
 # Statistical division codes: province 2, prefecture 2, county 2, township 3, village 3; a grid adds 3.
-CODE_LENGTH = {
+CODE_LENGTH: dict[str, int] = {
     Level.PROVINCE: 2,
     Level.CITY: 4,
     Level.COUNTY: 6,
@@ -21,7 +21,7 @@ CODE_LENGTH = {
     Level.VILLAGE: 12,
     Level.GRID: 15,
 }
-LEVEL_BY_LENGTH = {n: level for level, n in CODE_LENGTH.items()}
+LEVEL_BY_LENGTH: dict[int, str] = {n: level for level, n in CODE_LENGTH.items()}
 KEY_WIDTH = 15
 
 
@@ -44,7 +44,7 @@ class Kind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-KINDS_BY_LEVEL = {
+KINDS_BY_LEVEL: dict[str, set[str]] = {
     Level.TOWNSHIP: {Kind.STREET, Kind.TOWN, Kind.TOWNSHIP, Kind.OTHER},
     Level.VILLAGE: {Kind.COMMUNITY, Kind.VILLAGE, Kind.OTHER},
 }

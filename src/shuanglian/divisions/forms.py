@@ -1,9 +1,12 @@
 """Forms for the restructuring page. They check the input's shape; the services check the rules."""
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuanglian.core import clock
+from shuanglian.core.typing import StrOrPromise
 
 from .choices import KINDS_BY_LEVEL, Kind, Level, child_level
 from .models import Division
@@ -11,7 +14,7 @@ from .selectors import division_list_visible_to
 
 # How the pages name each level. The model's choice labels share their words with the kinds
 # ("village" is a level and a kind of village), which Chinese names differently: 行政村（社区） vs 行政村.
-LEVEL_LABELS = {
+LEVEL_LABELS: dict[str, StrOrPromise] = {
     Level.PROVINCE: pgettext_lazy("division level", "Province"),
     Level.CITY: pgettext_lazy("division level", "City"),
     Level.COUNTY: pgettext_lazy("division level", "County"),
@@ -63,9 +66,9 @@ class CreateChildForm(RestructureForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         level = child_level(self.division.level)
-        kinds = KINDS_BY_LEVEL.get(level, set())
+        kinds = KINDS_BY_LEVEL.get(level, set()) if level else set()
         if kinds:
-            self.fields["kind"].choices = [("", "—")] + [(k.value, k.label) for k in Kind if k in kinds]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "—")] + [(k.value, k.label) for k in Kind if k in kinds]
         else:
             del self.fields["kind"]
         if level != Level.GRID:
@@ -81,10 +84,12 @@ class MergeVillagesForm(ReasonMixin, RestructureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = (
+        sources = cast(forms.ModelMultipleChoiceField, self.fields["sources"])
+        sources.queryset = (
             division_list_visible_to(self.user).filter(level=Level.VILLAGE, parent_id=self.division.parent_id)
             .exclude(pk=self.division.pk).order_by("code"))
-        self.fields["sources"].label_from_instance = lambda d: f"{d.name} ({d.code})"
+        # Django reads label_from_instance per field instance; the stubs see only the method.
+        sources.label_from_instance = lambda d: f"{d.name} ({d.code})"  # type: ignore[method-assign,assignment]
 
 
 class MoveGridForm(ReasonMixin, RestructureForm):
@@ -93,11 +98,12 @@ class MoveGridForm(ReasonMixin, RestructureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = (
+        village = cast(forms.ModelChoiceField, self.fields["village"])
+        village.queryset = (
             division_list_visible_to(self.user).filter(level=Level.VILLAGE).exclude(pk=self.division.parent_id)
             .select_related("parent").order_by("code"))
-        self.fields["village"].label_from_instance = (
-            lambda d: f"{d.parent.name} / {d.name} ({d.code})" if d.parent_id else f"{d.name} ({d.code})")
+        village.label_from_instance = (  # type: ignore[method-assign]
+            lambda d: f"{d.parent.name} / {d.name} ({d.code})" if d.parent_id else f"{d.name} ({d.code})")  # type: ignore[assignment]
 
 
 class SplitGridForm(RestructureForm):

@@ -179,7 +179,8 @@ def _insert_many(table: str, columns: str, values: list[tuple]) -> None:
 def _insert_divisions(new: list[Row], level: str, ids: dict[str, int], day: dt.date) -> None:
     values = []
     for row in new:
-        parent_id = ids.get(_parent_code(row.code)) if len(row.code) > 2 else None
+        parent_code = _parent_code(row.code)
+        parent_id = ids.get(parent_code) if parent_code is not None else None
         values.append((row.code, row.name, level, kind_from_code(row.code, level), False, parent_id,
                        int(row.code.ljust(15, "0")), day))
     _insert_many("divisions_division", _DIVISION_COLUMNS, values)

@@ -1,5 +1,7 @@
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -77,15 +79,13 @@ class Division(models.Model):
         return self.retired_on is None
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        errors = {}
+        errors: dict[str, Any] = {}
         if not self.code.isdigit() or len(self.code) != CODE_LENGTH.get(self.level, -1):
             errors["code"] = _("A %(level)s code has %(n)s digits.") % {
                 "level": self.get_level_display(), "n": CODE_LENGTH.get(self.level)}
         if self.kind and self.kind not in KINDS_BY_LEVEL.get(self.level, set()):
             errors["kind"] = _("This kind does not apply at this level.")
-        if self.parent_id and self.code and not self.code.startswith(self.parent.code):
+        if self.parent is not None and self.code and not self.code.startswith(self.parent.code):
             errors["code"] = _("The code must begin with its parent's code %(code)s.") % {"code": self.parent.code}
         if errors:
             raise ValidationError(errors)
@@ -99,7 +99,7 @@ class Division(models.Model):
             "name": self.name,
             "level": self.level,
             "kind": self.kind,
-            "parent": self.parent.code if self.parent_id else None,
+            "parent": self.parent.code if self.parent is not None else None,
             "retired_on": self.retired_on,
             "planned_households": self.planned_households,
         }

@@ -1,15 +1,18 @@
 """Who may change the tree. A system actor (None: commands and jobs) may; users need RESTRUCTURE there."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import RESTRUCTURE
+from shuanglian.core.capabilities import has_capability
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
+from shuanglian.core.typing import Actor
+
+from .capabilities import RESTRUCTURE
+from .models import Division
 
 
-def may_restructure(actor, division) -> bool:
+def may_restructure(actor: Actor, division: Division) -> bool:
     return actor is None or has_capability(actor, RESTRUCTURE, division)
 
 
-def require_restructure(actor, division) -> None:
+def require_restructure(actor: Actor, division: Division) -> None:
     if not may_restructure(actor, division):
         raise PermissionDenied(_("You may not restructure %(division)s.") % {"division": division})

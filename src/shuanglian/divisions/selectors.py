@@ -1,28 +1,30 @@
 """Reads of the division tree, scoped to what the user may see."""
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 
-from shuanglian.accounts.roles import VIEW_DIVISIONS
+from shuanglian.core.capabilities import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
+from shuanglian.core.typing import Actor
 
+from .capabilities import VIEW_DIVISIONS
 from .choices import LEVEL_ORDER, Level
-from .models import Division, DivisionVersion
+from .models import Division, DivisionQuerySet, DivisionVersion
 
 
-def division_list_visible_to(user, *, include_retired: bool = False) -> QuerySet[Division]:
+def division_list_visible_to(user: Actor, *, include_retired: bool = False) -> DivisionQuerySet:
     qs = Division.objects.filter(scope_for(user, VIEW_DIVISIONS).division_q())
     return qs if include_retired else qs.current()
 
 
-def within_choices(divisions: QuerySet[Division]) -> QuerySet[Division]:
+def within_choices(divisions: DivisionQuerySet) -> DivisionQuerySet:
     """What a report page offers as `within`, of the divisions given (those the user may see there): the
     current county, townships and villages, in code order (one query)."""
     return divisions.current().filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key")
 
 
-def division_get_for_user(user, code: str, *, include_retired: bool = False) -> Division:
+def division_get_for_user(user: Actor, code: str, *, include_retired: bool = False) -> Division:
     qs = division_list_visible_to(user, include_retired=include_retired).select_related("parent", "successor")
     # A reissued code: the current division first, then the most recently retired (NULL ordering
     # differs between SQLite and PostgreSQL, so it is spelled out).
@@ -63,18 +65,19 @@ def division_counts_as_of(root: Division, day: dt.date) -> dict[str, int]:
     tree = {v.division_id: v for v in versions_as_of(day).filter(code__startswith=root.code[:2])}
     counts: dict[str, int] = {}
     for version in tree.values():
-        node, ok = version, False
+        node: DivisionVersion | None = version
+        ok = False
         while node is not None:
             if node.division_id == root.pk:
                 ok = True
                 break
-            node = tree.get(node.parent_id)
+            node = tree.get(node.parent_id) if node.parent_id is not None else None
         if ok and version.division_id != root.pk:
             counts[version.level] = counts.get(version.level, 0) + 1
     return counts
 
 
-def group_as_of(division_ids, day: dt.date, level: str = Level.VILLAGE) -> dict[int, int | None]:
+def group_as_of(division_ids: Iterable[int], day: dt.date, level: str = Level.VILLAGE) -> dict[int, int | None]:
     """Map attach points (division ids) to their ancestor at `level` as the tree stood on `day`.
 
     A later statistics query "as of 2009" groups records by the villages of 2009 this way.
@@ -84,6 +87,6 @@ def group_as_of(division_ids, day: dt.date, level: str = Level.VILLAGE) -> dict[
     for did in set(division_ids):
         node = tree.get(did)
         while node is not None and node.level != level:
-            node = tree.get(node.parent_id)
+            node = tree.get(node.parent_id) if node.parent_id is not None else None
         out[did] = node.division_id if node else None
     return out

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.typing import Actor
 
 from . import policies
 from .choices import CODE_LENGTH, KINDS_BY_LEVEL, Level, child_level, code_key, code_key_upper, kind_from_code
@@ -72,7 +73,7 @@ def _checked_kind(level: str, code: str, kind: str | None) -> tuple[str, bool]:
 
 
 @transaction.atomic
-def division_create(*, actor, parent: Division, name: str, code: str | None = None, kind: str | None = None,
+def division_create(*, actor: Actor, parent: Division, name: str, code: str | None = None, kind: str | None = None,
                     effective_on: dt.date | None = None, planned_households: int | None = None) -> Division:
     policies.require_restructure(actor, parent)
     level = child_level(parent.level)
@@ -110,7 +111,7 @@ def _top_child_numbers(parents: list[Division]) -> dict[int, int]:
 
     One indexed range query per child level over the span of the parents' subtrees.
     """
-    by_level: dict[str, list[Division]] = {}
+    by_level: dict[str | None, list[Division]] = {}
     for parent in parents:
         by_level.setdefault(child_level(parent.level), []).append(parent)
     tops: dict[int, int] = {}
@@ -128,7 +129,7 @@ def _top_child_numbers(parents: list[Division]) -> dict[int, int]:
 
 
 @transaction.atomic
-def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterable[NewDivision | Mapping]]],
+def division_create_bulk(*, actor: Actor, parent_rows: Iterable[tuple[Division, Iterable[NewDivision | Mapping]]],
                          effective_on: dt.date | None = None) -> list[Division]:
     """Create many divisions at once (a district's villages, its grids) under the rules of division_create.
 
@@ -138,8 +139,8 @@ def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterabl
     Nothing is written if any row is refused. Returns the new divisions in the order given.
     """
     batches: dict[int, tuple[Division, list[NewDivision]]] = {}
-    for parent, rows in parent_rows:
-        rows = [r if isinstance(r, NewDivision) else NewDivision(**r) for r in rows]
+    for parent, given in parent_rows:
+        rows = [r if isinstance(r, NewDivision) else NewDivision(**r) for r in given]
         if rows:
             batches.setdefault(parent.pk, (parent, []))[1].extend(rows)
     if not batches:
@@ -156,6 +157,7 @@ def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterabl
     seen: set[str] = set()
     for parent, rows in batches.values():
         level = child_level(parent.level)
+        assert level is not None  # refused above
         width = CODE_LENGTH[level] - len(parent.code)
         for row in rows:
             name = (row.name or "").strip()
@@ -208,7 +210,8 @@ def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterabl
     summary: dict[str, dict] = {}
     for d in divisions:
         by_level[d.level] = by_level.get(d.level, 0) + 1
-        entry = summary.setdefault(d.parent.code, {"parent": d.parent.code, "count": 0, "first": d.code})
+        parent_code = d.parent.code if d.parent is not None else ""  # always set: made under a parent
+        entry = summary.setdefault(parent_code, {"parent": parent_code, "count": 0, "first": d.code})
         entry["count"] += 1
         entry["last"] = d.code
     audit.record(actor=actor, action="division.create_bulk", object_type="divisions.division",
@@ -219,7 +222,7 @@ def division_create_bulk(*, actor, parent_rows: Iterable[tuple[Division, Iterabl
 
 
 @transaction.atomic
-def division_rename(*, actor, division: Division, name: str, effective_on: dt.date | None = None) -> Division:
+def division_rename(*, actor: Actor, division: Division, name: str, effective_on: dt.date | None = None) -> Division:
     policies.require_restructure(actor, division)
     name = (name or "").strip()
     if not name:
@@ -250,7 +253,7 @@ def _retire(division: Division, day: dt.date, successor: Division | None, change
 
 
 @transaction.atomic
-def division_retire(*, actor, division: Division, effective_on: dt.date | None = None, reason: str = "") -> Division:
+def division_retire(*, actor: Actor, division: Division, effective_on: dt.date | None = None, reason: str = "") -> Division:
     policies.require_restructure(actor, division)
     _require_current(division)
     day = _effective(effective_on, division)
@@ -258,7 +261,7 @@ def division_retire(*, actor, division: Division, effective_on: dt.date | None =
         raise Conflict(_("%(division)s still has divisions under it; move or retire them first.") % {"division": division},
                        code="has_children")
     for model in scoped_models():
-        if model.objects.filter(**{division.level: division} if division.level in _SCOPE_LEVELS else
+        if model._default_manager.filter(**{division.level: division} if division.level in _SCOPE_LEVELS else
                                 {"division": division}).exists():
             raise Conflict(_("Records are still attached to %(division)s; move them first.") % {"division": division},
                            code="has_records", details={"model": model._meta.label_lower})
@@ -284,12 +287,12 @@ def _recode_grid(grid: Division, village: Division, day: dt.date, change: str) -
     grid.save(update_fields=["code", "parent", "code_key"])
     _open_version(grid, day, change)
     for model in scoped_models():
-        model.objects.filter(grid=grid).update(**_scope_columns(village))
+        model._default_manager.filter(grid=grid).update(**_scope_columns(village))
     return old_code
 
 
 @transaction.atomic
-def grid_move(*, actor, grid: Division, village: Division, effective_on: dt.date | None = None,
+def grid_move(*, actor: Actor, grid: Division, village: Division, effective_on: dt.date | None = None,
               reason: str = "") -> Division:
     """Hang a grid under another village. It takes a new code there; its records follow it."""
     if grid.level != Level.GRID or village.level != Level.VILLAGE:
@@ -309,7 +312,7 @@ def grid_move(*, actor, grid: Division, village: Division, effective_on: dt.date
 
 
 @transaction.atomic
-def village_merge(*, actor, sources: Iterable[Division], target: Division, effective_on: dt.date | None = None,
+def village_merge(*, actor: Actor, sources: Iterable[Division], target: Division, effective_on: dt.date | None = None,
                   reason: str = "") -> Division:
     """Merge villages into one (the seed's county merged 506 into 271). Grids and records move to the target."""
     sources = list(sources)
@@ -329,7 +332,7 @@ def village_merge(*, actor, sources: Iterable[Division], target: Division, effec
             old = _recode_grid(grid, target, day, "merge")
             moved.append({"grid": grid.pk, "from": old, "to": grid.code})
         for model in scoped_models():
-            model.objects.filter(village=source).update(**_scope_columns(target))
+            model._default_manager.filter(village=source).update(**_scope_columns(target))
         _retire(source, day, target, "merge")
     audit.record(actor=actor, action="division.village_merge", obj=target,
                  before={"sources": [s.snapshot() for s in sources]},
@@ -338,7 +341,7 @@ def village_merge(*, actor, sources: Iterable[Division], target: Division, effec
 
 
 @transaction.atomic
-def grid_split(*, actor, grid: Division, names: list[str], effective_on: dt.date | None = None,
+def grid_split(*, actor: Actor, grid: Division, names: list[str], effective_on: dt.date | None = None,
                planned_households: list[int] | None = None) -> list[Division]:
     """Split a grid: it keeps its code and records; new sibling grids take the other parts."""
     if grid.level != Level.GRID:
@@ -353,6 +356,7 @@ def grid_split(*, actor, grid: Division, names: list[str], effective_on: dt.date
     created = []
     for i, name in enumerate(names):
         hh = households[i + 1] if len(households) > i + 1 else None
+        assert grid.parent is not None  # a current grid has its village
         created.append(division_create(actor=actor, parent=grid.parent, name=name, effective_on=day,
                                        planned_households=hh))
     if households:

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_DIVISIONS
+from shuanglian.core.capabilities import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
-from shuanglian.core.permissions import scope_for
+from shuanglian.core.typing import StrOrPromise
 
 from . import policies, services
+from .capabilities import VIEW_DIVISIONS
 from .choices import Level, child_level
 from .filtersets import DivisionFilterSet
 from .forms import (
@@ -40,7 +41,7 @@ from .selectors import (
 SEARCH_KEYS = ("q", "level", "kind", "within")
 
 
-def _level_label(level: str | None) -> str:
+def _level_label(level: str | None) -> StrOrPromise:
     return LEVEL_LABELS[level] if level else ""
 
 
@@ -161,7 +162,8 @@ class RestructureView(LoginRequiredMixin, ServiceFormMixin, View):
         return form_class(data, prefix=action, division=self.division, user=self.request.user)
 
     def panel(self, action: str, form) -> dict:
-        _form, title, help_text, _levels = self.OPERATIONS[action]
+        _form, title_text, help_text, _levels = self.OPERATIONS[action]
+        title: StrOrPromise = title_text
         if action == "create":
             title = _("Create a %(level)s under this one") % {
                 "level": str(_level_label(child_level(self.division.level))).lower()}

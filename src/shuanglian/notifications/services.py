@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from shuanglian.core import clock
@@ -32,8 +33,6 @@ def notify(*, recipients: Iterable, kind: str, title: str, body: str = "", url: 
 
 def notify_many(messages: Iterable[Message]) -> int:
     """Many messages in one INSERT (the deadline sweep tells hundreds of holders at once)."""
-    from shuanglian.accounts.models import User
-
     now = clock.now()
     rows, texts = [], []
     for m in messages:
@@ -46,7 +45,7 @@ def notify_many(messages: Iterable[Message]) -> int:
             texts.extend((i, f"{m.title} {m.url}".strip()) for i in ids)
     Notification.objects.bulk_create(rows, batch_size=2000)
     if texts:
-        phones = {u.pk: u.phone.reveal() for u in User.objects.filter(
+        phones = {u.pk: u.phone.reveal() for u in get_user_model().objects.filter(
             pk__in={i for i, _t in texts}, is_active=True).only("phone") if u.phone}
         outgoing = [(phones[i], text) for i, text in texts if i in phones]
         transaction.on_commit(lambda: [sms.send(phone, text) for phone, text in outgoing])

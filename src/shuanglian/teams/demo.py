@@ -4,6 +4,7 @@ public staff (township cadres and police), so that 3,419 / 8,506 rounds to 0.402
 cadres, notable villagers, veteran party members and retired cadres. Loaded in bulk through
 `services.teams_load` (phones encrypted by the PIIField, one audit event)."""
 from shuanglian.demo.figures import GRIDDED
+from shuanglian.divisions.models import Division
 
 from . import training_demo
 from .choices import Category
@@ -69,8 +70,6 @@ def posts_for(grids, rng, *, volunteers=VOLUNTEERS, promoters=True) -> list[dict
 
 
 def build(ctx):
-    from shuanglian.divisions.models import Division
-
     grids = list(Division.objects.filter(pk__in=[g.pk for g in ctx.grids.values()])
                  .select_related("parent__parent"))
     posts = posts_for(grids, ctx.rng)

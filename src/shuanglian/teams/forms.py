@@ -1,10 +1,14 @@
 """Forms of the team pages (import, units' staff, training, kits): they check the input's shape; the services
 check the rules."""
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuanglian.core.forms import SpreadsheetUploadForm
+from shuanglian.core.tabular import read_table
 
 from .choices import KitItem
 
@@ -33,11 +37,6 @@ def _rows_from_text(text: str) -> list[dict]:
 
 def _rows_from_file(upload) -> list[dict]:
     """An uploaded .csv/.xlsx with the headers 姓名, 联系电话, 类别 (read by core.tabular)."""
-    import tempfile
-    from pathlib import Path
-
-    from shuanglian.core.tabular import read_table
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
         with open(path, "wb") as fh:

@@ -9,12 +9,15 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level, code_key, code_key_upper
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 from shuanglian.divisions.selectors import within_choices
+from shuanglian.organizations.choices import Function
+from shuanglian.organizations.models import Organization
 
 from .choices import Category, TeamRole
 from .models import Attendance, Member, Membership
@@ -175,9 +178,6 @@ def grid_cards(user, grids: list[Division]) -> list[dict]:
 
 def _supervision_phones(grids: list[Division]) -> dict[int | None, str]:
     """township id -> the phone of the Shuanglian office serving it; None -> the county office's phone."""
-    from shuanglian.organizations.choices import Function
-    from shuanglian.organizations.models import Organization
-
     townships = {g.parent.parent_id for g in grids if g.parent_id}
     counties = {g.parent.parent.parent_id for g in grids if g.parent_id and g.parent.parent_id}
     offices = (Organization.objects.filter(function=Function.SHUANGLIAN_OFFICE, is_active=True)

@@ -4,6 +4,7 @@ with --skip-invalid, exit status 1 when any row was invalid (and they were not s
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from shuanglian.core.context import action_context, new_request_id
@@ -33,8 +34,7 @@ class ImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, file, dry_run, skip_invalid, rejects, actor, **options):
-        from shuanglian.accounts.models import User
-
+        User = get_user_model()  # accounts sits above core
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         user = None

@@ -34,7 +34,9 @@ class DivisionKindField(serializers.ChoiceField):
 
 
 class DivisionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="parent division code")
+    # A field named `parent` shadows DRF's Field.parent (the enclosing serializer) in the stubs only.
+    parent: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, help_text="parent division code")
     kind = DivisionKindField(read_only=True)
 
     class Meta:
@@ -51,7 +53,7 @@ class AncestorSerializer(serializers.ModelSerializer):
 
 
 class DivisionDetailSerializer(DivisionSerializer):
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    successor: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True,
                                              help_text="for a retired division: the code it was merged into")
     ancestors = serializers.SerializerMethodField(help_text="the divisions above, top first")
     child_counts = serializers.SerializerMethodField(help_text="current divisions under this one, per level")

@@ -2,6 +2,7 @@
 how to log in. Running it again on a database that has the district only makes sure the demo
 accounts exist. How later modules add their records: see shuanglian.demo.registry."""
 import time
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -18,8 +19,6 @@ URL = "http://127.0.0.1:8000/"
 
 def _width(text: str) -> int:
     """Columns a terminal gives the text: CJK characters take two."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

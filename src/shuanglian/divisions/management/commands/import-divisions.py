@@ -1,3 +1,4 @@
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -17,8 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--effective", type=str, default=None, help="effective date YYYY-MM-DD (default today)")
 
     def handle(self, *args, files, effective, **options):
-        import datetime as dt
-
         day = dt.date.fromisoformat(effective) if effective else None
         started = time.perf_counter()
         with action_context(request_id=new_request_id("cmd-"), channel="command"):

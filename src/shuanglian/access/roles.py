@@ -7,6 +7,10 @@ belong to one duty.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Core and divisions name their own capabilities (they sit below access); the table grants them here.
+from shuanglian.core.capabilities import CONFIGURE_CALENDAR, VIEW_AUDIT
+from shuanglian.divisions.capabilities import RESTRUCTURE, VIEW_DIVISIONS
+
 
 class Role(models.TextChoices):
     GRID_PROMOTER = "grid_promoter", _("grid promoter")
@@ -28,13 +32,10 @@ class Duty(models.TextChoices):
 
 
 # Capabilities. Policies ask "may this user do CAP at this division?"
-VIEW_DIVISIONS = "divisions.view"
-RESTRUCTURE = "divisions.restructure"
 VIEW_ORGANIZATIONS = "organizations.view"
 MANAGE_ORGANIZATIONS = "organizations.manage"
 VIEW_USERS = "accounts.view_users"
 MANAGE_USERS = "accounts.manage_users"
-VIEW_AUDIT = "audit.view"
 # Archives: VIEW shows names and addresses; VIEW_PII adds ID numbers, phones (masked), income and
 # sensitive tags; REVEAL shows a full value for a stated, audited reason.
 VIEW_ARCHIVES = "archives.view"
@@ -82,6 +83,8 @@ MANAGE_SERVICE_CATALOG = "services.manage_catalog"
 
 _OPERATOR = {VIEW_DIVISIONS, VIEW_ORGANIZATIONS}
 
+# The one role -> capability table (duty separation needs it in one place). Each app declares the
+# capabilities it checks (AppConfig.capabilities); a system check (access.checks) keeps the two in step.
 CAPABILITIES: dict[str, set[str]] = {
     Role.GRID_PROMOTER: _OPERATOR | {VIEW_ARCHIVES, VIEW_ARCHIVES_PII, REVEAL_PII, EDIT_ARCHIVES} | _MATTER_WORK
     | {VIEW_TEAMS, VIEW_ASSOCIATIONS},
@@ -95,7 +98,7 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.SERVICE_STAFF: _OPERATOR | {REPORT_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_APPLICATIONS, HANDLE_APPLICATIONS},
     Role.COUNTY_OFFICE: _OPERATOR | {RESTRUCTURE, MANAGE_ORGANIZATIONS, VIEW_ARCHIVES, VIEW_ARCHIVES_PII}
     | _MATTER_WORK | {SUPERVISE_MATTERS, CONFIGURE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS}
-    | {MANAGE_LECTURERS, SUBMIT_STAFF}
+    | {MANAGE_LECTURERS, SUBMIT_STAFF, CONFIGURE_CALENDAR}
     | _ASSOCIATIONS
     | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG},
     Role.DEPARTMENT_MEMBER: _OPERATOR | {VIEW_ASSIGNED_MATTERS, HANDLE_MATTERS, VIEW_APPLICATIONS,
@@ -105,12 +108,12 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
 }
 
-DUTY = {role: Duty.OPERATOR for role in Role}
+DUTY: dict[str, Duty] = {role: Duty.OPERATOR for role in Role}
 DUTY[Role.ADMIN] = Duty.ADMIN
 DUTY[Role.AUDITOR] = Duty.AUDITOR
 
 # The level a role is normally granted at; a grant above it is refused (a promoter serves grids).
-LOWEST_LEVEL = {
+LOWEST_LEVEL: dict[str, str] = {
     Role.GRID_PROMOTER: "grid",
     Role.GRID_VOLUNTEER: "grid",
 }

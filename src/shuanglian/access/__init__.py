@@ -1,0 +1,1 @@
+"""Roles, duties, the capability registry and the scope a user's grants give them."""
