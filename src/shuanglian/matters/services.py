@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shuanglian.core import audit, clock, workflow
 from shuanglian.core.exceptions import Conflict, ValidationFailed
@@ -22,6 +21,7 @@ from shuanglian.organizations.choices import OrganizationKind
 from . import deadlines, policies, recipients
 from .choices import LEVEL_ORDER, Action, Card, Level, MatterType, Satisfaction, Source, Stage, Status
 from .models import Category, Matter, Supervision, TimeLimit, Transition
+from .recipients import matter_url
 
 if TYPE_CHECKING:
     from shuanglian.accounts.models import User
@@ -331,10 +331,6 @@ def _after(matter: Matter, moved: Moved) -> None:
                obj=matter)
 
 
-def matter_url(matter: Matter) -> str:
-    return f"/matters/{matter.pk}/"
-
-
 def _notify_holders(matter: Matter, template: str, *, kind: str) -> None:
     users = recipients.holders(matter)
     notify(recipients=users, kind=kind, title=template % {"number": matter.number, "title": matter.title},
@@ -376,11 +372,6 @@ def matter_supervise(*, actor, matter: Matter, note: str) -> Supervision:
     audit.record(actor=actor, action="matters.supervise", obj=matter, after={"card": Card.ORDINARY, "note": note})
     _notify_holders(matter, _("Supervision of matter %(number)s: %(title)s"), kind="matter.supervise")
     return row
-
-
-# Translations for labels used by the sweep's messages.
-CARD_TITLES = {Card.YELLOW: gettext_lazy("Yellow card: matter %(number)s is due soon"),
-               Card.RED: gettext_lazy("Red card: matter %(number)s is overdue")}
 
 
 # ---------------------------------------------------------------- configuration (the county office)

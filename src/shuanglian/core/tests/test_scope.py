@@ -3,8 +3,8 @@ import pytest
 
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import scope_for
-from shuanglian.testing.scopedapp.models import ScopedThing
 from shuanglian.divisions.selectors import division_get_for_user, division_list_visible_to
+from shuanglian.testing.scopedapp.models import ScopedThing
 
 
 def codes(qs):
