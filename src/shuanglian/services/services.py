@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuanglian.core import audit, clock, workflow
-from shuanglian.core.calendar import work_calendar
+from shuanglian.core import audit, clock, deadlines, workflow
+from shuanglian.core.calendar import WorkCalendar, end_of_day, work_calendar
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
@@ -298,10 +298,11 @@ def receipt_no(year: int, number: int) -> str:
     return f"{year}-{number:06d}"
 
 
-def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar=None) -> dt.date:
-    """The promised working days counted from the day of acceptance (not itself counted)."""
-    calendar = calendar or work_calendar()
-    return calendar.add_working_days(timezone.localdate(accepted_at), item.promised_days)
+def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar: WorkCalendar | None = None) -> dt.date:
+    """The promised working days counted from the day of acceptance (not itself counted): the day the
+    core deadline engine's clock runs out."""
+    return timezone.localdate(deadlines.deadline(accepted_at, item.promised_days, deadlines.WORKING_DAYS,
+                                                 calendar=calendar))
 
 
 @transaction.atomic
@@ -398,7 +399,9 @@ def _materials_received(app: Application, step: Step[ApplicationInput]) -> dict:
     now = step.now
     calendar = work_calendar()
     waited = calendar.working_days_between(timezone.localdate(app.suspended_at), timezone.localdate(now))
-    app.promised_date = calendar.add_working_days(app.promised_date, waited)
+    # Waiting for the applicant stops the clock: the promise moves by the working days it stood still.
+    app.promised_date = timezone.localdate(deadlines.extend(end_of_day(app.promised_date), deadlines.WORKING_DAYS,
+                                                            app.suspended_at, now, calendar=calendar))
     app.suspended_days += waited
     app.status, app.resume_status, app.suspended_at = app.resume_status, "", None
     return {"waited_working_days": waited, "promised_date": app.promised_date.isoformat()}
