@@ -4,6 +4,7 @@ transitions table, writes a transition row and an audit event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -335,9 +336,10 @@ def application_accept(*, actor, item: ServiceItem, point: ServicePoint, applica
     return app
 
 
-def transition(*, actor, application: Application, action: str, reason: str = "", missing=(), result: str = "",
-               notified_by: str = "", satisfaction: str = "", department: Organization | None = None,
-               handler: User | None = None, at: dt.datetime | None = None) -> Application:
+def transition(*, actor, application: Application, action: str, reason: str = "", missing: Sequence[str] = (),
+               result: str = "", notified_by: str = "", satisfaction: str = "",
+               department: Organization | None = None, handler: User | None = None,
+               at: dt.datetime | None = None) -> Application:
     """Move an application by one action of TRANSITIONS (through the core workflow engine);
     IllegalTransition (409) when its status does not allow it, PermissionDenied (403) when the actor does
     not serve where it is."""
