@@ -96,7 +96,7 @@ def _snapshot(matter: Matter) -> dict:
             "deadline": matter.deadline_at.isoformat() if matter.deadline_at else None}
 
 
-def _clean_reason(reason: str, rule: workflow.Rule, action: str) -> str:
+def _clean_reason(reason: str, rule: Rule, action: str) -> str:
     reason = (reason or "").strip()
     if rule.reason_required and not reason:
         raise ValidationFailed(_("Give a reason to %(action)s this matter.") % {"action": ACTION_VERBS[action]},
