@@ -3,7 +3,7 @@
 Both sweep the same N overdue matters spread over a township's grids, each with a promoter to
 notify: the baseline loads each matter, sets its state, saves it, raises its card and notifies its
 holder one matter at a time (what an ORM-first implementation does); ours is
-`matters.sweep.sweep_deadlines`. Between the two the matters are put back as they were. Prints both
+the one deadline sweep (`core.deadlines.sweep_all`, with matters registered). Between the two the matters are put back as they were. Prints both
 times and `sweep_vs_loop_ratio` (loop time / ours: how many times faster) as the last line, and
 appends to bench/RESULTS.md.
 
@@ -41,9 +41,9 @@ def build(n: int):
     from shuanglian.access.roles import Role
     from shuanglian.accounts.services import grant_create, user_create
     from shuanglian.core import clock
-    from shuanglian.testing.district import build_district
     from shuanglian.divisions.services import division_create
     from shuanglian.matters.models import Matter
+    from shuanglian.testing.district import build_district
 
     d = build_district()
     grids = [division_create(actor=None, parent=d.village, name=f"网格{i}", effective_on=dt.date(2001, 1, 1))
@@ -100,10 +100,10 @@ def loop(now) -> float:
 
 
 def ours(now) -> float:
-    from shuanglian.matters.sweep import sweep_deadlines
+    from shuanglian.core.deadlines import sweep_all
 
     started = time.perf_counter()
-    result = sweep_deadlines(at=now)
+    result = sweep_all(at=now)["matters"]
     took = time.perf_counter() - started
     assert result.red > 0, result
     return took

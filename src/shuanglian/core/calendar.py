@@ -2,11 +2,8 @@
 
 Defaults ship in core/data/holidays.json (the State Council's yearly notice); the county office
 overrides single days in the database (`CalendarDay`), and the database wins. Every deadline in
-every module is computed here.
-
-Time limits in working days follow the usual rule for legal periods: the day the clock starts is
-not counted, and the limit ends at the end of the last working day. Limits in hours are clock
-hours (a hazard is accepted within 2 hours, weekend or not).
+every module is counted on it by the deadline engine (core/deadlines.py), which also says how each
+unit of a time limit is counted.
 """
 from __future__ import annotations
 
@@ -30,8 +27,6 @@ HOLIDAY_NAMES = [gettext_noop("New Year's Day"), gettext_noop("Spring Festival")
                  gettext_noop("Labour Day"), gettext_noop("Dragon Boat Festival"), gettext_noop("Mid-Autumn Festival"),
                  gettext_noop("National Day"), gettext_noop("National Day and Mid-Autumn Festival")]
 
-DAYS = "working_days"
-HOURS = "hours"
 _DATA = Path(__file__).parent / "data" / "holidays.json"
 _MAX_SCAN = 3660  # ten years: a limit that never ends is a data error, not a loop
 
@@ -104,31 +99,6 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-    # ---- instants: what deadlines are stored as
-
-    def deadline(self, start: dt.datetime, amount: int, unit: str) -> dt.datetime:
-        """The instant a limit of `amount` `unit` started at `start` runs out."""
-        if unit == HOURS:
-            return start + dt.timedelta(hours=amount)
-        return end_of_day(self.add_working_days(timezone.localdate(start), amount))
-
-    def warning(self, deadline: dt.datetime, before: int, unit: str) -> dt.datetime:
-        """The instant a limit turns yellow: `before` units ahead of its deadline."""
-        if unit == HOURS:
-            return deadline - dt.timedelta(hours=before)
-        if before <= 0:
-            return deadline
-        return end_of_day(self.subtract_working_days(timezone.localdate(deadline), before))
-
-    def extend(self, instant: dt.datetime, unit: str, paused_from: dt.datetime, paused_to: dt.datetime) -> dt.datetime:
-        """Move a deadline by the time the clock stood still (waiting for the person)."""
-        if unit == HOURS:
-            return instant + (paused_to - paused_from)
-        paused = self.working_days_between(timezone.localdate(paused_from), timezone.localdate(paused_to))
-        if paused <= 0:
-            return instant
-        return end_of_day(self.add_working_days(timezone.localdate(instant), paused))
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

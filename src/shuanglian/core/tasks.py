@@ -31,7 +31,7 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
-from shuanglian.core import clock
+from shuanglian.core import clock, deadlines
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.models import PeriodicTaskState, TaskRun
 
@@ -181,3 +181,13 @@ def work_once() -> int:
         if execute(run_id):
             done += 1
     return done
+
+
+SWEEP_EVERY_SECONDS = 5 * 60
+
+
+@task("core.sweep_deadlines", every=SWEEP_EVERY_SECONDS)
+def sweep_deadlines_task(at: str | None = None) -> str:
+    """The one deadline sweep over every app's registered clocked models (core.deadlines)."""
+    results = deadlines.sweep_all(at=dt.datetime.fromisoformat(at) if at else None)
+    return "\n".join(f"{name}: {result}" for name, result in results.items())

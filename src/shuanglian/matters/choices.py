@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core.deadlines import DeadlineState  # noqa: F401  (one definition, in core; matters' name for it)
+
 
 class MatterType(models.TextChoices):
     DEMAND = "demand", _("demand")
@@ -65,12 +67,6 @@ class Stage(models.TextChoices):
     ACCEPT = "accept", _("acceptance")
     HANDLE = "handle", _("handling")
     FOLLOW_UP = "follow_up", _("follow-up visit")
-
-
-class DeadlineState(models.TextChoices):
-    OK = "ok", _("on time")
-    YELLOW = "yellow", _("due soon")
-    RED = "red", _("overdue")
 
 
 class Card(models.TextChoices):

@@ -17,10 +17,12 @@ from django.utils import timezone
 from shuanglian.archives.models import Household
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
+from shuanglian.core.deadlines import sweep
 from shuanglian.demo.figures import GRIDDED
 
 from . import services
 from .choices import Action, Level, MatterType, Satisfaction, Source, Status
+from .deadlines import CLOCK
 from .models import Category, Matter, Transition
 
 YEAR = 2010
@@ -202,7 +204,5 @@ def _open_now(ctx) -> None:
                 matter = services.transition(actor=None, matter=matter, action=Action.ACCEPT,
                                              at=reported + dt.timedelta(hours=2))
             opened += 1
-    from .sweep import sweep_deadlines
-
-    result = sweep_deadlines()
+    result = sweep(CLOCK)
     ctx.log(f"  {opened} matters open now; {result}")

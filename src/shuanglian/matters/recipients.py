@@ -82,3 +82,8 @@ def next_county_contact_day(matter, now):
         return None
     return (ContactDay.objects.filter(division_id=matter.county_id, kind=ContactDayKind.COUNTY_TOWNSHIP,
                                       date__gte=timezone.localdate(now)).order_by("date").first())
+
+
+def matter_url(matter) -> str:
+    """Where a notification about the matter leads."""
+    return f"/matters/{matter.pk}/"

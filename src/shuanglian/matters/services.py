@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from shuanglian.core import audit, clock
+from shuanglian.core import audit, clock, workflow
 from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.notifications.services import notify
 from shuanglian.organizations.choices import OrganizationKind
@@ -20,13 +21,13 @@ from shuanglian.organizations.choices import OrganizationKind
 from . import deadlines, policies, recipients
 from .choices import LEVEL_ORDER, Action, Card, Level, MatterType, Satisfaction, Source, Stage, Status
 from .models import Category, Matter, Supervision, TimeLimit, Transition
+from .recipients import matter_url
 
+if TYPE_CHECKING:
+    from shuanglian.accounts.models import User
+    from shuanglian.organizations.models import Organization
 
-@dataclass(frozen=True)
-class Rule:
-    sources: frozenset[str]
-    target: str | None  # None: decided by the action (resume returns to where it was)
-    reason_required: bool = False
+__all__ = ["IllegalTransition", "TRANSITIONS", "WORKFLOW", "allowed_actions", "transition", "matter_act"]
 
 
 _WORKING = frozenset({Status.REPORTED, Status.ACCEPTED, Status.HANDLING})
@@ -53,18 +54,28 @@ ACTION_VERBS = {a.value: a.label for a in Action}
 _MAX_REASON = 2000
 
 
-class IllegalTransition(Conflict):
-    code = "illegal_transition"
+@dataclass(frozen=True)
+class MatterInput:
+    """What the actions of a matter take besides the reason (each handler reads its own)."""
+
+    user: User | None = None
+    organization: Organization | None = None
+    result: str = ""
+    satisfaction: str = ""
 
 
-def allowed_actions(matter: Matter) -> list[str]:
-    """What the current status allows (the table), before any check of who asks."""
-    actions = [a for a, rule in TRANSITIONS.items() if matter.status in rule.sources]
+def _narrow(matter: Matter, actions: list[str]) -> list[str]:
+    """Nothing above a department to escalate to, nothing below a grid to send back to."""
     if matter.level == Level.DEPARTMENT:
         actions = [a for a in actions if a != Action.ESCALATE]
     if matter.level == Level.GRID:
         actions = [a for a in actions if a != Action.SEND_BACK]
     return actions
+
+
+def allowed_actions(matter: Matter) -> list[str]:
+    """What the current status allows (the table), before any check of who asks."""
+    return WORKFLOW.allowed_actions(matter)
 
 
 def _label(user) -> str:
@@ -85,9 +96,9 @@ def _snapshot(matter: Matter) -> dict:
             "deadline": matter.deadline_at.isoformat() if matter.deadline_at else None}
 
 
-def _clean_reason(reason: str, required: bool, action: str) -> str:
+def _clean_reason(reason: str, rule: Rule, action: str) -> str:
     reason = (reason or "").strip()
-    if required and not reason:
+    if rule.reason_required and not reason:
         raise ValidationFailed(_("Give a reason to %(action)s this matter.") % {"action": ACTION_VERBS[action]},
                                details={"reason": [_("This field is required.")]})
     if len(reason) > _MAX_REASON:
@@ -162,44 +173,15 @@ def _no_category(code):
 # ---------------------------------------------------------------- the one transition function
 
 
-def _locked(matter: Matter) -> Matter:
-    return (Matter.objects.select_for_update(of=("self",))
-            .select_related("holder_user", "holder_organization", "grid", "village", "township", "county")
-            .get(pk=matter.pk))
-
-
-@transaction.atomic
-def transition(*, actor, matter: Matter, action: str, reason: str = "", user=None, organization=None,
-               result: str = "", satisfaction: str = "", at: dt.datetime | None = None) -> Matter:
-    """Move a matter by one action of TRANSITIONS. Raises IllegalTransition (409) when the current
-    status does not allow it, PermissionDenied when the actor may not act where it is held."""
-    if action not in TRANSITIONS:
-        raise ValidationFailed(_("Unknown action %(action)s.") % {"action": action}, details={"action": [action]})
-    matter = _locked(matter)
-    rule = TRANSITIONS[action]
-    if action not in allowed_actions(matter):
-        raise IllegalTransition(
-            _("A matter that is %(status)s cannot be %(action)s here.")
-            % {"status": matter.get_status_display(), "action": ACTION_VERBS[action]},
-            details={"status": matter.status, "level": matter.level, "action": action,
-                     "allowed": allowed_actions(matter)})
-    policies.require_handle(actor, matter)
-    reason = _clean_reason(reason, rule.reason_required, action)
-    now = at or clock.now()
-    before = _snapshot(matter)
-    from_status, from_level = matter.status, matter.level
-    handler = _HANDLERS[action]
-    handler(matter, actor=actor, reason=reason, user=user, organization=organization, result=result,
-            satisfaction=satisfaction, now=now)
-    matter.save()
-    Transition.objects.create(matter=matter, action=action, from_status=from_status, to_status=matter.status,
-                              from_level=from_level, to_level=matter.level,
-                              actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor),
-                              holder_label=holder_label(matter), reason=reason or result, at=now)
-    audit.record(actor=actor, action=f"matters.{action}", obj=matter, before=before,
-                 after={**_snapshot(matter), "reason": reason})
-    _after(matter, action, from_level)
-    return matter
+def transition(*, actor, matter: Matter, action: str, reason: str = "", user: User | None = None,
+               organization: Organization | None = None, result: str = "", satisfaction: str = "",
+               at: dt.datetime | None = None) -> Matter:
+    """Move a matter by one action of TRANSITIONS (through the core workflow engine). Raises
+    IllegalTransition (409) when the current status does not allow it, PermissionDenied when the actor
+    may not act where it is held."""
+    return workflow.move(WORKFLOW, actor=actor, record=matter, action=action, reason=reason, at=at,
+                         params=MatterInput(user=user, organization=organization, result=result,
+                                            satisfaction=satisfaction))
 
 
 def _enter(matter: Matter, status: str, now: dt.datetime, *, restart: bool = True) -> None:
@@ -209,12 +191,13 @@ def _enter(matter: Matter, status: str, now: dt.datetime, *, restart: bool = Tru
         deadlines.start_stage(matter, stage, now)
 
 
-def _accept(matter, *, now, **kw):
-    matter.accepted_at = matter.accepted_at or now
-    _enter(matter, Status.ACCEPTED, now)
+def _accept(matter: Matter, step: Step[MatterInput]) -> None:
+    matter.accepted_at = matter.accepted_at or step.now
+    _enter(matter, Status.ACCEPTED, step.now)
 
 
-def _assign(matter, *, actor, user, organization, now, **kw):
+def _assign(matter: Matter, step: Step[MatterInput]) -> None:
+    user, organization, now = step.params.user, step.params.organization, step.now
     if user is None and organization is None:
         raise ValidationFailed(_("Assign the matter to a person or an organization."),
                                details={"user": [_("Choose who handles it.")]})
@@ -242,7 +225,8 @@ def _check_serves(organization, matter):
                                details={"organization": [organization.pk]})
 
 
-def _escalate(matter, *, organization, now, **kw):
+def _escalate(matter: Matter, step: Step[MatterInput]) -> None:
+    organization, now = step.params.organization, step.now
     target = LEVEL_ORDER[LEVEL_ORDER.index(matter.level) + 1]
     matter.holder_user = None
     if target == Level.DEPARTMENT:
@@ -261,7 +245,8 @@ def _escalate(matter, *, organization, now, **kw):
     _enter(matter, Status.REPORTED, now)
 
 
-def _send_back(matter, *, now, **kw):
+def _send_back(matter: Matter, step: Step[MatterInput]) -> None:
+    now = step.now
     target = LEVEL_ORDER[LEVEL_ORDER.index(matter.level) - 1]
     matter.holder_user = None
     matter.holder_organization = recipients.contact_day_office(matter) if target == Level.COUNTY else None
@@ -269,8 +254,8 @@ def _send_back(matter, *, now, **kw):
     _enter(matter, Status.ACCEPTED, now)
 
 
-def _resolve(matter, *, result, now, **kw):
-    result = (result or "").strip()
+def _resolve(matter: Matter, step: Step[MatterInput]) -> None:
+    result, now = (step.params.result or "").strip(), step.now
     if not result:
         raise ValidationFailed(_("Say how the matter was resolved."), details={"result": [_("This field is required.")]})
     matter.result = result
@@ -278,38 +263,40 @@ def _resolve(matter, *, result, now, **kw):
     _enter(matter, Status.RESOLVED, now)
 
 
-def _follow_up(matter, *, satisfaction, now, **kw):
+def _follow_up(matter: Matter, step: Step[MatterInput]) -> None:
+    satisfaction = step.params.satisfaction
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed(_("Record whether the person is satisfied."),
                                details={"satisfaction": [_("Choose one of: %(values)s.")
                                                          % {"values": ", ".join(Satisfaction.values)}]})
     matter.satisfaction = satisfaction
-    _enter(matter, Status.FOLLOWED_UP, now)
+    _enter(matter, Status.FOLLOWED_UP, step.now)
 
 
-def _close(matter, *, reason, now, **kw):
-    if matter.satisfaction == Satisfaction.UNSATISFIED and not reason:
+def _close(matter: Matter, step: Step[MatterInput]) -> None:
+    if matter.satisfaction == Satisfaction.UNSATISFIED and not step.reason:
         raise ValidationFailed(_("The person was not satisfied: reopen the matter, or give a reason to close it."),
                                details={"reason": [_("This field is required.")]})
-    matter.closed_at = now
-    _enter(matter, Status.CLOSED, now)
+    matter.closed_at = step.now
+    _enter(matter, Status.CLOSED, step.now)
 
 
-def _reopen(matter, *, now, **kw):
+def _reopen(matter: Matter, step: Step[MatterInput]) -> None:
     matter.reopened += 1
     matter.closed_at = None
     matter.resolved_at = None
     matter.satisfaction = ""
-    _enter(matter, Status.ACCEPTED, now)
+    _enter(matter, Status.ACCEPTED, step.now)
 
 
-def _suspend(matter, *, now, **kw):
+def _suspend(matter: Matter, step: Step[MatterInput]) -> None:
     matter.resume_status = matter.status
     matter.status = Status.SUSPENDED
-    matter.suspended_at = now
+    matter.suspended_at = step.now
 
 
-def _resume(matter, *, now, **kw):
+def _resume(matter: Matter, step: Step[MatterInput]) -> None:
+    now = step.now
     deadlines.extend_after_pause(matter, matter.suspended_at, now)
     matter.status = matter.resume_status or Status.ACCEPTED
     matter.resume_status = ""
@@ -322,7 +309,19 @@ _HANDLERS = {Action.ACCEPT: _accept, Action.ASSIGN: _assign, Action.ESCALATE: _e
              Action.CLOSE: _close, Action.REOPEN: _reopen, Action.SUSPEND: _suspend, Action.RESUME: _resume}
 
 
-def _after(matter: Matter, action: str, from_level: str) -> None:
+def _timeline_fields(matter: Matter, moved: Moved) -> dict:
+    """The matter's timeline row also says the levels and who holds it; a resolution shows its result."""
+    return {"from_level": moved.before["level"], "to_level": matter.level, "holder_label": holder_label(matter),
+            "reason": moved.step.reason or moved.step.params.result}
+
+
+def _refused_message(matter: Matter, action: str) -> str:
+    return (_("A matter that is %(status)s cannot be %(action)s here.")
+            % {"status": matter.get_status_display(), "action": ACTION_VERBS[action]})
+
+
+def _after(matter: Matter, moved: Moved) -> None:
+    action = moved.action
     if action in (Action.ESCALATE, Action.SEND_BACK, Action.ASSIGN, Action.REOPEN):
         _notify_holders(matter, _("Matter %(number)s is now with you: %(title)s"), kind=f"matter.{action}")
     elif action == Action.RESOLVE:
@@ -332,21 +331,28 @@ def _after(matter: Matter, action: str, from_level: str) -> None:
                obj=matter)
 
 
-def matter_url(matter: Matter) -> str:
-    return f"/matters/{matter.pk}/"
-
-
 def _notify_holders(matter: Matter, template: str, *, kind: str) -> None:
     users = recipients.holders(matter)
     notify(recipients=users, kind=kind, title=template % {"number": matter.number, "title": matter.title},
            url=matter_url(matter), obj=matter)
 
 
+WORKFLOW: workflow.Workflow[Matter, MatterInput] = workflow.Workflow(
+    label="matters", model=Matter, rules=TRANSITIONS, handlers=_HANDLERS, transition_model=Transition,
+    transition_fk="matter", authorize=policies.require_handle, snapshot=_snapshot,
+    refused_message=_refused_message, clean_reason=_clean_reason,
+    related=("holder_user", "holder_organization", "grid", "village", "township", "county"),
+    narrow=_narrow, refused_details=lambda matter: {"level": matter.level},
+    timeline_fields=_timeline_fields, after=_after)
+
+
 # ---------------------------------------------------------------- the API's and pages' one entry
 
 
-def matter_act(*, actor, matter: Matter, action: str, **kwargs) -> Matter:
-    return transition(actor=actor, matter=matter, action=action, **kwargs)
+def matter_act(*, actor, matter: Matter, action: str, reason: str = "", user: User | None = None,
+               organization: Organization | None = None, result: str = "", satisfaction: str = "") -> Matter:
+    return transition(actor=actor, matter=matter, action=action, reason=reason, user=user,
+                      organization=organization, result=result, satisfaction=satisfaction)
 
 
 @transaction.atomic
@@ -366,11 +372,6 @@ def matter_supervise(*, actor, matter: Matter, note: str) -> Supervision:
     audit.record(actor=actor, action="matters.supervise", obj=matter, after={"card": Card.ORDINARY, "note": note})
     _notify_holders(matter, _("Supervision of matter %(number)s: %(title)s"), kind="matter.supervise")
     return row
-
-
-# Translations for labels used by the sweep's messages.
-CARD_TITLES = {Card.YELLOW: gettext_lazy("Yellow card: matter %(number)s is due soon"),
-               Card.RED: gettext_lazy("Red card: matter %(number)s is overdue")}
 
 
 # ---------------------------------------------------------------- configuration (the county office)

@@ -4,7 +4,9 @@ transitions table, writes a transition row and an audit event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -12,11 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuanglian.core import audit, clock
-from shuanglian.core.calendar import work_calendar
+from shuanglian.core import audit, clock, deadlines, workflow
+from shuanglian.core.calendar import WorkCalendar, end_of_day, work_calendar
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.matters.services import IllegalTransition  # the same 409 `illegal_transition`
 from shuanglian.organizations.choices import OrganizationKind
 
 from . import policies
@@ -31,14 +33,11 @@ from .models import (
     Transition,
 )
 
+if TYPE_CHECKING:
+    from shuanglian.accounts.models import User
+    from shuanglian.organizations.models import Organization
+
 __all__ = ["IllegalTransition", "TRANSITIONS", "transition", "application_accept", "allowed_actions"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    sources: frozenset[str]
-    target: str | None  # None: back to where it was (materials received)
-    reason_required: bool = False
 
 
 _OPEN = frozenset({Status.ACCEPTED, Status.FORWARDED, Status.HANDLING})
@@ -57,10 +56,25 @@ TRANSITIONS: dict[str, Rule] = {
 _MAX_TEXT = 2000
 
 
+@dataclass(frozen=True)
+class ApplicationInput:
+    """What the actions of an application take besides the reason (each handler reads its own)."""
+
+    missing: tuple[str, ...] = ()
+    result: str = ""
+    notified_by: str = ""
+    satisfaction: str = ""
+    department: Organization | None = None
+    handler: User | None = None
+
+
 def allowed_actions(application: Application) -> list[str]:
-    """What the status allows: an agent point forwards to its center before anyone handles it; a center
-    has nothing to forward to."""
-    actions = [a for a, rule in TRANSITIONS.items() if application.status in rule.sources]
+    """What the status allows (the table, narrowed by _narrow)."""
+    return WORKFLOW.allowed_actions(application)
+
+
+def _narrow(application: Application, actions: list[str]) -> list[str]:
+    """An agent point forwards to its center before anyone handles it; a center has nothing to forward to."""
     at_agent = application.point.kind == PointKind.AGENT_POINT
     if application.status == Status.ACCEPTED:
         actions = [a for a in actions if a != (Action.HANDLE if at_agent else Action.FORWARD)]
@@ -285,10 +299,11 @@ def receipt_no(year: int, number: int) -> str:
     return f"{year}-{number:06d}"
 
 
-def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar=None) -> dt.date:
-    """The promised working days counted from the day of acceptance (not itself counted)."""
-    calendar = calendar or work_calendar()
-    return calendar.add_working_days(timezone.localdate(accepted_at), item.promised_days)
+def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar: WorkCalendar | None = None) -> dt.date:
+    """The promised working days counted from the day of acceptance (not itself counted): the day the
+    core deadline engine's clock runs out."""
+    return timezone.localdate(deadlines.deadline(accepted_at, item.promised_days, deadlines.WORKING_DAYS,
+                                                 calendar=calendar))
 
 
 @transaction.atomic
@@ -321,55 +336,48 @@ def application_accept(*, actor, item: ServiceItem, point: ServicePoint, applica
     return app
 
 
-def _locked(app: Application) -> Application:
-    return (Application.objects.select_for_update(of=("self",))
-            .select_related("item", "point", "center", "department").get(pk=app.pk))
-
-
-@transaction.atomic
-def transition(*, actor, application: Application, action: str, reason: str = "", missing=(), result: str = "",
-               notified_by: str = "", satisfaction: str = "", department=None, handler=None,
+def transition(*, actor, application: Application, action: str, reason: str = "", missing: Sequence[str] = (),
+               result: str = "", notified_by: str = "", satisfaction: str = "",
+               department: Organization | None = None, handler: User | None = None,
                at: dt.datetime | None = None) -> Application:
-    """Move an application by one action of TRANSITIONS; IllegalTransition (409) when its status does not
-    allow it, PermissionDenied (403) when the actor does not serve where it is."""
-    if action not in TRANSITIONS:
-        raise ValidationFailed(_("Unknown action %(action)s.") % {"action": action}, details={"action": [action]})
-    app = _locked(application)
-    if action not in allowed_actions(app):
-        raise IllegalTransition(
-            _("An application that is %(status)s cannot be %(action)s.")
-            % {"status": app.get_status_display(), "action": Action(action).label},
-            details={"status": app.status, "action": action, "allowed": allowed_actions(app)})
-    policies.require_act(actor, app)
-    rule = TRANSITIONS[action]
-    reason = _text(reason, "reason", required=rule.reason_required,
-                   message=_("Give a reason to %(action)s this application.") % {"action": Action(action).label})
-    now = at or clock.now()
-    before = _snapshot(app)
-    from_status = app.status
-    details = _HANDLERS[action](app, actor=actor, missing=missing, result=result, notified_by=notified_by,
-                                satisfaction=satisfaction, department=department, handler=handler, now=now) or {}
-    if rule.target is not None:
-        app.status = rule.target
+    """Move an application by one action of TRANSITIONS (through the core workflow engine);
+    IllegalTransition (409) when its status does not allow it, PermissionDenied (403) when the actor does
+    not serve where it is."""
+    params = ApplicationInput(missing=tuple(missing or ()), result=result, notified_by=notified_by,
+                              satisfaction=satisfaction, department=department, handler=handler)
+    return workflow.move(WORKFLOW, actor=actor, record=application, action=action, reason=reason, at=at,
+                         params=params)
+
+
+def _clean_reason(reason: str, rule: Rule, action: str) -> str:
+    return _text(reason, "reason", required=rule.reason_required,
+                 message=_("Give a reason to %(action)s this application.") % {"action": Action(action).label})
+
+
+def _refused_message(app: Application, action: str) -> str:
+    return (_("An application that is %(status)s cannot be %(action)s.")
+            % {"status": app.get_status_display(), "action": Action(action).label})
+
+
+def _settle(app: Application, step: Step[ApplicationInput]) -> None:
+    """A closing step stops the clock: was the promise kept?"""
     if app.status in CLOSED_STATUSES:
-        app.closed_at = now
-        app.on_time = timezone.localdate(now) <= app.promised_date
-    app.save()
-    Transition.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
-                              actor=actor if getattr(actor, "pk", None) else None,
-                              actor_label=audit.actor_label(actor),
-                              reason=app.result if action == Action.REPLY else reason, details=details, at=now)
-    audit.record(actor=actor, action=f"services.{action}", obj=app, before=before,
-                 after={**_snapshot(app), "reason": reason})
-    return app
+        app.closed_at = step.now
+        app.on_time = timezone.localdate(step.now) <= app.promised_date
 
 
-def _forward(app, **kw):
+def _timeline_fields(app: Application, moved: Moved) -> dict:
+    """The row keeps the handler's details; a reply shows its result."""
+    return {"details": moved.details, "reason": app.result if moved.action == Action.REPLY else moved.step.reason}
+
+
+def _forward(app: Application, step: Step[ApplicationInput]) -> dict:
     return {"to": app.center.name}
 
 
-def _handle(app, *, actor, department, handler, **kw):
-    department = department or app.item.department
+def _handle(app: Application, step: Step[ApplicationInput]) -> dict:
+    actor, handler = step.actor, step.params.handler
+    department = step.params.department or app.item.department
     if department.kind != OrganizationKind.DEPARTMENT:
         raise ValidationFailed(_("%(name)s is not a department.") % {"name": department.name},
                                details={"department": [department.pk]})
@@ -378,27 +386,31 @@ def _handle(app, *, actor, department, handler, **kw):
     return {"department": department.name}
 
 
-def _request_materials(app, *, missing, now, **kw):
-    missing = [str(m).strip() for m in (missing or []) if str(m).strip()]
+def _request_materials(app: Application, step: Step[ApplicationInput]) -> dict:
+    missing = [str(m).strip() for m in step.params.missing if str(m).strip()]
     if not missing:
         raise ValidationFailed(_("List every missing material at once (one-time notice)."),
                                details={"missing": [_("This field is required.")]})
     app.missing_materials = missing
     app.resume_status = app.status
-    app.suspended_at = now
+    app.suspended_at = step.now
     return {"missing": missing}
 
 
-def _materials_received(app, *, now, **kw):
+def _materials_received(app: Application, step: Step[ApplicationInput]) -> dict:
+    now = step.now
     calendar = work_calendar()
     waited = calendar.working_days_between(timezone.localdate(app.suspended_at), timezone.localdate(now))
-    app.promised_date = calendar.add_working_days(app.promised_date, waited)
+    # Waiting for the applicant stops the clock: the promise moves by the working days it stood still.
+    app.promised_date = timezone.localdate(deadlines.extend(end_of_day(app.promised_date), deadlines.WORKING_DAYS,
+                                                            app.suspended_at, now, calendar=calendar))
     app.suspended_days += waited
     app.status, app.resume_status, app.suspended_at = app.resume_status, "", None
     return {"waited_working_days": waited, "promised_date": app.promised_date.isoformat()}
 
 
-def _reply(app, *, result, notified_by, satisfaction, **kw):
+def _reply(app: Application, step: Step[ApplicationInput]) -> dict:
+    result, notified_by, satisfaction = step.params.result, step.params.notified_by, step.params.satisfaction
     app.result = _text(result, "result", required=True, message=_("Give the result of the application."))
     if notified_by not in NotifiedBy.values:
         raise ValidationFailed(_("Say how the applicant was told."), details={"notified_by": NotifiedBy.values})
@@ -409,7 +421,7 @@ def _reply(app, *, result, notified_by, satisfaction, **kw):
     return {"notified_by": notified_by, "satisfaction": satisfaction}
 
 
-def _close(app, **kw):
+def _close(app: Application, step: Step[ApplicationInput]) -> dict:
     return {}
 
 
@@ -422,6 +434,12 @@ _HANDLERS = {
     Action.REFUSE: _close,
     Action.RETURN: _close,
 }
+
+WORKFLOW: workflow.Workflow[Application, ApplicationInput] = workflow.Workflow(
+    label="services", model=Application, rules=TRANSITIONS, handlers=_HANDLERS, transition_model=Transition,
+    transition_fk="application", authorize=policies.require_act, snapshot=_snapshot,
+    refused_message=_refused_message, clean_reason=_clean_reason, related=("item", "point", "center", "department"),
+    narrow=_narrow, settle=_settle, timeline_fields=_timeline_fields)
 
 
 # ---------------------------------------------------------------- complaints

@@ -85,13 +85,14 @@ def test_lists_filter_and_run_a_constant_number_of_queries(api, district, person
 
 
 def test_the_supervision_board_counts_yellow_and_red_per_township(api, district, personas, now):
-    from shuanglian.matters.sweep import sweep_deadlines
+    from shuanglian.core.deadlines import sweep
+    from shuanglian.matters.deadlines import CLOCK
 
     for _ in range(2):
         services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit", title="x")
     services.matter_report(actor=personas.county_office, grid=district.grid4, type="demand", source="visit",
                            title="y")
-    sweep_deadlines(at=dt.datetime(2010, 3, 5, 9, 0, tzinfo=SH))
+    sweep(CLOCK, at=dt.datetime(2010, 3, 5, 9, 0, tzinfo=SH))
     rows = api.as_(personas.county_office).get(f"{MATTERS}supervision-board/").json()
     assert [(r["township_name"], r["red"]) for r in rows] == [("樟潭街道", 2), ("莲花镇", 1)] or len(rows) == 2
     assert sum(r["red"] for r in rows) == 3

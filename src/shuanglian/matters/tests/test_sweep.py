@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
+from shuanglian.core.deadlines import sweep
 from shuanglian.core.models import AuditEvent
 from shuanglian.matters import services
 from shuanglian.matters.choices import Card
+from shuanglian.matters.deadlines import CLOCK
 from shuanglian.matters.models import Matter, Supervision
-from shuanglian.matters.sweep import sweep_deadlines
 from shuanglian.notifications import sms
 from shuanglian.notifications.models import Notification
 
@@ -35,19 +36,19 @@ def test_matters_turn_yellow_then_red_and_each_card_is_raised_once(district, per
     matters = _report(personas, district, 3)
     # Accept within 2 working days (through Wed 3 Mar); yellow on the last of them.
     assert matters[0].deadline_at == dt.datetime(2010, 3, 3, 23, 59, 59, tzinfo=SH)
-    assert sweep_deadlines().yellow == 0
-    assert sweep_deadlines(at=dt.datetime(2010, 3, 2, 23, 0, tzinfo=SH)).yellow == 0
+    assert sweep(CLOCK).yellow == 0
+    assert sweep(CLOCK, at=dt.datetime(2010, 3, 2, 23, 0, tzinfo=SH)).yellow == 0
     wednesday = dt.datetime(2010, 3, 3, 10, 0, tzinfo=SH)
-    first = sweep_deadlines(at=wednesday)
+    first = sweep(CLOCK, at=wednesday)
     assert (first.yellow, first.red) == (3, 0)
     assert set(Matter.objects.values_list("deadline_state", "supervision")) == {("yellow", "yellow")}
-    again = sweep_deadlines(at=wednesday)
+    again = sweep(CLOCK, at=wednesday)
     assert (again.yellow, again.red, again.notified) == (0, 0, 0)
     thursday = dt.datetime(2010, 3, 4, 8, 0, tzinfo=SH)
     with django_capture_on_commit_callbacks(execute=True):
-        red = sweep_deadlines(at=thursday)
+        red = sweep(CLOCK, at=thursday)
     assert (red.yellow, red.red) == (0, 3)
-    assert sweep_deadlines(at=thursday).red == 0
+    assert sweep(CLOCK, at=thursday).red == 0
     assert Supervision.objects.filter(card=Card.YELLOW).count() == 3
     assert Supervision.objects.filter(card=Card.RED).count() == 3
     # The holder (the grid's promoter) and the supervisor one level up (the village cadre) are told.
@@ -62,12 +63,12 @@ def test_matters_turn_yellow_then_red_and_each_card_is_raised_once(district, per
 def test_accepting_starts_a_new_stage_whose_cards_are_new(district, personas, time_machine):
     time_machine.move_to(MONDAY, tick=False)
     (m,) = _report(personas, district)
-    sweep_deadlines(at=dt.datetime(2010, 3, 4, 8, 0, tzinfo=SH))
+    sweep(CLOCK, at=dt.datetime(2010, 3, 4, 8, 0, tzinfo=SH))
     assert Matter.objects.get(pk=m.pk).deadline_state == "red"
     time_machine.move_to(dt.datetime(2010, 3, 4, 9, 0, tzinfo=SH), tick=False)
     m = services.transition(actor=personas.promoter, matter=m, action="accept")
     assert (m.deadline_state, m.supervision) == ("ok", "")
-    result = sweep_deadlines(at=dt.datetime(2010, 3, 12, 9, 0, tzinfo=SH))
+    result = sweep(CLOCK, at=dt.datetime(2010, 3, 12, 9, 0, tzinfo=SH))
     assert result.red == 1 and Supervision.objects.filter(matter=m, card=Card.RED).count() == 2
 
 
@@ -106,7 +107,7 @@ def test_two_concurrent_sweeps_raise_each_card_once(district, personas, time_mac
     def run():
         try:
             barrier.wait()
-            results.append(sweep_deadlines(at=at))
+            results.append(sweep(CLOCK, at=at))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -122,4 +123,4 @@ def test_two_concurrent_sweeps_raise_each_card_once(district, personas, time_mac
     assert Supervision.objects.filter(card=Card.RED).count() == 60
     assert Notification.objects.filter(kind="matter.red_card", recipient=personas.promoter).count() == 30
     assert Notification.objects.filter(kind="matter.red_card", recipient=personas.village_cadre).count() == 60
-    assert sweep_deadlines(at=at).red == 0
+    assert sweep(CLOCK, at=at).red == 0

@@ -135,9 +135,10 @@ def test_list_filters(as_, personas, matters, district):
     assert titles(client.get(LIST, {"q": matters["hazard"].number})) == {"电线私拉乱接"}
     assert titles(client.get(LIST, {"deadline_state": "red"})) == set()
     # A hazard is accepted within 2 hours: by noon it is overdue.
-    from shuanglian.matters.sweep import sweep_deadlines
+    from shuanglian.core.deadlines import sweep
+    from shuanglian.matters.deadlines import CLOCK
 
-    sweep_deadlines(at=dt.datetime(2010, 3, 1, 12, 0, tzinfo=SH))
+    sweep(CLOCK, at=dt.datetime(2010, 3, 1, 12, 0, tzinfo=SH))
     response = client.get(LIST, {"deadline_state": "red"})
     assert titles(response) == {"电线私拉乱接"}
     assert 'class="tag tag-red"' in response.content.decode()
@@ -407,9 +408,10 @@ def test_attachments_added_later_on_the_matter_page(as_, personas, matters):
 
 
 def test_the_supervision_board(as_, personas, district, matters):
-    from shuanglian.matters.sweep import sweep_deadlines
+    from shuanglian.core.deadlines import sweep
+    from shuanglian.matters.deadlines import CLOCK
 
-    sweep_deadlines(at=dt.datetime(2010, 3, 5, 9, 0, tzinfo=SH))
+    sweep(CLOCK, at=dt.datetime(2010, 3, 5, 9, 0, tzinfo=SH))
     response = as_(personas.county_office).get(BOARD)
     rows = {r["township__name"]: (r["yellow"], r["red"]) for r in response.context["rows"]}
     assert rows == {"樟潭街道": (0, 2), "上方镇": (0, 1)}

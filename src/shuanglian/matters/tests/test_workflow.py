@@ -181,8 +181,9 @@ def test_suspension_stops_the_clock_and_resuming_moves_the_deadline(district, pe
     m = act(personas.promoter, m, Action.SUSPEND, reason="等当事人提供材料")
     assert m.status == Status.SUSPENDED
     clock.move_to(dt.datetime(2010, 9, 28, 9, 0, tzinfo=SH), tick=False)  # past the old deadline
-    from shuanglian.matters.sweep import sweep_deadlines
-    assert sweep_deadlines().red == 0  # a suspended matter is not swept
+    from shuanglian.core.deadlines import sweep
+    from shuanglian.matters.deadlines import CLOCK
+    assert sweep(CLOCK).red == 0  # a suspended matter is not swept
     m = act(personas.promoter, m, Action.RESUME)
     # The clock stood still over 24 Sep -> 28 Sep: 25, 26, 27, 28 are 4 working days.
     # From 27 Sep, 4 working days later: 28, 29, 30 Sep, then after the holiday Fri 8 Oct.

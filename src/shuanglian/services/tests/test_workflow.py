@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from shuanglian.core.exceptions import PermissionDenied, ValidationFailed
-from shuanglian.matters.services import IllegalTransition
+from shuanglian.core.workflow import IllegalTransition
 from shuanglian.services import selectors, services
 from shuanglian.services.models import Application, ServiceItem, Transition
 

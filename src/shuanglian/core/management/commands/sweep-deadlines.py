@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from shuanglian.core.context import action_context, new_request_id
-from shuanglian.matters.sweep import sweep_deadlines
+from shuanglian.core.deadlines import sweep_all
 
 
 class Command(BaseCommand):
@@ -24,4 +24,6 @@ class Command(BaseCommand):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
         with action_context(request_id=new_request_id("sweep-"), channel="command"):
-            self.stdout.write(str(sweep_deadlines(at=when)))
+            # One line per registered clocked model (today only matters registers one).
+            for result in sweep_all(at=when).values():
+                self.stdout.write(str(result))
