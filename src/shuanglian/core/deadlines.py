@@ -259,7 +259,7 @@ def sweep(clocked: ClockedModel, *, at: dt.datetime | None = None, actor: Any = 
     result.red = _promote(clocked, red_q & ~Q(**{state: DeadlineState.RED}), DeadlineState.RED, now, result)
     result.yellow = _promote(clocked, yellow_q & Q(**{state: DeadlineState.OK}), DeadlineState.YELLOW, now, result)
     # A deadline moved later (resumed, limit changed): the colour goes back, a card already raised stays.
-    result.back_to_ok = clocked.model.objects.filter(
+    result.back_to_ok = clocked.model._default_manager.filter(
         clocked.running & ~Q(**{state: DeadlineState.OK}) & Q(**{f"{yellow_at}__gte": now})
     ).update(**{state: DeadlineState.OK})
     if result.red or result.yellow or result.back_to_ok:
@@ -271,7 +271,7 @@ def sweep(clocked: ClockedModel, *, at: dt.datetime | None = None, actor: Any = 
 
 
 def _promote(clocked: ClockedModel, q: Q, state: str, now: dt.datetime, result: SweepResult) -> int:
-    manager = clocked.model.objects
+    manager = clocked.model._default_manager
     columns = {clocked.state_field: state, **clocked.also(state)}
     changed = 0
     while True:

@@ -89,20 +89,24 @@ class Workflow(Generic[R, P]):
     timeline_fields: Callable[[R, Moved], dict] = field(default=lambda record, moved: {})
     settle: Callable[[R, Step[P]], None] | None = None  # after the target status is set, before saving
     after: Callable[[R, Moved], None] | None = None  # notifications
+    status_field: str = "status"
+
+    def status(self, record: R) -> str:
+        return getattr(record, self.status_field)
 
     def allowed_actions(self, record: R) -> list[str]:
         """What the current status allows (the table), before any check of who asks."""
-        actions = [a for a, rule in self.rules.items() if record.status in rule.sources]
+        actions = [a for a, rule in self.rules.items() if self.status(record) in rule.sources]
         return self.narrow(record, actions) if self.narrow is not None else actions
 
     def lock(self, record: R) -> R:
-        return (self.model.objects.select_for_update(of=("self",)).select_related(*self.related)
+        return (self.model._default_manager.select_for_update(of=("self",)).select_related(*self.related)
                 .get(pk=record.pk))
 
     def refuse(self, record: R, action: str, message: str | None = None) -> IllegalTransition:
         return IllegalTransition(
             message or self.refused_message(record, action),
-            details={"status": record.status, **self.refused_details(record), "action": action,
+            details={"status": self.status(record), **self.refused_details(record), "action": action,
                      "allowed": self.allowed_actions(record)})
 
 
@@ -120,17 +124,17 @@ def move(workflow: Workflow[R, P], *, actor: Any, record: R, action: str, params
         reason = workflow.clean_reason(reason, rule, action)
         step = Step(actor=actor, action=action, reason=reason, now=at or clock.now(), params=params)
         before = workflow.snapshot(record)
-        from_status = record.status
+        from_status = workflow.status(record)
         details = workflow.handlers[action](record, step) or {}
         if rule.target is not None:
-            record.status = rule.target
+            setattr(record, workflow.status_field, rule.target)
         if workflow.settle is not None:
             workflow.settle(record, step)
         record.save()
         moved = Moved(action=action, from_status=from_status, before=before, details=details, step=step)
-        workflow.transition_model.objects.create(**{
+        workflow.transition_model._default_manager.create(**{
             workflow.transition_fk: record, "action": action, "from_status": from_status,
-            "to_status": record.status, "actor": actor if getattr(actor, "pk", None) else None,
+            "to_status": workflow.status(record), "actor": actor if getattr(actor, "pk", None) else None,
             "actor_label": audit.actor_label(actor), "reason": reason, "at": step.now,
             **workflow.timeline_fields(record, moved)})
         audit.record(actor=actor, action=f"{workflow.label}.{action}", obj=record, before=before,
