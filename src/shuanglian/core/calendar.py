@@ -155,7 +155,7 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
 
     from shuanglian.accounts.roles import CONFIGURE_MATTERS
     from shuanglian.core import audit
-    from shuanglian.core.exceptions import PermissionDenied
+    from shuanglian.core.exceptions import PermissionDenied, require_length
     from shuanglian.core.models import CalendarDay
     from shuanglian.core.permissions import scope_for
 
@@ -167,7 +167,8 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
         before = WorkCalendar().is_working_day(day) if not CalendarDay.objects.filter(date=day).exists() else \
             CalendarDay.objects.get(date=day).is_working
         row, _created = CalendarDay.objects.update_or_create(date=day, defaults={"is_working": is_working,
-                                                                                 "name": name[:60]})
+                                                                                 "name": require_length(
+            name, field="name", limit=CalendarDay._meta.get_field("name").max_length)})
         audit.record(actor=actor, action="core.calendar_day_set", obj=row, object_repr=day.isoformat(),
                      before={"working": before}, after={"working": is_working, "name": name})
     return row

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from shuanglian.accounts.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import WorkCalendar, work_calendar
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
+from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.models import Division
@@ -244,10 +244,10 @@ def contact_days_plan(*, actor, division: Division, year: int, month: int, towns
 
 
 def _create_day(*, actor, division, kind, date, agenda) -> tuple[ContactDay, bool]:
-    day = ContactDay(kind=kind, date=date, agenda=(agenda or "").strip()[:MAX_TEXT],
+    day = ContactDay(kind=kind, date=date, agenda=_text(agenda, MAX_TEXT, "agenda"),
                      created_by=actor if getattr(actor, "pk", None) else None)
     day.attach_to(division)
-    day.full_clean(validate_unique=False, validate_constraints=False)
+    full_clean(day, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: losing the race leaves the outer transaction usable
             day.save()
@@ -311,7 +311,7 @@ def contact_day_attendee_add(*, actor, contact_day: ContactDay, name: str = "", 
                        code="already_listed", details={"name": [name]})
     attendee = ContactDayAttendee(contact_day=day, user=user, name=name, role=role, organization=organization,
                                   attended=bool(attended))
-    attendee.full_clean()
+    full_clean(attendee)
     attendee.save()
     audit.record(actor=actor, action="matters.contact_day_attendee_add", obj=day,
                  after=_attendee_snapshot(attendee))
@@ -361,7 +361,7 @@ def contact_day_visit_add(*, actor, contact_day: ContactDay, village: Division, 
     visit = ContactDayVisit(contact_day=day, village=village,
                             visitors=_text(visitors, MAX_VISITORS, "visitors", required=True),
                             notes=_text(notes, MAX_TEXT, "notes"), households_visited=households_visited)
-    visit.full_clean()
+    full_clean(visit)
     visit.save()
     audit.record(actor=actor, action="matters.contact_day_visit_add", obj=day,
                  after={"village": village.code, "visitors": visit.visitors,
@@ -396,7 +396,7 @@ def contact_day_hold(*, actor, contact_day: ContactDay, summary: str) -> Contact
     summary = _text(summary, MAX_TEXT, "summary", required=True)
     before = _snapshot(day)
     day.held, day.summary = True, summary
-    day.full_clean(validate_unique=False, validate_constraints=False)
+    full_clean(day, validate_unique=False, validate_constraints=False)
     day.save(update_fields=["held", "summary"])
     audit.record(actor=actor, action="matters.contact_day_hold", obj=day, before=before, after=_snapshot(day))
     return day

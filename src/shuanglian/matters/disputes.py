@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuanglian.core import audit, clock, idnumber
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
+from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean, require_length
 from shuanglian.core.pii import normalize
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.choices import code_key, code_key_upper
@@ -131,7 +131,7 @@ def dispute_screen(*, actor, matter: Matter, screened_on: dt.date | None = None,
     screened_on = _check_date("screened_on", screened_on or clock.today())
     dispute = Dispute(matter=matter, screened_on=screened_on, facts=_check_text("facts", _required(facts)),
                       issues=_check_text("issues", _required(issues)), notes=_check_text("notes", _required(notes)))
-    dispute.full_clean(exclude=["matter"])
+    full_clean(dispute, exclude=["matter"])
     try:
         with transaction.atomic():
             dispute.save()
@@ -176,9 +176,9 @@ def dispute_party_add(*, actor, dispute: Dispute, role: str, name: str = "", sex
     if phone and not (7 <= len(phone) <= 12):
         raise ValidationFailed(_("%(value)s is not a phone number.") % {"value": "*" * len(phone)},
                                code="invalid_phone", details={"phone": [_("Enter a landline or mobile number.")]})
-    party = DisputeParty(dispute=dispute, role=role, person=person, name=name[:60], sex=sex, id_number=id_number,
-                         phone=phone, address=_required(address)[:200])
-    party.full_clean(exclude=["dispute", "person", "id_number", "phone"])
+    party = DisputeParty(dispute=dispute, role=role, person=person, name=name, sex=sex, id_number=id_number,
+                         phone=phone, address=_required(address))
+    full_clean(party, exclude=["dispute", "person", "id_number", "phone"])
     party.save()
     audit.record(actor=actor, action="matters.dispute_party_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "party": party.pk, "role": role, "name": party.name,
@@ -223,8 +223,8 @@ def mediator_add(*, actor, dispute: Dispute, name: str = "", user=None, committe
                        details={"name": [name]})
     committee = _required(committee) or _("%(village)s people's mediation committee") % {
         "village": dispute.matter.village.name if dispute.matter.village_id else ""}
-    mediator = Mediator(dispute=dispute, user=user, name=name[:60], committee=committee[:100])
-    mediator.full_clean(exclude=["dispute", "user"])
+    mediator = Mediator(dispute=dispute, user=user, name=name, committee=committee)
+    full_clean(mediator, exclude=["dispute", "user"])
     mediator.save()
     audit.record(actor=actor, action="matters.mediator_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "mediator": mediator.pk, "name": mediator.name,
@@ -270,9 +270,9 @@ def mediation_session_add(*, actor, dispute: Dispute, held_on: dt.date, place: s
     _check_date("held_on", held_on, not_before=dispute.screened_on,
                 before_message=_("A session is held on or after the day the dispute was screened (%(date)s).")
                 % {"date": dispute.screened_on.isoformat()})
-    session = MediationSession(dispute=dispute, held_on=held_on, place=_required(place)[:100],
+    session = MediationSession(dispute=dispute, held_on=held_on, place=_required(place),
                                notes=_check_text("notes", _required(notes)))
-    session.full_clean(exclude=["dispute"])
+    full_clean(session, exclude=["dispute"])
     session.save()
     audit.record(actor=actor, action="matters.mediation_session_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "session": session.pk, "held_on": held_on, "place": session.place})
@@ -363,7 +363,7 @@ def agreement_create(*, actor, dispute: Dispute, facts: str, issues: str, respon
                                    mediator_signed=True, copies=copies, **values)
     for _attempt in range(_NUMBER_ATTEMPTS):
         agreement.number = _next_number(effective_on.year)
-        agreement.full_clean(exclude=["dispute", "number"])
+        full_clean(agreement, exclude=["dispute", "number"])
         try:
             with transaction.atomic():  # a savepoint: a number taken meanwhile by another agreement is retried
                 agreement.save(force_insert=True)
@@ -425,7 +425,8 @@ def agreement_confirmation_decided(*, actor, agreement: MediationAgreement, resu
     if not result:
         raise ValidationFailed(_("Say what the court decided."), details={"result": [_("This field is required.")]})
     before = agreement.confirmation_result
-    agreement.confirmation_result = result[:100]
+    agreement.confirmation_result = require_length(
+        result, field="result", limit=MediationAgreement._meta.get_field("confirmation_result").max_length)
     agreement.save(update_fields=["confirmation_result"])
     audit.record(actor=actor, action="matters.agreement_confirmation_decided", obj=agreement,
                  object_repr=agreement.number, before={"result": before}, after={"result": agreement.confirmation_result})
@@ -479,7 +480,7 @@ def dispute_conclude(*, actor, dispute: Dispute, outcome: str, outcome_on: dt.da
     dispute.outcome, dispute.outcome_on, dispute.remedies_told = outcome, outcome_on, remedies
     if _required(notes):
         dispute.notes = f"{dispute.notes}\n{_check_text('notes', _required(notes))}".strip()
-    dispute.full_clean(exclude=["matter"])
+    full_clean(dispute, exclude=["matter"])
     dispute.save(update_fields=["outcome", "outcome_on", "remedies_told", "notes"])
     audit.record(actor=actor, action="matters.dispute_conclude", obj=dispute,
                  object_repr=f"{matter.number} {matter.title}", before=before, after=_snapshot(dispute))

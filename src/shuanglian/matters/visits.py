@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from shuanglian.accounts.roles import RECORD_VISITS, VIEW_MATTERS
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.exceptions import NotFound, ValidationFailed, full_clean
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.models import Division
@@ -72,7 +72,7 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, notes: str
     visit = Visit(household=household, visited_on=visited_on, notes=notes, visitor_names=names,
                   visitor=actor if getattr(actor, "pk", None) else None)
     visit.attach_to(household.grid)
-    visit.full_clean()
+    full_clean(visit)
     visit.save()
     audit.record(actor=actor, action="matters.visit_record", obj=visit, object_repr=f"{household.number}",
                  after=_snapshot(visit))
