@@ -16,7 +16,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 
 from . import policies, services
 from .filtersets import UserFilterSet
@@ -42,7 +41,7 @@ def user_list(request):
     return render_page(request, "accounts/user_list.html", {
         "section": "accounts", "filterset": filterset, "roles": Role.choices,
         "page_obj": paginate(request, users),
-        "may_create": not scope_for(request.user, MANAGE_USERS).empty,
+        "may_create": policies.may_manage_users_somewhere(request.user),
     })
 
 

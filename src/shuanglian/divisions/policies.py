@@ -1,9 +1,13 @@
 """Who may change the tree. A system actor (None: commands and jobs) may; users need RESTRUCTURE there."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import RESTRUCTURE
+from shuanglian.accounts.roles import RESTRUCTURE, VIEW_DIVISIONS
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
+from shuanglian.core.permissions import has_capability, scope_for
+
+
+def may_view(actor, division) -> bool:
+    return actor is None or scope_for(actor, VIEW_DIVISIONS).covers(division)
 
 
 def may_restructure(actor, division) -> bool:

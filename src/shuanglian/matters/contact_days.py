@@ -39,9 +39,12 @@ from django.utils.translation import gettext_lazy
 from shuanglian.accounts.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import WorkCalendar, work_calendar
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.core.permissions import Scope, scope_for
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.divisions.filtersets import WithinFilter, within_q
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
 
 from . import policies
@@ -433,12 +436,8 @@ def visibility_q(user) -> Q | None:
     served = scope_for(user, VIEW_ASSIGNED_MATTERS)
     ancestors = _ancestor_ids(divisions.codes)
     served_ids = [served.ids[c] for c in served.codes]
-    if not divisions.codes and not served_ids:
-        return None
-    q = divisions.record_q() if divisions.codes else Q(pk__in=[])
-    if ancestors or served_ids:
-        q |= Q(division_id__in=sorted({*ancestors, *served_ids}))
-    return q
+    above = sorted({*ancestors, *served_ids})
+    return scoped_visibility_q(divisions, extra=Q(division_id__in=above) if above else None)
 
 
 def _count(model, **filters):
@@ -467,10 +466,8 @@ def contact_day_list_visible_to(user) -> QuerySet[ContactDay]:
 
 
 def contact_day_get_for_user(user, pk) -> ContactDay:
-    try:
-        return contact_day_list_visible_to(user).select_related("division__parent", "county").get(pk=pk)
-    except (ContactDay.DoesNotExist, ValueError, TypeError):
-        raise NotFound("contact day not found") from None
+    return get_visible(contact_day_list_visible_to(user).select_related("division__parent", "county"), pk,
+                       what="contact day")
 
 
 def contact_day_attendees(day: ContactDay) -> QuerySet[ContactDayAttendee]:
@@ -536,15 +533,8 @@ def contact_days_in_month(user, year: int, month: int, *, within: Division | Non
     after = dt.date(year + month // 12, month % 12 + 1, 1)
     qs = contact_day_list_visible_to(user).filter(date__gte=first, date__lt=after)
     if within is not None:
-        qs = _within(qs, within)
+        qs = qs.filter(within_q(within))
     return with_counts(qs).order_by("date", "division__code_key")
-
-
-def _within(queryset, division: Division):
-    """Days attached in the division's subtree (a county: all its days; a township: its own)."""
-    if division.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID):
-        return queryset.filter(**{f"{division.level}_id": division.pk})
-    return queryset.filter(division__code__startswith=division.code)
 
 
 # ---------------------------------------------------------------- filtering (API and pages)
@@ -563,7 +553,7 @@ def parse_month(value: str) -> tuple[int, int] | None:
 class ContactDayFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ContactDayKind.choices)
     month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     held = filters.BooleanFilter()
 
     class Meta:
@@ -577,7 +567,3 @@ class ContactDayFilterSet(filters.FilterSet):
         year, month = found
         return queryset.filter(date__gte=dt.date(year, month, 1),
                                date__lt=dt.date(year + month // 12, month % 12 + 1, 1))
-
-    def filter_within(self, queryset, name, value):
-        division = Division.objects.current().filter(code=value.strip()).first() if value.strip().isdigit() else None
-        return queryset.none() if division is None else _within(queryset, division)

@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy
 from shuanglian.core import audit, clock, idnumber
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean, require_length
 from shuanglian.core.pii import normalize
-from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.divisions.choices import code_key, code_key_upper
+from shuanglian.core.scoped import get_visible
+from shuanglian.divisions.filtersets import WithinFilter, division_for_within, within_q
 from shuanglian.divisions.models import Division
 
 from . import policies, services
@@ -512,13 +512,10 @@ def dispute_list_visible_to(user) -> QuerySet[Dispute]:
 
 
 def dispute_get_for_user(user, pk) -> Dispute:
-    try:
-        return (dispute_list_visible_to(user)
-                .select_related("matter__county", "matter__holder_user", "matter__holder_organization")
-                .prefetch_related("parties", "mediators", "sessions")
-                .get(pk=pk))
-    except (Dispute.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such dispute that you may see.")) from None
+    return get_visible(dispute_list_visible_to(user)
+                       .select_related("matter__county", "matter__holder_user", "matter__holder_organization")
+                       .prefetch_related("parties", "mediators", "sessions"),
+                       pk, what="dispute", message=_("No such dispute that you may see."))
 
 
 def dispute_get_for_matter(user, matter_pk) -> Dispute:
@@ -526,14 +523,6 @@ def dispute_get_for_matter(user, matter_pk) -> Dispute:
         return dispute_get_for_user(user, Dispute.objects.only("pk").get(matter_id=matter_pk).pk)
     except (Dispute.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such dispute that you may see.")) from None
-
-
-def within_q(division: Division, prefix: str = "matter__") -> Q:
-    """A subtree by its scope column: an equality on the column of the division's level (indexed)."""
-    if division.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID):
-        return Q(**{f"{prefix}{division.level}_id": division.pk})
-    return Q(**{f"{prefix}county__code_key__gte": code_key(division.code),
-                f"{prefix}county__code_key__lte": code_key_upper(division.code)})
 
 
 def _year_range(year: int) -> Q:
@@ -552,7 +541,7 @@ def dispute_stats(user, year: int, within: Division | str | None = None) -> dict
             raise NotFound(_("No division %(code)s.") % {"code": within})
         within = division
     if within is not None:
-        rows = rows.filter(within_q(within))
+        rows = rows.filter(within_q(within, prefix="matter__"))
     counts = rows.order_by().aggregate(screened=Count("pk"),
                                        mediated=Count("pk", filter=Q(outcome=MediationOutcome.MEDIATED)))
     screened, mediated = counts["screened"] or 0, counts["mediated"] or 0
@@ -645,19 +634,12 @@ def agreements_lapsed(user, *, today: dt.date | None = None) -> QuerySet[Dispute
 # ---------------------------------------------------------------- the one FilterSet (pages and API)
 
 
-def division_for_within(code: str) -> Division | None:
-    code = (code or "").strip()
-    if not code.isdigit():
-        return None
-    return Division.objects.current().filter(code=code).first()
-
-
 class DisputeFilterSet(filters.FilterSet):
     outcome = filters.ChoiceFilter(choices=[("open", gettext_lazy("not concluded")), *MediationOutcome.choices],
                                    method="filter_outcome", label=gettext_lazy("outcome"))
     year = filters.NumberFilter(method="filter_year", label=gettext_lazy("year screened"), min_value=1990,
                                 max_value=2100)
-    within = filters.CharFilter(method="filter_within", label=gettext_lazy("division code (subtree)"))
+    within = WithinFilter(prefix="matter__", label=gettext_lazy("division code (subtree)"))
     confirmation = filters.ChoiceFilter(choices=[(k, v) for k, v in WINDOW_LABELS.items()],
                                         method="filter_confirmation", label=gettext_lazy("judicial confirmation"))
 
@@ -672,10 +654,6 @@ class DisputeFilterSet(filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(_year_range(int(value))) if value is not None else queryset
-
-    def filter_within(self, queryset, name, value):
-        division = division_for_within(value)
-        return queryset.none() if division is None else queryset.filter(within_q(division))
 
     def filter_confirmation(self, queryset, name, value):
         return queryset.filter(confirmation_q(value))

@@ -10,6 +10,7 @@ from shuanglian.archives.selectors import household_list_visible_to
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.permissions import scope_for
 from shuanglian.core.scoped import get_visible
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.models import Organization
 
@@ -27,12 +28,13 @@ def visibility_q(user) -> Q | None:
     if divisions.everything:
         return Q()
     orgs = scope_for(user, VIEW_ASSIGNED_MATTERS).organization_ids | scope_for(user, VIEW_MATTERS).organization_ids
-    if not divisions.codes and not orgs:
-        return None
-    q = divisions.record_q() if divisions.codes else Q(pk__in=[])
-    if orgs:
-        q |= Q(holder_organization_id__in=sorted(orgs))
-    return q
+    return scoped_visibility_q(divisions, extra=Q(holder_organization_id__in=sorted(orgs)) if orgs else None)
+
+
+def matter_divisions(user) -> QuerySet[Division]:
+    """The divisions where the user sees matters by a grant there (a list filter's area menu offers these)."""
+    scope = scope_for(user, VIEW_MATTERS, via_organizations=False)
+    return Division.objects.none() if scope.empty else Division.objects.filter(scope.division_q())
 
 
 def matter_list_visible_to(user) -> QuerySet[Matter]:
