@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS, Role
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -20,7 +21,6 @@ from shuanglian.core.htmx import (
 from . import policies, services
 from .filtersets import UserFilterSet
 from .forms import GrantCreateForm, GrantRevokeForm, UserCreateForm, UserUpdateForm
-from .roles import MANAGE_USERS, VIEW_USERS, Role
 from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
 
 

@@ -3,12 +3,13 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
+from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
+from shuanglian.access.scope import scope_for
 from shuanglian.core import clock
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from .models import Household, HouseholdTag, Person
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES
+from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.exceptions import PermissionDenied as DomainPermissionDenied

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import (
+from shuanglian.access.roles import (
     RECORD_VISITS,
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.archives.export_views import content_disposition
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound

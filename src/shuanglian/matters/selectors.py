@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from shuanglian.access.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.accounts.models import Grant
-from shuanglian.accounts.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.archives.models import Household, Person
 from shuanglian.archives.selectors import household_list_visible_to
 from shuanglian.core.exceptions import ValidationFailed
-from shuanglian.core.permissions import scope_for
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from shuanglian.accounts.models import User
-from shuanglian.accounts.roles import (
+from shuanglian.access.roles import (
     REPORT_MATTERS,
     SUPERVISE_MATTERS,
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
+from shuanglian.accounts.models import User
 from shuanglian.archives import policies as archive_policies
 from shuanglian.archives.selectors import household_list_visible_to
 from shuanglian.core.exceptions import NotFound, ValidationFailed

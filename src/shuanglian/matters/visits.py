@@ -17,16 +17,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuanglian.accounts.roles import RECORD_VISITS, VIEW_MATTERS
+from shuanglian.access.roles import RECORD_VISITS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import NotFound, ValidationFailed, full_clean
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.filtersets import SCOPE_COLUMN_LEVELS, WithinFilter, within_q
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from . import policies
 from .choices import Source

@@ -11,12 +11,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_TEAMS
+from shuanglian.access.roles import VIEW_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from . import policies
 from .choices import KitItem

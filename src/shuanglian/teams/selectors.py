@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.filtersets import within_q
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 from shuanglian.divisions.selectors import within_choices
 
 from .choices import Category, TeamRole
