@@ -2,14 +2,14 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.access.roles import Role
-from shuanglian.divisions.choices import code_key, code_key_upper
+from shuanglian.divisions.filtersets import WithinFilter
 
 from .models import Grant, User
 
 
 class UserFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="username or name contains")
-    within = filters.CharFilter(method="filter_within", label="home division within code")
+    within = WithinFilter(division_field="division", label="home division within code")
     role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
     is_active = filters.BooleanFilter()
 
@@ -19,11 +19,6 @@ class UserFilterSet(filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
-
-    def filter_within(self, queryset, name, value):
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(division__code_key__gte=code_key(value), division__code_key__lte=code_key_upper(value))
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(grants__role=value, grants__revoked_at__isnull=True).distinct()

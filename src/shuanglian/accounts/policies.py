@@ -18,6 +18,10 @@ def may_manage_user(actor, user) -> bool:
     return scope.covers(user.division)
 
 
+def may_manage_users_somewhere(actor) -> bool:
+    return actor is None or not scope_for(actor, MANAGE_USERS).empty
+
+
 def require_manage_user(actor, user) -> None:
     if not may_manage_user(actor, user):
         raise PermissionDenied(_("You may not manage the account %(user)s.") % {"user": user.username})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import DUTY, LOWEST_LEVEL, ORGANIZATION_ROLES, Role
 from shuanglian.access.scope import forget
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.divisions.choices import LEVEL_ORDER
 
 from . import policies
@@ -38,7 +38,7 @@ def user_create(*, actor, username: str, password: str, division, full_name: str
     user = User(username=username, full_name=full_name.strip(), email=email.strip(), division=division)
     _check_password(password, user)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     user.save()
     audit.record(actor=actor, action="user.create", obj=user, after=_user_snapshot(user))
     return user
@@ -58,7 +58,7 @@ def user_update(*, actor, user: User, full_name: str | None = None, email: str |
         user.email = email.strip()
     if is_active is not None:
         user.is_active = is_active
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     user.save()
     audit.record(actor=actor, action="user.update", obj=user, before=before, after=_user_snapshot(user))
     return user

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS, Role
-from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -42,7 +41,7 @@ def user_list(request):
     return render_page(request, "accounts/user_list.html", {
         "section": "accounts", "filterset": filterset, "roles": Role.choices,
         "page_obj": paginate(request, users),
-        "may_create": not scope_for(request.user, MANAGE_USERS).empty,
+        "may_create": policies.may_manage_users_somewhere(request.user),
     })
 
 

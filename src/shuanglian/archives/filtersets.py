@@ -4,13 +4,11 @@ from django.db.models import Q
 
 from shuanglian.core import idnumber
 from shuanglian.core.pii import PIIField, normalize
-from shuanglian.divisions.filtersets import filter_within
+from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, Person, Tag
 from .selectors import birth_range_for_ages, pii_scope
-
-_within = filter_within
 
 
 def _pii_only(request, queryset):
@@ -29,7 +27,7 @@ class HouseholdFilterSet(filters.FilterSet):
     address = filters.CharFilter(lookup_expr="contains")
     tag = filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code", method="filter_tag",
                                             queryset=Tag.objects.filter(is_active=True), label="tag code (any of)")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     completeness_below = filters.NumberFilter(field_name="completeness", lookup_expr="lt")
 
     class Meta:
@@ -38,9 +36,6 @@ class HouseholdFilterSet(filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(number=value.strip()) | Q(address__contains=value.strip()))
-
-    def filter_within(self, queryset, name, value):
-        return _within(queryset, value)
 
     def filter_tag(self, queryset, name, value: list[Tag]):
         if not value:  # no tag asked for arrives as an empty queryset, which the method filter passes on
@@ -56,7 +51,7 @@ class PersonFilterSet(filters.FilterSet):
     phone = filters.CharFilter(method="filter_phone", label="phone (exact)")
     address = filters.CharFilter(field_name="household__address", lookup_expr="contains")
     tag = filters.CharFilter(method="filter_tag", label="household tag code")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     min_age = filters.NumberFilter(method="filter_age", label="age at least", min_value=0, max_value=150)
     max_age = filters.NumberFilter(method="filter_age", label="age at most", min_value=0, max_value=150)
     sex = filters.ChoiceFilter(choices=Sex.choices, method="filter_private")
@@ -89,9 +84,6 @@ class PersonFilterSet(filters.FilterSet):
 
     def filter_private(self, queryset, name, value):
         return _pii_only(self.request, queryset.filter(**{name: value}))
-
-    def filter_within(self, queryset, name, value):
-        return _within(queryset, value)
 
     def filter_age(self, queryset, name, value):
         if value is None:

@@ -3,18 +3,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuanglian.access.roles import VIEW_ARCHIVES
-from shuanglian.access.scope import scope_for
 from shuanglian.core.forms import SpreadsheetUploadForm
-from shuanglian.divisions.choices import Level
-from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
-from shuanglian.divisions.models import Division
+from shuanglian.divisions.forms import DateInput, within_filter_choices
 
 from .choices import RelationToHead, ResidenceStatus, Sex
 from .models import Tag
+from .selectors import archive_divisions
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # a township of 100,000 persons is about 15 MB as CSV
-WITHIN_CHOICES_LIMIT = 400  # beyond this many divisions, the subtree menu lists townships and villages only
 
 
 class PersonSearchForm(forms.Form):
@@ -38,18 +34,7 @@ class PersonSearchForm(forms.Form):
             for name in ("id_number", "phone", "min_age", "max_age"):
                 del self.fields[name]
         self.fields["tag"].choices = [("", _("Any tag"))] + [(t.code, t.name) for t in tags]
-        self.fields["within"].choices = [("", _("All my area"))] + within_choices(user)
-
-
-def within_choices(user) -> list[tuple[str, str]]:
-    """Townships, villages (and grids, if not too many) where the user sees archives: one query."""
-    divisions = list(Division.objects.current().filter(scope_for(user, VIEW_ARCHIVES).division_q())
-                     .filter(level__in=(Level.TOWNSHIP, Level.VILLAGE, Level.GRID))
-                     .order_by("code_key").values_list("code", "name", "level")[:WITHIN_CHOICES_LIMIT * 10])
-    if len(divisions) > WITHIN_CHOICES_LIMIT:
-        divisions = [d for d in divisions if d[2] != Level.GRID]
-    indent = {Level.TOWNSHIP: "", Level.VILLAGE: "\u3000", Level.GRID: "\u3000\u3000"}
-    return [(code, f"{indent[level]}{name} · {LEVEL_LABELS[level]}") for code, name, level in divisions]
+        self.fields["within"].choices = [("", _("All my area"))] + within_filter_choices(archive_divisions(user))
 
 
 class HouseholdForm(forms.Form):

@@ -1,7 +1,13 @@
 """Who may see and change archives. Scope comes from the grants; duties from access.roles."""
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES_PII
+from shuanglian.access.roles import (
+    EDIT_ARCHIVES,
+    IMPORT_ARCHIVES,
+    REVEAL_PII,
+    VIEW_ARCHIVES,
+    VIEW_ARCHIVES_PII,
+)
 from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
 
@@ -32,3 +38,26 @@ def require_import(actor, division) -> None:
 def require_reveal(actor, record) -> None:
     if not _covers(actor, REVEAL_PII, record):
         raise PermissionDenied(_("You may not reveal personal information of this person."))
+
+
+# ---------------------------------------------------------------- what the pages ask (links, buttons, menus)
+
+
+def may_view(actor, record) -> bool:
+    return _covers(actor, VIEW_ARCHIVES, record)
+
+
+def may_view_somewhere(actor) -> bool:
+    return actor is None or not scope_for(actor, VIEW_ARCHIVES).empty
+
+
+def may_import_somewhere(actor) -> bool:
+    return actor is None or not scope_for(actor, IMPORT_ARCHIVES).empty
+
+
+def may_edit(actor, record) -> bool:
+    return _covers(actor, EDIT_ARCHIVES, record)
+
+
+def may_reveal(actor, record) -> bool:
+    return _covers(actor, REVEAL_PII, record)

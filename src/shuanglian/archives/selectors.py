@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
 from shuanglian.access.scope import scope_for
 from shuanglian.core import clock, idnumber
-from shuanglian.core.exceptions import NotFound
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
@@ -19,6 +19,11 @@ def pii_scope(user) -> Scope:
     return scope_for(user, VIEW_ARCHIVES_PII)
 
 
+def archive_divisions(user) -> QuerySet[Division]:
+    """The divisions where the user sees archives (a list filter's area menu offers these)."""
+    return Division.objects.filter(scope_for(user, VIEW_ARCHIVES).division_q())
+
+
 def household_list_visible_to(user) -> QuerySet[Household]:
     return (Household.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), is_active=True)
             .select_related("grid", "village", "township")
@@ -28,10 +33,8 @@ def household_list_visible_to(user) -> QuerySet[Household]:
 
 
 def household_get_for_user(user, pk: int) -> Household:
-    found = household_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"No household {pk} that you may see.")
-    return found
+    return get_visible(household_list_visible_to(user), pk, what="household",
+                       message=f"No household {pk} that you may see.")
 
 
 def person_list_visible_to(user) -> QuerySet[Person]:
@@ -40,10 +43,7 @@ def person_list_visible_to(user) -> QuerySet[Person]:
 
 
 def person_get_for_user(user, pk: int) -> Person:
-    found = person_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"No person {pk} that you may see.")
-    return found
+    return get_visible(person_list_visible_to(user), pk, what="person", message=f"No person {pk} that you may see.")
 
 
 def importable_grids(user) -> dict[str, Division]:
@@ -52,6 +52,13 @@ def importable_grids(user) -> dict[str, Division]:
     if user is not None:
         qs = qs.filter(scope_for(user, IMPORT_ARCHIVES).division_q())
     return {g.code: g for g in qs}
+
+
+def age_on(birth: dt.date | None, today: dt.date) -> int | None:
+    """Whole years of age on `today` (None without a birth date); birth_range_for_ages is its inverse."""
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def birth_range_for_ages(min_age: int | None, max_age: int | None, today: dt.date | None = None):

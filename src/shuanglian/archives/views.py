@@ -1,7 +1,6 @@
 """Archive pages: person search, the household file (with edits and audited reveals), imports with a
 progress page, and dynamic management. Thin: every read goes through a scoped selector (out of scope
 reads as 404), every write through a service."""
-import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from shuanglian.access.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES
-from shuanglian.access.scope import scope_for
+from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.exceptions import PermissionDenied as DomainPermissionDenied
@@ -34,7 +32,7 @@ from shuanglian.core.htmx import (
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 
-from . import jobs, selectors, services
+from . import jobs, policies, selectors, services
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 from .filtersets import PersonFilterSet
 from .forms import HouseholdForm, PersonForm, PersonSearchForm, RevealForm, TagsForm, UploadForm
@@ -47,12 +45,6 @@ JOB_ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
 
 
-def _age(birth: dt.date | None, today: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 def _read(getter, *args):
     try:
         return getter(*args)
@@ -61,7 +53,7 @@ def _read(getter, *args):
 
 
 def _subnav(user) -> dict:
-    return {"section": SECTION, "may_import": not scope_for(user, IMPORT_ARCHIVES).empty}
+    return {"section": SECTION, "may_import": policies.may_import_somewhere(user)}
 
 
 # ---------------------------------------------------------------- search
@@ -81,7 +73,7 @@ def search(request):
     page = paginate(request, persons)
     today = clock.today()
     for person in page.object_list:
-        person.age = _age(person.birth_date, today)
+        person.age = selectors.age_on(person.birth_date, today)
         person.shows_pii = pii.covers_record(person)
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
@@ -168,8 +160,8 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         require_any_capability(user, VIEW_ARCHIVES)
         self.household = _read(selectors.household_get_for_user, user, kwargs["pk"])
         self.pii = selectors.pii_scope(user).covers_record(self.household)
-        self.may_edit = scope_for(user, EDIT_ARCHIVES).covers_record(self.household)
-        self.may_reveal = self.pii and scope_for(user, REVEAL_PII).covers_record(self.household)
+        self.may_edit = policies.may_edit(user, self.household)
+        self.may_reveal = self.pii and policies.may_reveal(user, self.household)
         self.members = self._members()
         return super().dispatch(request, *args, **kwargs)
 
@@ -178,19 +170,18 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         members = list(self.household.members.filter(is_active=True).order_by("pk"))
         members.sort(key=lambda m: m.relation_to_head != RelationToHead.HEAD)
         for m in members:
-            m.age = _age(m.birth_date, today)
+            m.age = selectors.age_on(m.birth_date, today)
         return members
 
     def _relations(self) -> list[dict]:
         ids = [m.pk for m in self.members]
-        view = scope_for(self.request.user, VIEW_ARCHIVES)
         rows = (Relation.objects.filter(Q(person_id__in=ids) | Q(other_id__in=ids))
                 .select_related("person__household", "other__household").order_by("pk"))
         out = []
         for r in rows:
             near, far = (r.person, r.other) if r.person_id in ids else (r.other, r.person)
             # The far end may live outside the viewer's area: then neither name nor household is shown.
-            visible = far.is_active and view.covers_record(far)
+            visible = far.is_active and policies.may_view(self.request.user, far)
             out.append({"near": near, "far": far if visible else None, "kind": r.get_kind_display(),
                         "note": r.note, "other_household": visible and far.household_id != self.household.pk})
         return out

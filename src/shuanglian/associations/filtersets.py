@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.divisions.choices import code_key, code_key_upper
+from shuanglian.divisions.filtersets import WithinFilter
 from shuanglian.organizations.models import Organization
 
 from .choices import AssociationKind
@@ -12,7 +12,7 @@ from .selectors import kind_q
 class AssociationFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=AssociationKind.choices, method="filter_kind",
                                 label=_("kind (general: township, promotion: village or community)"))
-    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
+    within = WithinFilter(division_field="division", label=_("division code (subtree)"))
     q = filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name contains"))
 
     class Meta:
@@ -21,9 +21,3 @@ class AssociationFilterSet(filters.FilterSet):
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(kind_q(value))
-
-    def filter_within(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(division__code_key__gte=code_key(value), division__code_key__lte=code_key_upper(value))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, require_length
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.choices import OrganizationKind
@@ -117,7 +117,8 @@ def post_end(*, actor, post: AssociationPost, ended_on: dt.date | None = None, r
                                details={"ended_on": "before_start"})
     before = _snapshot(post)
     post.ended_on = ended_on
-    post.end_reason = (reason or "").strip()[:200]
+    post.end_reason = require_length((reason or "").strip(), field="reason",
+                                     limit=AssociationPost._meta.get_field("end_reason").max_length)
     post.save(update_fields=["ended_on", "end_reason"])
     audit.record(actor=actor, action=f"associations.{post.post}_end", obj=post,
                  object_repr=f"{post.association.name} {post.post} {post.member.name}",
@@ -172,7 +173,7 @@ def meeting_record(*, actor, association: Organization, held_on: dt.date, topic:
     if count < 1:
         raise ValidationFailed(_("A meeting needs its attendees: a count or a list."),
                                details={"attendee_count": "required"})
-    meeting = Meeting(association=association, held_on=held_on, topic=topic[:200], attendee_count=count,
+    meeting = Meeting(association=association, held_on=held_on, topic=require_length(topic, field="topic", limit=Meeting._meta.get_field("topic").max_length), attendee_count=count,
                       minutes=(minutes or "").strip(), decisions=_decisions(decisions),
                       recorded_by=actor if getattr(actor, "pk", None) else None)
     meeting.attach_to(association.division)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
+    "shuanglian.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "shuanglian.config.urls"

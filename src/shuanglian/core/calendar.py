@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from . import audit
 from .capabilities import CONFIGURE_CALENDAR, scope_for
-from .exceptions import PermissionDenied
+from .exceptions import PermissionDenied, require_length
 from .models import CalendarDay
 
 # The holiday names of holidays.json, for the translation catalog (describe() translates them).
@@ -131,7 +131,8 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
         before = WorkCalendar().is_working_day(day) if not CalendarDay.objects.filter(date=day).exists() else \
             CalendarDay.objects.get(date=day).is_working
         row, _created = CalendarDay.objects.update_or_create(date=day, defaults={"is_working": is_working,
-                                                                                 "name": name[:60]})
+                                                                                 "name": require_length(
+            name, field="name", limit=CalendarDay.NAME_LENGTH)})
         audit.record(actor=actor, action="core.calendar_day_set", obj=row, object_repr=day.isoformat(),
                      before={"working": before}, after={"working": is_working, "name": name})
     return row

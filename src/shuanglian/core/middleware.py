@@ -1,4 +1,10 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+
 from .context import action_context, new_request_id
+from .exceptions import DomainError, NotFound
+from .exceptions import PermissionDenied as DomainPermissionDenied
+from .htmx import is_fragment_request, render_page
 
 
 class RequestContextMiddleware:
@@ -16,3 +22,31 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class DomainErrorMiddleware:
+    """The one place a DomainError that escapes a page view becomes a response: out of scope (NotFound) is
+    the 404 page, a refused capability the 403 page, any other refusal its message with the error's status
+    (htmx: in the flash area). Views with a form catch domain errors themselves (ServiceFormMixin) to put the
+    message on the form; the API has its own handler (core.api.exception_handler)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, DomainPermissionDenied):
+            raise DjangoPermissionDenied(exception.message) from exception
+        context = {"errors": [exception.message]}
+        if is_fragment_request(request):
+            response = render_page(request, "core/partials/error.html", context, status=exception.http_status)
+            response["HX-Retarget"] = "#flash"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render_page(request, "core/domain_error.html", context, status=exception.http_status)

@@ -78,7 +78,8 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_working = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=60, blank=True)
+    NAME_LENGTH = 60
+    name = models.CharField(_("name"), max_length=NAME_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

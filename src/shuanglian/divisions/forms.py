@@ -9,7 +9,7 @@ from shuanglian.core import clock
 from shuanglian.core.typing import StrOrPromise
 
 from .choices import KINDS_BY_LEVEL, Kind, Level, child_level
-from .models import Division
+from .models import Division, DivisionQuerySet
 from .selectors import division_list_visible_to
 
 # How the pages name each level. The model's choice labels share their words with the kinds
@@ -22,6 +22,22 @@ LEVEL_LABELS: dict[str, StrOrPromise] = {
     Level.VILLAGE: pgettext_lazy("division level", "Village"),
     Level.GRID: pgettext_lazy("division level", "Grid"),
 }
+
+
+# Beyond this many divisions, a list filter's area menu lists townships and villages only.
+WITHIN_CHOICES_LIMIT = 400
+
+
+def within_filter_choices(divisions: DivisionQuerySet) -> list[tuple[str, str]]:
+    """A list filter's area menu (`within`) over the divisions given (those the user sees records in):
+    townships, villages and, if not too many, grids, indented under each other, in one query. Report pages
+    pick among counties, townships and villages instead: selectors.within_choices."""
+    rows = list(divisions.current().filter(level__in=(Level.TOWNSHIP, Level.VILLAGE, Level.GRID))
+                .order_by("code_key").values_list("code", "name", "level")[:WITHIN_CHOICES_LIMIT * 10])
+    if len(rows) > WITHIN_CHOICES_LIMIT:
+        rows = [r for r in rows if r[2] != Level.GRID]
+    indent = {Level.TOWNSHIP: "", Level.VILLAGE: "\u3000", Level.GRID: "\u3000\u3000"}
+    return [(code, f"{indent[level]}{name} · {LEVEL_LABELS[level]}") for code, name, level in rows]
 
 
 class DateInput(forms.DateInput):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 
-from shuanglian.core.capabilities import scope_for
+from shuanglian.core.capabilities import ScopeView, scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.typing import Actor
 
@@ -18,10 +18,24 @@ def division_list_visible_to(user: Actor, *, include_retired: bool = False) -> D
     return qs if include_retired else qs.current()
 
 
+def county_wide(scope: ScopeView) -> bool:
+    """Whether a scope (a user's grants for one capability) reaches a whole county: the county office's
+    rules (time limits, categories, the service catalog) are county-wide."""
+    return scope.everything or Level.COUNTY in scope.levels.values()
+
+
 def within_choices(divisions: DivisionQuerySet) -> DivisionQuerySet:
     """What a report page offers as `within`, of the divisions given (those the user may see there): the
     current county, townships and villages, in code order (one query)."""
     return divisions.current().filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)).order_by("code_key")
+
+
+def division_roots_for_user(user: Actor) -> QuerySet[Division]:
+    """Where the user's part of the tree starts: the roots of the whole tree, or of their grants."""
+    scope = scope_for(user, VIEW_DIVISIONS)
+    if scope.everything:
+        return Division.objects.current().filter(parent__isnull=True)
+    return division_list_visible_to(user).filter(code__in=scope.codes)
 
 
 def division_get_for_user(user: Actor, code: str, *, include_retired: bool = False) -> Division:

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.core.typing import Actor
 
 from . import policies
@@ -87,7 +87,7 @@ def division_create(*, actor: Actor, parent: Division, name: str, code: str | No
     kind, explicit = _checked_kind(level, code, kind)
     division = Division(code=code, name=name, level=level, kind=kind, kind_explicit=explicit, parent=parent,
                         valid_from=day, planned_households=planned_households if level == Level.GRID else None)
-    division.full_clean(validate_unique=False, validate_constraints=False)
+    full_clean(division, validate_unique=False, validate_constraints=False)
     if Division.objects.current().filter(code=code).exists():
         raise Conflict(_("Code %(code)s is in use.") % {"code": code}, code="code_in_use")
     division.save()

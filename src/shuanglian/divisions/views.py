@@ -10,13 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.core.capabilities import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
 from shuanglian.core.typing import StrOrPromise
 
 from . import policies, services
-from .capabilities import VIEW_DIVISIONS
 from .choices import Level, child_level
 from .filtersets import DivisionFilterSet
 from .forms import (
@@ -36,6 +34,7 @@ from .selectors import (
     division_children_with_counts,
     division_get_for_user,
     division_list_visible_to,
+    division_roots_for_user,
 )
 
 SEARCH_KEYS = ("q", "level", "kind", "within")
@@ -61,8 +60,7 @@ def _get_division(user, code: str) -> Division:
 
 def _crumbs(user, division: Division) -> list[tuple[Division, bool]]:
     """Ancestors for the breadcrumbs, each with whether the user may open it (above one's scope: name only)."""
-    scope = scope_for(user, VIEW_DIVISIONS)
-    return [(a, scope.covers(a)) for a in division_ancestors(division)]
+    return [(a, policies.may_view(user, a)) for a in division_ancestors(division)]
 
 
 @login_required
@@ -82,11 +80,8 @@ def browse(request):
         return render_page(request, "divisions/search.html", {
             "section": "divisions", "search": search, "within": within, "page_obj": page,
         })
-    scope = scope_for(user, VIEW_DIVISIONS)
-    roots = Division.objects.current().filter(parent__isnull=True) if scope.everything else \
-        division_list_visible_to(user).filter(code__in=scope.codes)
-    roots = _with_level_labels(list(
-        roots.annotate(child_count=Count("children", filter=Q(children__retired_on__isnull=True))).order_by("code")))
+    roots = _with_level_labels(list(division_roots_for_user(user).annotate(
+        child_count=Count("children", filter=Q(children__retired_on__isnull=True))).order_by("code")))
     if len(roots) == 1:
         return redirect("divisions:detail", code=roots[0].code)
     return render_page(request, "divisions/browse.html", {"section": "divisions", "search": search, "roots": roots})

@@ -40,8 +40,11 @@ from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import WorkCalendar, work_calendar
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.divisions.filtersets import WithinFilter, within_q
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
 
@@ -245,10 +248,10 @@ def contact_days_plan(*, actor, division: Division, year: int, month: int, towns
 
 
 def _create_day(*, actor, division, kind, date, agenda) -> tuple[ContactDay, bool]:
-    day = ContactDay(kind=kind, date=date, agenda=(agenda or "").strip()[:MAX_TEXT],
+    day = ContactDay(kind=kind, date=date, agenda=_text(agenda, MAX_TEXT, "agenda"),
                      created_by=actor if getattr(actor, "pk", None) else None)
     day.attach_to(division)
-    day.full_clean(validate_unique=False, validate_constraints=False)
+    full_clean(day, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: losing the race leaves the outer transaction usable
             day.save()
@@ -312,7 +315,7 @@ def contact_day_attendee_add(*, actor, contact_day: ContactDay, name: str = "", 
                        code="already_listed", details={"name": [name]})
     attendee = ContactDayAttendee(contact_day=day, user=user, name=name, role=role, organization=organization,
                                   attended=bool(attended))
-    attendee.full_clean()
+    full_clean(attendee)
     attendee.save()
     audit.record(actor=actor, action="matters.contact_day_attendee_add", obj=day,
                  after=_attendee_snapshot(attendee))
@@ -362,7 +365,7 @@ def contact_day_visit_add(*, actor, contact_day: ContactDay, village: Division, 
     visit = ContactDayVisit(contact_day=day, village=village,
                             visitors=_text(visitors, MAX_VISITORS, "visitors", required=True),
                             notes=_text(notes, MAX_TEXT, "notes"), households_visited=households_visited)
-    visit.full_clean()
+    full_clean(visit)
     visit.save()
     audit.record(actor=actor, action="matters.contact_day_visit_add", obj=day,
                  after={"village": village.code, "visitors": visit.visitors,
@@ -397,7 +400,7 @@ def contact_day_hold(*, actor, contact_day: ContactDay, summary: str) -> Contact
     summary = _text(summary, MAX_TEXT, "summary", required=True)
     before = _snapshot(day)
     day.held, day.summary = True, summary
-    day.full_clean(validate_unique=False, validate_constraints=False)
+    full_clean(day, validate_unique=False, validate_constraints=False)
     day.save(update_fields=["held", "summary"])
     audit.record(actor=actor, action="matters.contact_day_hold", obj=day, before=before, after=_snapshot(day))
     return day
@@ -434,12 +437,8 @@ def visibility_q(user) -> Q | None:
     served = scope_for(user, VIEW_ASSIGNED_MATTERS)
     ancestors = _ancestor_ids(divisions.codes)
     served_ids = [served.ids[c] for c in served.codes]
-    if not divisions.codes and not served_ids:
-        return None
-    q = divisions.record_q() if divisions.codes else Q(pk__in=[])
-    if ancestors or served_ids:
-        q |= Q(division_id__in=sorted({*ancestors, *served_ids}))
-    return q
+    above = sorted({*ancestors, *served_ids})
+    return scoped_visibility_q(divisions, extra=Q(division_id__in=above) if above else None)
 
 
 def _count(model, **filters):
@@ -468,10 +467,8 @@ def contact_day_list_visible_to(user) -> QuerySet[ContactDay]:
 
 
 def contact_day_get_for_user(user, pk) -> ContactDay:
-    try:
-        return contact_day_list_visible_to(user).select_related("division__parent", "county").get(pk=pk)
-    except (ContactDay.DoesNotExist, ValueError, TypeError):
-        raise NotFound("contact day not found") from None
+    return get_visible(contact_day_list_visible_to(user).select_related("division__parent", "county"), pk,
+                       what="contact day")
 
 
 def contact_day_attendees(day: ContactDay) -> QuerySet[ContactDayAttendee]:
@@ -537,15 +534,8 @@ def contact_days_in_month(user, year: int, month: int, *, within: Division | Non
     after = dt.date(year + month // 12, month % 12 + 1, 1)
     qs = contact_day_list_visible_to(user).filter(date__gte=first, date__lt=after)
     if within is not None:
-        qs = _within(qs, within)
+        qs = qs.filter(within_q(within))
     return with_counts(qs).order_by("date", "division__code_key")
-
-
-def _within(queryset, division: Division):
-    """Days attached in the division's subtree (a county: all its days; a township: its own)."""
-    if division.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID):
-        return queryset.filter(**{f"{division.level}_id": division.pk})
-    return queryset.filter(division__code__startswith=division.code)
 
 
 # ---------------------------------------------------------------- filtering (API and pages)
@@ -564,7 +554,7 @@ def parse_month(value: str) -> tuple[int, int] | None:
 class ContactDayFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ContactDayKind.choices)
     month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     held = filters.BooleanFilter()
 
     class Meta:
@@ -578,7 +568,3 @@ class ContactDayFilterSet(filters.FilterSet):
         year, month = found
         return queryset.filter(date__gte=dt.date(year, month, 1),
                                date__lt=dt.date(year + month // 12, month % 12 + 1, 1))
-
-    def filter_within(self, queryset, name, value):
-        division = Division.objects.current().filter(code=value.strip()).first() if value.strip().isdigit() else None
-        return queryset.none() if division is None else _within(queryset, division)

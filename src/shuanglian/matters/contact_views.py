@@ -23,13 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shuanglian.access.roles import (
-    PLAN_CONTACT_DAYS,
     RECORD_VISITS,
-    REPORT_MATTERS,
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
-from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
 from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -41,11 +38,12 @@ from shuanglian.core.htmx import (
     require_any_capability,
 )
 from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.divisions.filtersets import division_for_within
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_ancestors
 
-from . import contact_days, visits
+from . import contact_days, policies, visits
 from .choices import AttendeeRole, ContactDayKind, MatterType
 
 SECTION = "contact_days"
@@ -166,10 +164,10 @@ GRID_CHOICES_LIMIT = 300
 
 def _plannable(user) -> list[Division]:
     """The townships and counties the user may plan for (one query)."""
-    scope = scope_for(user, PLAN_CONTACT_DAYS)
-    if scope.empty:
+    where = policies.plan_divisions_q(user)
+    if where is None:
         return []
-    return list(Division.objects.current().filter(scope.division_q())
+    return list(Division.objects.current().filter(where)
                 .filter(level__in=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)).order_by("code_key")[:100])
 
 
@@ -177,7 +175,7 @@ def _within_param(request, user) -> Division | None:
     code = (request.GET.get("within") or "").strip()
     if not code:
         return None
-    division = Division.objects.current().filter(code=code).first() if code.isdigit() else None
+    division = division_for_within(code)
     if division is None:
         raise_for_read(NotFound(f"No division {code}."))
     return division
@@ -264,8 +262,8 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
         user = request.user
         _require_viewer(user)
         self.day = _read(contact_days.contact_day_get_for_user, user, kwargs["pk"])
-        self.may_plan = has_capability(user, PLAN_CONTACT_DAYS, self.day.division)
-        self.may_report = not scope_for(user, REPORT_MATTERS).empty and self.day.date <= clock.today()
+        self.may_plan = policies.may_plan_contact_days(user, self.day.division)
+        self.may_report = policies.may_report_somewhere(user) and self.day.date <= clock.today()
         return super().dispatch(request, *args, **kwargs)
 
     def operations(self) -> list[str]:
@@ -414,9 +412,8 @@ class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):
         _require_visits(request.user)
         raw = (request.GET.get("household") or "").strip()
         self.household = _read(visits.household_for_visit, request.user, int(raw)) if raw.isdigit() else None
-        self.may_record = self.household is not None and scope_for(
-            request.user, RECORD_VISITS, via_organizations=False).covers_record(self.household)
-        self.may_report = not scope_for(request.user, REPORT_MATTERS).empty
+        self.may_record = self.household is not None and policies.may_record_visit(request.user, self.household)
+        self.may_report = policies.may_report_somewhere(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):

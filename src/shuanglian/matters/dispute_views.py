@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
-from shuanglian.access.scope import scope_for
 from shuanglian.archives.export_views import content_disposition
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
@@ -25,18 +24,16 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
-from shuanglian.divisions.models import Division
+from shuanglian.divisions.filtersets import division_for_within
+from shuanglian.divisions.forms import DateInput, within_filter_choices
 
 from . import agreement as agreement_pdf
 from . import disputes, policies, services
 from .choices import MediationOutcome, PartyRole, Remedy
 from .models import Dispute, MediationAgreement
-from .selectors import matter_get_for_user
+from .selectors import matter_divisions, matter_get_for_user
 
 SECTION = "disputes"
-WITHIN_CHOICES_LIMIT = 400
 REMEDY_LABELS = dict(Remedy.choices)
 
 
@@ -54,20 +51,6 @@ def _require_viewer(user) -> None:
 # ---------------------------------------------------------------- the register
 
 
-def within_choices(user) -> list[tuple[str, str]]:
-    """Townships, villages (and grids, if not too many) where the user sees matters: one query."""
-    scope = scope_for(user, VIEW_MATTERS, via_organizations=False)
-    if scope.empty:
-        return []
-    divisions = list(Division.objects.current().filter(scope.division_q())
-                     .filter(level__in=(DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID))
-                     .order_by("code_key").values_list("code", "name", "level")[:WITHIN_CHOICES_LIMIT * 10])
-    if len(divisions) > WITHIN_CHOICES_LIMIT:
-        divisions = [d for d in divisions if d[2] != DivisionLevel.GRID]
-    indent = {DivisionLevel.TOWNSHIP: "", DivisionLevel.VILLAGE: "\u3000", DivisionLevel.GRID: "\u3000\u3000"}
-    return [(code, f"{indent[level]}{name} · {LEVEL_LABELS[level]}") for code, name, level in divisions]
-
-
 class RegisterForm(forms.Form):
     """The register's filter fields, labelled for people; the query itself is DisputeFilterSet's."""
 
@@ -79,7 +62,7 @@ class RegisterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", _("Any")), ("open", _("not concluded")), *MediationOutcome.choices]
-        self.fields["within"].choices = [("", _("All my area")), *within_choices(user)]
+        self.fields["within"].choices = [("", _("All my area")), *within_filter_choices(matter_divisions(user))]
         self.fields["confirmation"].choices = [("", _("Any")), *disputes.WINDOW_LABELS.items()]
 
 
@@ -104,7 +87,7 @@ def dispute_list(request):
         dispute.party_names = [p.name for p in dispute.parties.all()]
     year = _register_year(request)
     code = (request.GET.get("within") or "").strip()
-    within = disputes.division_for_within(code) if code else None
+    within = division_for_within(code) if code else None
     stats = disputes.dispute_stats(user, year, within=within) if within is not None or not code else None
     return render_page(request, "matters/disputes/list.html", {
         "section": SECTION, "form": form, "page_obj": page, "invalid": filterset.errors, "stats": stats,

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuanglian.core import audit, clock, idnumber
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
+from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean, require_length
 from shuanglian.core.pii import normalize
-from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.divisions.choices import code_key, code_key_upper
+from shuanglian.core.scoped import get_visible
+from shuanglian.divisions.filtersets import WithinFilter, division_for_within, within_q
 from shuanglian.divisions.models import Division
 
 from . import policies, services
@@ -131,7 +131,7 @@ def dispute_screen(*, actor, matter: Matter, screened_on: dt.date | None = None,
     screened_on = _check_date("screened_on", screened_on or clock.today())
     dispute = Dispute(matter=matter, screened_on=screened_on, facts=_check_text("facts", _required(facts)),
                       issues=_check_text("issues", _required(issues)), notes=_check_text("notes", _required(notes)))
-    dispute.full_clean(exclude=["matter"])
+    full_clean(dispute, exclude=["matter"])
     try:
         with transaction.atomic():
             dispute.save()
@@ -176,9 +176,9 @@ def dispute_party_add(*, actor, dispute: Dispute, role: str, name: str = "", sex
     if phone and not (7 <= len(phone) <= 12):
         raise ValidationFailed(_("%(value)s is not a phone number.") % {"value": "*" * len(phone)},
                                code="invalid_phone", details={"phone": [_("Enter a landline or mobile number.")]})
-    party = DisputeParty(dispute=dispute, role=role, person=person, name=name[:60], sex=sex, id_number=id_number,
-                         phone=phone, address=_required(address)[:200])
-    party.full_clean(exclude=["dispute", "person", "id_number", "phone"])
+    party = DisputeParty(dispute=dispute, role=role, person=person, name=name, sex=sex, id_number=id_number,
+                         phone=phone, address=_required(address))
+    full_clean(party, exclude=["dispute", "person", "id_number", "phone"])
     party.save()
     audit.record(actor=actor, action="matters.dispute_party_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "party": party.pk, "role": role, "name": party.name,
@@ -223,8 +223,8 @@ def mediator_add(*, actor, dispute: Dispute, name: str = "", user=None, committe
                        details={"name": [name]})
     committee = _required(committee) or _("%(village)s people's mediation committee") % {
         "village": dispute.matter.village.name if dispute.matter.village_id else ""}
-    mediator = Mediator(dispute=dispute, user=user, name=name[:60], committee=committee[:100])
-    mediator.full_clean(exclude=["dispute", "user"])
+    mediator = Mediator(dispute=dispute, user=user, name=name, committee=committee)
+    full_clean(mediator, exclude=["dispute", "user"])
     mediator.save()
     audit.record(actor=actor, action="matters.mediator_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "mediator": mediator.pk, "name": mediator.name,
@@ -270,9 +270,9 @@ def mediation_session_add(*, actor, dispute: Dispute, held_on: dt.date, place: s
     _check_date("held_on", held_on, not_before=dispute.screened_on,
                 before_message=_("A session is held on or after the day the dispute was screened (%(date)s).")
                 % {"date": dispute.screened_on.isoformat()})
-    session = MediationSession(dispute=dispute, held_on=held_on, place=_required(place)[:100],
+    session = MediationSession(dispute=dispute, held_on=held_on, place=_required(place),
                                notes=_check_text("notes", _required(notes)))
-    session.full_clean(exclude=["dispute"])
+    full_clean(session, exclude=["dispute"])
     session.save()
     audit.record(actor=actor, action="matters.mediation_session_add", obj=dispute.matter,
                  after={"dispute": dispute.pk, "session": session.pk, "held_on": held_on, "place": session.place})
@@ -363,7 +363,7 @@ def agreement_create(*, actor, dispute: Dispute, facts: str, issues: str, respon
                                    mediator_signed=True, copies=copies, **values)
     for _attempt in range(_NUMBER_ATTEMPTS):
         agreement.number = _next_number(effective_on.year)
-        agreement.full_clean(exclude=["dispute", "number"])
+        full_clean(agreement, exclude=["dispute", "number"])
         try:
             with transaction.atomic():  # a savepoint: a number taken meanwhile by another agreement is retried
                 agreement.save(force_insert=True)
@@ -425,7 +425,8 @@ def agreement_confirmation_decided(*, actor, agreement: MediationAgreement, resu
     if not result:
         raise ValidationFailed(_("Say what the court decided."), details={"result": [_("This field is required.")]})
     before = agreement.confirmation_result
-    agreement.confirmation_result = result[:100]
+    agreement.confirmation_result = require_length(
+        result, field="result", limit=MediationAgreement._meta.get_field("confirmation_result").max_length)
     agreement.save(update_fields=["confirmation_result"])
     audit.record(actor=actor, action="matters.agreement_confirmation_decided", obj=agreement,
                  object_repr=agreement.number, before={"result": before}, after={"result": agreement.confirmation_result})
@@ -479,7 +480,7 @@ def dispute_conclude(*, actor, dispute: Dispute, outcome: str, outcome_on: dt.da
     dispute.outcome, dispute.outcome_on, dispute.remedies_told = outcome, outcome_on, remedies
     if _required(notes):
         dispute.notes = f"{dispute.notes}\n{_check_text('notes', _required(notes))}".strip()
-    dispute.full_clean(exclude=["matter"])
+    full_clean(dispute, exclude=["matter"])
     dispute.save(update_fields=["outcome", "outcome_on", "remedies_told", "notes"])
     audit.record(actor=actor, action="matters.dispute_conclude", obj=dispute,
                  object_repr=f"{matter.number} {matter.title}", before=before, after=_snapshot(dispute))
@@ -511,13 +512,10 @@ def dispute_list_visible_to(user) -> QuerySet[Dispute]:
 
 
 def dispute_get_for_user(user, pk) -> Dispute:
-    try:
-        return (dispute_list_visible_to(user)
-                .select_related("matter__county", "matter__holder_user", "matter__holder_organization")
-                .prefetch_related("parties", "mediators", "sessions")
-                .get(pk=pk))
-    except (Dispute.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such dispute that you may see.")) from None
+    return get_visible(dispute_list_visible_to(user)
+                       .select_related("matter__county", "matter__holder_user", "matter__holder_organization")
+                       .prefetch_related("parties", "mediators", "sessions"),
+                       pk, what="dispute", message=_("No such dispute that you may see."))
 
 
 def dispute_get_for_matter(user, matter_pk) -> Dispute:
@@ -525,14 +523,6 @@ def dispute_get_for_matter(user, matter_pk) -> Dispute:
         return dispute_get_for_user(user, Dispute.objects.only("pk").get(matter_id=matter_pk).pk)
     except (Dispute.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such dispute that you may see.")) from None
-
-
-def within_q(division: Division, prefix: str = "matter__") -> Q:
-    """A subtree by its scope column: an equality on the column of the division's level (indexed)."""
-    if division.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID):
-        return Q(**{f"{prefix}{division.level}_id": division.pk})
-    return Q(**{f"{prefix}county__code_key__gte": code_key(division.code),
-                f"{prefix}county__code_key__lte": code_key_upper(division.code)})
 
 
 def _year_range(year: int) -> Q:
@@ -551,7 +541,7 @@ def dispute_stats(user, year: int, within: Division | str | None = None) -> dict
             raise NotFound(_("No division %(code)s.") % {"code": within})
         within = division
     if within is not None:
-        rows = rows.filter(within_q(within))
+        rows = rows.filter(within_q(within, prefix="matter__"))
     counts = rows.order_by().aggregate(screened=Count("pk"),
                                        mediated=Count("pk", filter=Q(outcome=MediationOutcome.MEDIATED)))
     screened, mediated = counts["screened"] or 0, counts["mediated"] or 0
@@ -644,19 +634,12 @@ def agreements_lapsed(user, *, today: dt.date | None = None) -> QuerySet[Dispute
 # ---------------------------------------------------------------- the one FilterSet (pages and API)
 
 
-def division_for_within(code: str) -> Division | None:
-    code = (code or "").strip()
-    if not code.isdigit():
-        return None
-    return Division.objects.current().filter(code=code).first()
-
-
 class DisputeFilterSet(filters.FilterSet):
     outcome = filters.ChoiceFilter(choices=[("open", gettext_lazy("not concluded")), *MediationOutcome.choices],
                                    method="filter_outcome", label=gettext_lazy("outcome"))
     year = filters.NumberFilter(method="filter_year", label=gettext_lazy("year screened"), min_value=1990,
                                 max_value=2100)
-    within = filters.CharFilter(method="filter_within", label=gettext_lazy("division code (subtree)"))
+    within = WithinFilter(prefix="matter__", label=gettext_lazy("division code (subtree)"))
     confirmation = filters.ChoiceFilter(choices=[(k, v) for k, v in WINDOW_LABELS.items()],
                                         method="filter_confirmation", label=gettext_lazy("judicial confirmation"))
 
@@ -671,10 +654,6 @@ class DisputeFilterSet(filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(_year_range(int(value))) if value is not None else queryset
-
-    def filter_within(self, queryset, name, value):
-        division = division_for_within(value)
-        return queryset.none() if division is None else queryset.filter(within_q(division))
 
     def filter_confirmation(self, queryset, name, value):
         return queryset.filter(confirmation_q(value))

@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.db.models import Q
 
-from shuanglian.divisions.filtersets import filter_within
+from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import DeadlineState, Level, MatterType, Source, Status
 from .models import Matter
@@ -16,7 +16,7 @@ class MatterFilterSet(filters.FilterSet):
     deadline_state = filters.MultipleChoiceFilter(choices=DeadlineState.choices)
     source = filters.ChoiceFilter(choices=Source.choices)
     category = filters.CharFilter(field_name="category__code")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     q = filters.CharFilter(method="filter_q", label="number, or title contains")
     reported_after = filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
     reported_before = filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
@@ -29,9 +29,6 @@ class MatterFilterSet(filters.FilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.exclude(status=Status.CLOSED) if value else queryset.filter(status=Status.CLOSED)
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -7,19 +7,18 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.access.roles import REPORT_MATTERS, VIEW_ARCHIVES, VIEW_MATTERS
-from shuanglian.access.scope import scope_for
+from shuanglian.archives import policies as archive_policies
 from shuanglian.core.exceptions import DomainError
 from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
+from shuanglian.divisions.forms import DateInput, within_filter_choices
 from shuanglian.divisions.models import Division
 
-from . import attachments
+from . import attachments, policies
 from .choices import Action, DeadlineState, Level, LimitUnit, MatterType, Satisfaction, Source, Status
 from .models import Category
+from .selectors import matter_divisions
 
 GRID_CHOICES_LIMIT = 300  # beyond this many grids, the form asks for the grid's code instead of a menu
-WITHIN_CHOICES_LIMIT = 400
 
 
 # ---------------------------------------------------------------- files
@@ -101,7 +100,7 @@ class CategoryPickForm(forms.Form):
 def report_grids(user) -> list[Division]:
     """Current grids where the user may record matters, up to the menu's limit (+1 to tell it is over)."""
     return list(Division.objects.current().filter(level=DivisionLevel.GRID)
-                .filter(scope_for(user, REPORT_MATTERS).division_q())
+                .filter(policies.report_divisions_q(user))
                 .select_related("parent").order_by("code_key")[:GRID_CHOICES_LIMIT + 1])
 
 
@@ -142,7 +141,7 @@ class MatterForm(forms.Form):
             self.grids = None  # too many for a menu: looked up by code
             self.fields["grid"].help_text = _("The grid's code (15 digits), as shown on the division pages.")
             self.fields["grid"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        if scope_for(user, VIEW_ARCHIVES).empty:
+        if not archive_policies.may_view_somewhere(user):
             del self.fields["household"]  # households are found in the archives, which this user does not see
         type_ = self.data.get("type") if self.is_bound else self.initial.get("type")
         self.fields["category"].choices = category_choices(type_)
@@ -153,7 +152,7 @@ class MatterForm(forms.Form):
             grid = self.grids.get(code)
         else:
             grid = (Division.objects.current().filter(level=DivisionLevel.GRID, code=code)
-                    .filter(scope_for(self.user, REPORT_MATTERS).division_q()).first())
+                    .filter(policies.report_divisions_q(self.user)).first())
         if grid is None:
             raise forms.ValidationError(_("Choose a grid where you may record matters."))
         return grid
@@ -299,25 +298,11 @@ class MatterFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), ("open", _("open (not closed)")), *Status.choices]
-        within = within_choices(user)
+        within = within_filter_choices(matter_divisions(user))
         if within:
             self.fields["within"].choices = [("", _("All my area")), *within]
         else:
             del self.fields["within"]
-
-
-def within_choices(user) -> list[tuple[str, str]]:
-    """Townships, villages (and grids, if not too many) where the user sees matters: one query."""
-    scope = scope_for(user, VIEW_MATTERS, via_organizations=False)
-    if scope.empty:
-        return []
-    divisions = list(Division.objects.current().filter(scope.division_q())
-                     .filter(level__in=(DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID))
-                     .order_by("code_key").values_list("code", "name", "level")[:WITHIN_CHOICES_LIMIT * 10])
-    if len(divisions) > WITHIN_CHOICES_LIMIT:
-        divisions = [d for d in divisions if d[2] != DivisionLevel.GRID]
-    indent = {DivisionLevel.TOWNSHIP: "", DivisionLevel.VILLAGE: "\u3000", DivisionLevel.GRID: "\u3000\u3000"}
-    return [(code, f"{indent[level]}{name} · {LEVEL_LABELS[level]}") for code, name, level in divisions]
 
 
 # ---------------------------------------------------------------- the county office's settings

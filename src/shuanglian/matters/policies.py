@@ -15,6 +15,7 @@ from shuanglian.access.roles import (
 )
 from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
+from shuanglian.divisions.selectors import county_wide
 
 from .choices import Level
 
@@ -51,8 +52,7 @@ def may_handle(user, matter) -> bool:
 
 
 def _is_county_wide(user, capability) -> bool:
-    scope = scope_for(user, capability, via_organizations=False)
-    return scope.everything or any(level == "county" for level in scope.levels.values())
+    return county_wide(scope_for(user, capability, via_organizations=False))
 
 
 def require_handle(user, matter) -> None:
@@ -67,7 +67,7 @@ def require_report(user, grid) -> None:
 
 
 def require_supervise(user, matter) -> None:
-    if user is not None and not scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter):
+    if not may_supervise(user, matter):
         raise PermissionDenied(_("You may not supervise this matter."))
 
 
@@ -77,10 +77,48 @@ def require_configure(user) -> None:
 
 
 def require_plan_contact_days(user, division) -> None:
-    if user is not None and not has_capability(user, PLAN_CONTACT_DAYS, division):
+    if not may_plan_contact_days(user, division):
         raise PermissionDenied(_("You may not plan contact days for %(division)s.") % {"division": division})
 
 
 def require_record_visit(user, household) -> None:
-    if user is not None and not scope_for(user, RECORD_VISITS, via_organizations=False).covers_record(household):
+    if not may_record_visit(user, household):
         raise PermissionDenied(_("You may not record visits to this household."))
+
+
+# ---------------------------------------------------------------- what the pages ask (links, buttons, menus)
+
+
+def may_report_somewhere(user) -> bool:
+    return not scope_for(user, REPORT_MATTERS).empty
+
+
+def may_supervise_somewhere(user) -> bool:
+    return not scope_for(user, SUPERVISE_MATTERS, via_organizations=False).empty
+
+
+def may_configure_somewhere(user) -> bool:
+    return not scope_for(user, CONFIGURE_MATTERS).empty
+
+
+def may_supervise(user, matter) -> bool:
+    return user is None or scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter)
+
+
+def may_plan_contact_days(user, division) -> bool:
+    return user is None or has_capability(user, PLAN_CONTACT_DAYS, division)
+
+
+def may_record_visit(user, household) -> bool:
+    return user is None or scope_for(user, RECORD_VISITS, via_organizations=False).covers_record(household)
+
+
+def report_divisions_q(user):
+    """Divisions where the user may record matters, as a filter on Division."""
+    return scope_for(user, REPORT_MATTERS).division_q()
+
+
+def plan_divisions_q(user):
+    """Divisions where the user may plan contact days, as a filter on Division (None: nowhere)."""
+    scope = scope_for(user, PLAN_CONTACT_DAYS)
+    return None if scope.empty else scope.division_q()

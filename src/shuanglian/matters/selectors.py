@@ -6,12 +6,17 @@ from django.db.models import Count, Q, QuerySet
 from shuanglian.access.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.access.scope import scope_for
 from shuanglian.accounts.models import Grant
-from shuanglian.core.exceptions import NotFound
+from shuanglian.archives.models import Household, Person
+from shuanglian.archives.selectors import household_list_visible_to
+from shuanglian.core.exceptions import ValidationFailed
+from shuanglian.core.scoped import get_visible
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
+from shuanglian.divisions.models import Division
 from shuanglian.organizations.models import Organization
 
-from . import policies
+from . import contact_days, policies, visits
 from .choices import OPEN_STATUSES, Level, Status
-from .models import Matter, Transition
+from .models import ContactDay, Matter, Transition, Visit
 from .recipients import HANDLER_ROLES
 
 
@@ -23,12 +28,13 @@ def visibility_q(user) -> Q | None:
     if divisions.everything:
         return Q()
     orgs = scope_for(user, VIEW_ASSIGNED_MATTERS).organization_ids | scope_for(user, VIEW_MATTERS).organization_ids
-    if not divisions.codes and not orgs:
-        return None
-    q = divisions.record_q() if divisions.codes else Q(pk__in=[])
-    if orgs:
-        q |= Q(holder_organization_id__in=sorted(orgs))
-    return q
+    return scoped_visibility_q(divisions, extra=Q(holder_organization_id__in=sorted(orgs)) if orgs else None)
+
+
+def matter_divisions(user) -> QuerySet[Division]:
+    """The divisions where the user sees matters by a grant there (a list filter's area menu offers these)."""
+    scope = scope_for(user, VIEW_MATTERS, via_organizations=False)
+    return Division.objects.none() if scope.empty else Division.objects.filter(scope.division_q())
 
 
 def matter_list_visible_to(user) -> QuerySet[Matter]:
@@ -40,10 +46,27 @@ def matter_list_visible_to(user) -> QuerySet[Matter]:
 
 
 def matter_get_for_user(user, pk) -> Matter:
-    try:
-        return matter_list_visible_to(user).select_related("county", "household", "contact_day").get(pk=pk)
-    except (Matter.DoesNotExist, ValueError, TypeError):
-        raise NotFound("matter not found") from None
+    return get_visible(matter_list_visible_to(user).select_related("county", "household", "contact_day"), pk,
+                       what="matter")
+
+
+def report_links_for_user(user, *, grid: Division, household: int | None = None, persons: list[int] = (),
+                          contact_day: int | None = None, visit: int | None = None,
+                          ) -> tuple[Household | None, list[Person], ContactDay | None, Visit | None]:
+    """The records a new matter names by id, each read through the user's scope (the household among those in
+    the grid they may see, as the page's form does); one they may not see is refused naming its field."""
+    found_household = None
+    if household:
+        found_household = get_visible(household_list_visible_to(user).filter(grid=grid), household,
+                                      what="household in that grid", field="household")
+    found_persons = list(Person.objects.filter(pk__in=persons, household=found_household)) if found_household else []
+    if len(found_persons) != len(set(persons)):
+        raise ValidationFailed("Persons must be members of the household.", details={"persons": list(persons)})
+    found_day = get_visible(contact_days.contact_day_list_visible_to(user), contact_day, what="contact day",
+                            field="contact_day") if contact_day else None
+    found_visit = get_visible(visits.visit_list_visible_to(user).filter(household__grid=grid), visit,
+                              what="visit in that grid", field="visit") if visit else None
+    return found_household, found_persons, found_day, found_visit
 
 
 def matter_timeline(matter: Matter) -> QuerySet[Transition]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock, workflow
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.notifications.services import notify
@@ -145,14 +145,14 @@ def matter_report(*, actor, grid, type: str, source: str, title: str, descriptio
             raise ValidationFailed(_("%(name)s is not a member of that household.") % {"name": person.name},
                                    details={"persons": [person.pk]})
     now = reported_at or clock.now()
-    matter = Matter(type=type, source=source, title=title[:120], description=description or "", category=category,
+    matter = Matter(type=type, source=source, title=title, description=description or "", category=category,
                     household=household, raised_by_name=raised_by_name or "", raised_by_phone=raised_by_phone or "",
                     contact_day=contact_day, visit=visit, status=Status.REPORTED, level=Level.GRID,
                     reported_by=actor if getattr(actor, "pk", None) else None, reported_at=now,
                     number=f"new-{uuid.uuid4().hex[:16]}")
     matter.attach_to(grid)
     deadlines.start_stage(matter, Stage.ACCEPT, now)
-    matter.full_clean(exclude=["number", "raised_by_phone"])
+    full_clean(matter, exclude=["number", "raised_by_phone"])
     matter.save()
     matter.number = _next_number(matter)
     Matter.objects.filter(pk=matter.pk).update(number=matter.number)
@@ -387,7 +387,7 @@ def time_limit_set(*, actor, level: str, type: str, stage: str, amount: int, uni
     before = deadlines.limit_for(level, type, stage)
     row, _created = TimeLimit.objects.update_or_create(
         level=level, type=type, stage=stage, defaults={"amount": amount, "unit": unit, "warn_before": warn_before})
-    row.full_clean()
+    full_clean(row)
     audit.record(actor=actor, action="matters.time_limit_set", obj=row,
                  before={"amount": before.amount, "unit": before.unit, "warn_before": before.warn_before},
                  after={"amount": amount, "unit": unit, "warn_before": warn_before})
@@ -399,12 +399,21 @@ def category_create(*, actor, type: str, code: str, name: str, position: int = 1
     policies.require_configure(actor)
     if Category.objects.filter(code=code).exists():
         raise Conflict(_("A category with code %(code)s exists.") % {"code": code}, details={"code": [code]})
+    _require_category_name_free(type=type, name=name)
     category = Category(type=type, code=code, name=name, position=position)
-    category.full_clean()
+    full_clean(category)
     category.save()
     audit.record(actor=actor, action="matters.category_create", obj=category,
                  after={"type": type, "code": code, "name": name})
     return category
+
+
+def _require_category_name_free(*, type: str, name: str, other_than: int | None = None) -> None:
+    """One name per type (the table's constraint), refused with a message on the name field."""
+    if Category.objects.filter(type=type, name=name).exclude(pk=other_than).exists():
+        # 400 as the API's serializer answers for the same constraint (a ModelSerializer checks it first).
+        raise ValidationFailed(_("A %(type)s category named %(name)s exists.")
+                               % {"type": MatterType(type).label, "name": name}, details={"name": [name]})
 
 
 @transaction.atomic
@@ -415,7 +424,9 @@ def category_update(*, actor, category: Category, **fields) -> Category:
         if name not in ("name", "position", "is_active"):
             raise ValidationFailed(_("%(field)s cannot be changed.") % {"field": name}, details={name: [value]})
         setattr(category, name, value)
-    category.full_clean()
+    if "name" in fields:
+        _require_category_name_free(type=category.type, name=category.name, other_than=category.pk)
+    full_clean(category)
     category.save()
     audit.record(actor=actor, action="matters.category_update", obj=category, before=before, after=fields)
     return category

@@ -17,16 +17,14 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from shuanglian.access.roles import (
-    CONFIGURE_MATTERS,
     REPORT_MATTERS,
     SUPERVISE_MATTERS,
-    VIEW_ARCHIVES,
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
-from shuanglian.access.scope import scope_for
 from shuanglian.accounts.models import User
-from shuanglian.archives.selectors import household_list_visible_to, pii_scope
+from shuanglian.archives import policies as archive_policies
+from shuanglian.archives.selectors import household_list_visible_to
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -60,9 +58,9 @@ def _read(getter, *args, **kwargs):
 def subnav(user) -> dict:
     return {
         "section": SECTION,
-        "may_report": not scope_for(user, REPORT_MATTERS).empty,
-        "may_supervise": not scope_for(user, SUPERVISE_MATTERS, via_organizations=False).empty,
-        "may_configure": not scope_for(user, CONFIGURE_MATTERS).empty,
+        "may_report": policies.may_report_somewhere(user),
+        "may_supervise": policies.may_supervise_somewhere(user),
+        "may_configure": policies.may_configure_somewhere(user),
     }
 
 
@@ -225,12 +223,12 @@ class MatterView(LoginRequiredMixin, ServiceFormMixin, View):
         # shows, with its message, above the current ones.
         stale = form if bound in services.TRANSITIONS and bound not in allowed else None
         open_ = matter.status != Status.CLOSED
-        may_supervise = open_ and scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter)
+        may_supervise = open_ and policies.may_supervise(user, matter)
         may_attach = open_ and attachments.may_attach(user, matter)
         phone = None
-        if matter.raised_by_phone and pii_scope(user).covers_record(matter):
+        if matter.raised_by_phone and archive_policies.may_view_pii(user, matter):
             phone = matter.raised_by_phone.masked
-        household_link = matter.household_id and scope_for(user, VIEW_ARCHIVES).covers_record(matter.household)
+        household_link = matter.household_id and archive_policies.may_view(user, matter.household)
         timeline = list(selectors.matter_timeline(matter))
         return {
             **subnav(user), "matter": matter, "holder": services.holder_label(matter), "phone": phone,

@@ -21,8 +21,11 @@ from shuanglian.access.roles import RECORD_VISITS, VIEW_MATTERS
 from shuanglian.access.scope import scope_for
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.exceptions import NotFound, ValidationFailed, full_clean
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.divisions.filtersets import SCOPE_COLUMN_LEVELS, WithinFilter, within_q
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
 
@@ -32,7 +35,7 @@ from .models import Matter, Visit
 
 MAX_NAMES = 200
 MAX_NOTES = 5000
-SCOPED_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID)
+SCOPED_LEVELS = SCOPE_COLUMN_LEVELS
 # The levels a coverage table is drawn for, below the division asked about.
 COVERAGE_LEVELS = (DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID)
 
@@ -73,7 +76,7 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, notes: str
     visit = Visit(household=household, visited_on=visited_on, notes=notes, visitor_names=names,
                   visitor=actor if getattr(actor, "pk", None) else None)
     visit.attach_to(household.grid)
-    visit.full_clean()
+    full_clean(visit)
     visit.save()
     audit.record(actor=actor, action="matters.visit_record", obj=visit, object_repr=f"{household.number}",
                  after=_snapshot(visit))
@@ -105,17 +108,7 @@ def visit_scope(user) -> tuple[Scope, Scope] | None:
 
 def visibility_q(user) -> Q | None:
     scopes = visit_scope(user)
-    if scopes is None:
-        return Q()
-    if any(s.everything for s in scopes):
-        return Q()
-    if all(not s.codes for s in scopes):
-        return None
-    q = Q(pk__in=[])
-    for s in scopes:
-        if s.codes:
-            q |= s.record_q()
-    return q
+    return Q() if scopes is None else scoped_visibility_q(*scopes)
 
 
 def covers(user, division: Division) -> bool:
@@ -132,10 +125,7 @@ def visit_list_visible_to(user) -> QuerySet[Visit]:
 
 
 def visit_get_for_user(user, pk) -> Visit:
-    try:
-        return visit_list_visible_to(user).get(pk=pk)
-    except (Visit.DoesNotExist, ValueError, TypeError):
-        raise NotFound("visit not found") from None
+    return get_visible(visit_list_visible_to(user), pk, what="visit")
 
 
 def household_for_visit(user, pk) -> Household:
@@ -192,10 +182,7 @@ def _households(user, within: Division):
     qs = Household.objects.filter(is_active=True)
     if q is None:
         return qs.none()
-    qs = qs.filter(q)
-    if within.level in SCOPED_LEVELS:
-        return qs.filter(**{f"{within.level}_id": within.pk})
-    return qs.filter(county__code__startswith=within.code)
+    return qs.filter(q).filter(within_q(within))
 
 
 def _row(r: dict, prefix: str = "") -> dict:
@@ -261,20 +248,12 @@ def coverage_within(user, code: str | None) -> Division:
 class VisitFilterSet(filters.FilterSet):
     household = filters.NumberFilter(field_name="household_id")
     grid = filters.CharFilter(field_name="grid__code", label="grid code")
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
 
     class Meta:
         model = Visit
         fields = ["household"]
-
-    def filter_within(self, queryset, name, value):
-        division = Division.objects.current().filter(code=value.strip()).first() if value.strip().isdigit() else None
-        if division is None:
-            return queryset.none()
-        if division.level in SCOPED_LEVELS:
-            return queryset.filter(**{f"{division.level}_id": division.pk})
-        return queryset.filter(county__code__startswith=division.code)
 
     def filter_month(self, queryset, name, value):
         from .contact_days import parse_month

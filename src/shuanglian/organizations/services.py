@@ -2,7 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shuanglian.core import audit
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 
 from . import policies
 from .models import Organization
@@ -28,7 +28,7 @@ def organization_create(*, actor, division, name: str, kind: str, function: str 
     org = Organization(division=division, name=(name or "").strip(), kind=kind, function=function, parent=parent,
                        phone=phone, address=address)
     try:
-        org.full_clean(validate_unique=False, validate_constraints=False)
+        full_clean(org, validate_unique=False, validate_constraints=False)
     except Exception as exc:  # django ValidationError: report field by field
         raise ValidationFailed(_("The organization is not valid."), details=getattr(exc, "message_dict", {})) from exc
     _save(org)

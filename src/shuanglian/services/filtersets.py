@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.db.models import Q
 
-from shuanglian.divisions.filtersets import filter_within
+from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import AcceptedAt, PointKind, Status
 from .models import Application, ServiceItem, ServicePoint
@@ -10,14 +10,11 @@ from .models import Application, ServiceItem, ServicePoint
 
 class ServicePointFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=PointKind.choices)
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
 
     class Meta:
         model = ServicePoint
         fields = ["kind"]
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
 
 
 class ServiceItemFilterSet(filters.FilterSet):
@@ -48,7 +45,7 @@ class ApplicationFilterSet(filters.FilterSet):
     item = filters.NumberFilter(field_name="item_id")
     department = filters.NumberFilter(field_name="department_id")
     receipt_no = filters.CharFilter()
-    within = filters.CharFilter(method="filter_within", label="division code (subtree)")
+    within = WithinFilter()
     accepted_after = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="gte")
     accepted_before = filters.IsoDateTimeFilter(field_name="accepted_at", lookup_expr="lt")
     deadline = filters.ChoiceFilter(method="filter_deadline", choices=[
@@ -61,9 +58,6 @@ class ApplicationFilterSet(filters.FilterSet):
     class Meta:
         model = Application
         fields = ["status", "point", "item", "department", "receipt_no"]
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
 
     def filter_deadline(self, queryset, name, value):
         from shuanglian.core import clock

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG, VIEW_APPLICATIONS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import PermissionDenied
+from shuanglian.divisions.selectors import county_wide
 
 
 def posted_point_ids(user) -> set[int]:
@@ -71,8 +72,7 @@ def require_act(user, application) -> None:
 def may_manage_catalog(user) -> bool:
     if user is None:
         return True
-    scope = scope_for(user, MANAGE_SERVICE_CATALOG, via_organizations=False)
-    return scope.everything or "county" in scope.levels.values()
+    return county_wide(scope_for(user, MANAGE_SERVICE_CATALOG, via_organizations=False))
 
 
 def require_manage_catalog(user) -> None:

@@ -7,21 +7,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from shuanglian.access.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
+from shuanglian.core.scoped import get_visible
+from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
+from shuanglian.divisions.filtersets import within_q
 
 from . import policies
 from .choices import PointKind, Status
 from .models import Application, Complaint, ServiceItem, ServicePoint, StaffPosting, Transition
 
 
-def _within_q(division, prefix: str = "") -> Q:
-    if division is None:
-        return Q()
-    return Q(**{f"{prefix}{division.level}_id": division.pk})
-
-
 def service_point_list(*, kind: str | None = None, within=None) -> QuerySet[ServicePoint]:
     """Public: the points, their hours and staff on duty."""
-    rows = ServicePoint.objects.filter(is_active=True).filter(_within_q(within))
+    rows = ServicePoint.objects.filter(is_active=True).filter(within_q(within))
     if kind:
         rows = rows.filter(kind=kind)
     return rows.select_related("division", "township", "village", "center").prefetch_related("staff").order_by(
@@ -46,14 +43,13 @@ def visibility_q(user) -> Q | None:
         return Q()
     orgs = sorted(scope_for(user, VIEW_APPLICATIONS).organization_ids)
     points = sorted(policies.posted_point_ids(user))
-    if not divisions.codes and not orgs and not points:
-        return None
-    q = divisions.record_q() if divisions.codes else Q(pk__in=[])
+    extra = None
     if orgs:
-        q |= Q(point__organization_id__in=orgs) | Q(center__organization_id__in=orgs) | Q(department_id__in=orgs)
+        extra = Q(point__organization_id__in=orgs) | Q(center__organization_id__in=orgs) | Q(department_id__in=orgs)
     if points:
-        q |= Q(point_id__in=points) | Q(center_id__in=points)
-    return q
+        at_points = Q(point_id__in=points) | Q(center_id__in=points)
+        extra = at_points if extra is None else extra | at_points
+    return scoped_visibility_q(divisions, extra=extra)
 
 
 def application_list_visible_to(user) -> QuerySet[Application]:
@@ -65,20 +61,17 @@ def application_list_visible_to(user) -> QuerySet[Application]:
 
 
 def application_get_for_user(user, pk) -> Application:
-    try:
-        return application_list_visible_to(user).get(pk=pk)
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("application not found") from None
+    return get_visible(application_list_visible_to(user), pk, what="application")
 
 
 def service_stats(user, *, within=None) -> dict:
     """Centers, agent points and full-time staff in `within` (public figures); applications by status and the
     on-time rate (closed on or before the promised date) of those the user may see."""
-    points = ServicePoint.objects.filter(is_active=True).filter(_within_q(within))
+    points = ServicePoint.objects.filter(is_active=True).filter(within_q(within))
     counts = dict(points.values_list("kind").annotate(n=Count("pk")).order_by())
     staff = StaffPosting.objects.filter(is_active=True, full_time=True, point__is_active=True).filter(
-        _within_q(within, "point__")).count()
-    apps = application_list_visible_to(user).filter(_within_q(within))
+        within_q(within, prefix="point__")).count()
+    apps = application_list_visible_to(user).filter(within_q(within))
     by_status = {s: 0 for s in Status.values}
     for status, n in apps.values_list("status").annotate(n=Count("pk")).order_by():
         by_status[status] = n
@@ -204,7 +197,7 @@ def supervision_board(user, *, by: str = "point", within=None, today=None) -> li
     key, label = _GROUPS[by]
     today = today or clock.today()
     near = near_due_until(today)
-    running = application_list_visible_to(user).filter(_within_q(within)).filter(status__in=RUNNING_STATUSES)
+    running = application_list_visible_to(user).filter(within_q(within)).filter(status__in=RUNNING_STATUSES)
     rows = (running.values(key, label).annotate(open=Count("pk"),
                                                 overdue=Count("pk", filter=deadline_q("overdue", today=today,
                                                                                       near=near)),
@@ -231,7 +224,7 @@ def monthly_performance(user, *, year: int, month: int, within=None) -> list[dic
 
     first = timezone.make_aware(dt.datetime(year, month, 1))
     after = timezone.make_aware(dt.datetime(year + (month == 12), month % 12 + 1, 1))
-    rows = (application_list_visible_to(user).filter(_within_q(within))
+    rows = (application_list_visible_to(user).filter(within_q(within))
             .filter(closed_at__gte=first, closed_at__lt=after)
             .values_list("center_id", "center__name", "on_time", "accepted_at", "closed_at").order_by())
     groups: dict[int, dict] = {}

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock, deadlines, workflow
 from shuanglian.core.calendar import WorkCalendar, end_of_day, work_calendar
-from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed, full_clean
 from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.organizations.choices import OrganizationKind
 
-from . import policies
+from . import policies, selectors
 from .choices import CLOSED_STATUSES, AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
 from .models import (
     Application,
@@ -118,7 +118,7 @@ def _new_point(*, division, kind: str, name: str, organization=None, center=None
         if organization is not None and organization.kind != OrganizationKind.SERVICE_CENTER:
             raise ValidationFailed(_("%(name)s is not a service center.") % {"name": organization.name},
                                    details={"organization": [organization.pk]})
-    point = ServicePoint(kind=kind, name=name.strip()[:100], organization=organization, center=center,
+    point = ServicePoint(kind=kind, name=name.strip(), organization=organization, center=center,
                          opening_hours=opening_hours, phone=phone, address=address)
     point.attach_to(division)
     return point
@@ -150,7 +150,7 @@ def service_point_create(*, actor, division, kind: str, name: str, organization=
         same = same.filter(name=point.name)
     if same.exists():
         raise _point_taken(point)
-    point.full_clean(validate_constraints=False)
+    full_clean(point, validate_constraints=False)
     try:
         with transaction.atomic():
             point.save()
@@ -223,7 +223,7 @@ def staff_post(*, actor, point: ServicePoint, name: str, position: str, user=Non
     policies.require_manage_catalog(actor)
     row = StaffPosting(point=point, user=user, name=name.strip(), position=position.strip(), photo=photo,
                        full_time=full_time)
-    row.full_clean()
+    full_clean(row)
     row.save()
     audit.record(actor=actor, action="services.staff_post", obj=row,
                  after={"point": point.pk, "name": row.name, "position": row.position})
@@ -248,7 +248,7 @@ def service_item_create(*, actor, code: str, name: str, department, legal_days: 
     item = ServiceItem(code=code.strip(), name=name.strip(), department=department, legal_days=legal_days,
                        promised_days=promised_days, conditions=conditions, materials=list(materials),
                        steps=list(steps), fees=fees, accepted_at=accepted_at)
-    item.full_clean()
+    full_clean(item)
     item.save()
     audit.record(actor=actor, action="services.item_create", obj=item,
                  after={"code": item.code, "legal_days": legal_days, "promised_days": promised_days})
@@ -270,7 +270,7 @@ def service_item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
     for key, value in changes.items():
         setattr(item, key, value)
     _check_limits(item.legal_days, item.promised_days)
-    item.full_clean()
+    full_clean(item)
     item.save()
     audit.record(actor=actor, action="services.item_update", obj=item, before=before,
                  after={k: getattr(item, k if k != "department" else "department_id") for k in changes})
@@ -319,14 +319,14 @@ def application_accept(*, actor, item: ServiceItem, point: ServicePoint, applica
     if point.kind == PointKind.AGENT_POINT and item.accepted_at == AcceptedAt.CENTER:
         raise ValidationFailed(_("%(item)s is accepted only at a service center.") % {"item": item.name},
                                details={"point": [point.pk]})
-    name = _text(applicant_name, "applicant_name", required=True, message=_("Give the applicant's name."))[:50]
+    name = _text(applicant_name, "applicant_name", required=True, message=_("Give the applicant's name."))
     now = at or clock.now()
     center = point if point.kind == PointKind.CENTER else point.center
     app = Application(receipt_no=next_receipt_no(timezone.localtime(now).year), item=item, point=point,
                       center=center, applicant_name=name, applicant_phone=applicant_phone or "",
                       status=Status.ACCEPTED, accepted_at=now, promised_date=promised_date_for(item, now))
     app.attach_to(point.division)
-    app.full_clean(exclude=["applicant_phone", "receipt_no"])
+    full_clean(app, exclude=["applicant_phone", "receipt_no"])
     app.save()
     Transition.objects.create(application=app, action=Action.ACCEPT, from_status="", to_status=Status.ACCEPTED,
                               actor=actor if getattr(actor, "pk", None) else None,
@@ -381,6 +381,11 @@ def _handle(app: Application, step: Step[ApplicationInput]) -> dict:
     if department.kind != OrganizationKind.DEPARTMENT:
         raise ValidationFailed(_("%(name)s is not a department.") % {"name": department.name},
                                details={"department": [department.pk]})
+    if handler is not None and handler.pk not in dict(selectors.handler_choices(app)):
+        # The page offers only these; the API is held to the same list here.
+        raise ValidationFailed(
+            _("%(name)s cannot handle this application: name staff on duty at its point or center, or a member "
+              "of its item's department.") % {"name": handler.display_name}, details={"handler": [handler.pk]})
     app.department = department
     app.handler = handler if handler is not None else (actor if getattr(actor, "pk", None) else None)
     return {"department": department.name}

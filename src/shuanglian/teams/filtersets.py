@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.divisions.filtersets import filter_within
+from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import Category, KitItem, TeamRole
 from .models import KitIssue, Lecturer, Membership, TrainingSession
@@ -11,10 +11,7 @@ from .models import KitIssue, Lecturer, Membership, TrainingSession
 class WithinFilterSet(filters.FilterSet):
     """`within`: the subtree of a division, by the scope column of its level (DivisionScoped records)."""
 
-    within = filters.CharFilter(method="filter_within", label=_("division code (subtree)"))
-
-    def filter_within(self, queryset, name, value):
-        return filter_within(queryset, value)
+    within = WithinFilter(label=_("division code (subtree)"))
 
 
 class MembershipFilterSet(WithinFilterSet):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.divisions.choices import Level, code_key, code_key_upper
+from shuanglian.divisions.choices import Level
+from shuanglian.divisions.filtersets import within_q
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
 from shuanglian.divisions.selectors import within_choices
@@ -28,16 +29,6 @@ MAX_GRIDS_PER_PERSON = 3  # a person serving more grids than this is reported by
 
 def _scope(user) -> Scope:
     return Scope(everything=True) if user is None else scope_for(user, VIEW_TEAMS)
-
-
-def within_q(division: Division | None, prefix: str = "") -> Q:
-    """A subtree by its scope column: an equality on the column of the division's level (indexed)."""
-    if division is None:
-        return Q()
-    if division.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
-        return Q(**{f"{prefix}{division.level}_id": division.pk})
-    return Q(**{f"{prefix}county__code_key__gte": code_key(division.code),
-                f"{prefix}county__code_key__lte": code_key_upper(division.code)})
 
 
 def membership_list_visible_to(user, *, include_ended: bool = True) -> QuerySet[Membership]:

@@ -119,10 +119,7 @@ class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
         public_fields = ["id", "household", "household_number", "name", "relation_to_head", "address", "grid"]
 
     def get_age(self, obj) -> int | None:
-        born, today = obj.birth_date, self.viewer.today
-        if born is None:
-            return None
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return selectors.age_on(obj.birth_date, self.viewer.today)
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):

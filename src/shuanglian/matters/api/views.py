@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shuanglian.accounts.models import User
-from shuanglian.archives.models import Household, Person
 from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
@@ -65,23 +64,9 @@ class MatterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         grid = division_get_for_user(request.user, d.pop("grid"))
-        household = None
-        if d.get("household"):
-            household = Household.objects.filter(pk=d["household"], grid=grid).first()
-            if household is None:
-                raise ValidationFailed("No such household in that grid.", details={"household": [d["household"]]})
-        persons = list(Person.objects.filter(pk__in=d.get("persons") or [], household=household)) if household else []
-        if len(persons) != len(set(d.get("persons") or [])):
-            raise ValidationFailed("Persons must be members of the household.", details={"persons": d["persons"]})
-        contact_day = visit = None
-        if d.get("contact_day"):
-            from ..models import ContactDay
-
-            contact_day = ContactDay.objects.filter(pk=d["contact_day"]).first()
-        if d.get("visit"):
-            from ..models import Visit
-
-            visit = Visit.objects.filter(pk=d["visit"], household__grid=grid).first()
+        household, persons, contact_day, visit = selectors.report_links_for_user(
+            request.user, grid=grid, household=d.get("household"), persons=d.get("persons") or [],
+            contact_day=d.get("contact_day"), visit=d.get("visit"))
         matter = services.matter_report(
             actor=request.user, grid=grid, type=d["type"], source=d["source"], title=d["title"],
             description=d["description"], category=d.get("category") or None, household=household, persons=persons,

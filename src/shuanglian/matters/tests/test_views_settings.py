@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent, CalendarDay
 from shuanglian.matters import deadlines, services
 from shuanglian.matters.models import Category
@@ -115,3 +116,33 @@ def test_the_calendar_shows_a_year_and_sets_a_day(as_, personas):
     assert "台风停工" in body
     response = c.post(CALENDAR, {"date": "", "is_working": "0"})
     assert response.status_code == 422
+
+
+def test_a_category_name_taken_is_refused_on_the_page_and_by_the_api(as_, personas, api):
+    """Was a 500: the table's one-name-per-type constraint raised Django's ValidationError from full_clean."""
+    services.ensure_default_categories()
+    c = as_(personas.county_office)
+    response = c.post(CATEGORIES, {"action": "create", "new-type": "demand", "new-name": "道路交通", "new-code": ""})
+    assert response.status_code == 422 and "category named 道路交通 exists" in response.content.decode()
+    water = Category.objects.get(code="water")
+    response = c.post(CATEGORIES, {"action": "rename", "category": water.pk, f"c{water.pk}-name": "道路交通",
+                                   f"c{water.pk}-position": 1})
+    assert response.status_code == 422 and "category named 道路交通 exists" in response.content.decode()
+    assert Category.objects.filter(name="道路交通").count() == 1
+    # The same name under another type is a different category.
+    assert c.post(CATEGORIES, {"action": "create", "new-type": "hazard", "new-name": "道路交通",
+                               "new-code": ""}).status_code == 302
+
+    r = api.as_(personas.county_office).post("/api/v1/matter-categories/",
+                                             {"type": "demand", "code": "roads2", "name": "道路交通"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid", r.json()
+    r = api.as_(personas.county_office).patch(f"/api/v1/matter-categories/{water.pk}/", {"name": "道路交通"},
+                                              format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid" and r.json()["details"] == {"name": ["道路交通"]}
+    assert "category named 道路交通 exists" in r.json()["message"]
+
+
+def test_a_model_check_from_full_clean_becomes_a_domain_error_naming_the_field(personas):
+    with pytest.raises(ValidationFailed) as e:
+        services.category_create(actor=personas.county_office, type="demand", code="long", name="长" * 61)
+    assert list(e.value.details) == ["name"] and e.value.message.startswith("name: ")
