@@ -3,11 +3,11 @@ of them from public institutions: 1,421 county officials, 335 doctors and 854 te
 public staff (township cadres and police), so that 3,419 / 8,506 rounds to 0.402. The rest are village
 cadres, notable villagers, veteran party members and retired cadres. Loaded in bulk through
 `services.teams_load` (phones encrypted by the PIIField, one audit event)."""
+from shuanglian.demo.builders import teams_training
 from shuanglian.demo.figures import GRIDDED
-
-from . import training_demo
-from .choices import Category
-from .services import teams_load
+from shuanglian.divisions.models import Division
+from shuanglian.teams.choices import Category
+from shuanglian.teams.services import teams_load
 
 PROMOTERS = 2556
 # category -> (volunteers, from a public institution)
@@ -69,8 +69,6 @@ def posts_for(grids, rng, *, volunteers=VOLUNTEERS, promoters=True) -> list[dict
 
 
 def build(ctx):
-    from shuanglian.divisions.models import Division
-
     grids = list(Division.objects.filter(pk__in=[g.pk for g in ctx.grids.values()])
                  .select_related("parent__parent"))
     posts = posts_for(grids, ctx.rng)
@@ -79,4 +77,4 @@ def build(ctx):
     public = sum(n for n, p in VOLUNTEERS.values() if p)
     ctx.log(f"  {counts['promoters']:,} promoters, {counts['volunteers']:,} volunteers "
             f"({public:,} from public institutions)")
-    training_demo.build(ctx)
+    teams_training.build(ctx)

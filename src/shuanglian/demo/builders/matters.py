@@ -17,11 +17,12 @@ from django.utils import timezone
 from shuanglian.archives.models import Household
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
+from shuanglian.demo.builders import matters_contact, matters_disputes
 from shuanglian.demo.figures import GRIDDED
-
-from . import services
-from .choices import Action, Level, MatterType, Satisfaction, Source, Status
-from .models import Category, Matter, Transition
+from shuanglian.matters import services
+from shuanglian.matters.choices import Action, Level, MatterType, Satisfaction, Source, Status
+from shuanglian.matters.models import Category, Matter, Transition
+from shuanglian.matters.sweep import sweep_deadlines
 
 YEAR = 2010
 DISPUTES_SCREENED = 4526
@@ -60,17 +61,11 @@ def build(ctx):
 
 
 def _contact_days(ctx) -> dict:
-    try:
-        from . import demo_contact
-    except ImportError:  # pragma: no cover - the module lands with the contact-day pages
-        return {}
-    return demo_contact.build(ctx, year=YEAR) or {}
+    return matters_contact.build(ctx, year=YEAR) or {}
 
 
 def _disputes(ctx, disputes) -> None:
-    from . import demo_disputes
-
-    demo_disputes.build(ctx, disputes)
+    matters_disputes.build(ctx, disputes)
 
 
 def _weighted(rng, pairs):
@@ -202,7 +197,5 @@ def _open_now(ctx) -> None:
                 matter = services.transition(actor=None, matter=matter, action=Action.ACCEPT,
                                              at=reported + dt.timedelta(hours=2))
             opened += 1
-    from .sweep import sweep_deadlines
-
     result = sweep_deadlines()
     ctx.log(f"  {opened} matters open now; {result}")

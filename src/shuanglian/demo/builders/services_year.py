@@ -21,10 +21,10 @@ from django.db import connection
 from shuanglian.core import audit, pii
 from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.calendar import work_calendar
-
-from .choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
-from .models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
-from .services import receipt_no
+from shuanglian.demo.builders.teams import GIVEN, SURNAMES
+from shuanglian.services.choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
+from shuanglian.services.models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
+from shuanglian.services.services import receipt_no
 
 YEAR = 2010
 APPLICATIONS = 30_000
@@ -42,8 +42,6 @@ PHONE_PREFIXES = ("133", "135", "137", "138", "139", "153", "158", "159", "180",
 
 
 def person(rng) -> str:
-    from shuanglian.teams.demo import GIVEN, SURNAMES
-
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
