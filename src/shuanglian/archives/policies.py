@@ -1,17 +1,13 @@
 """Who may see and change archives. Scope comes from the grants; duties from accounts.roles."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES_PII
+from shuanglian.accounts.roles import EDIT_ARCHIVES, REVEAL_PII
 from shuanglian.core.exceptions import PermissionDenied
 from shuanglian.core.permissions import has_capability, scope_for
 
 
 def _covers(actor, capability, record) -> bool:
     return actor is None or scope_for(actor, capability).covers_record(record)
-
-
-def may_view_pii(actor, record) -> bool:
-    return _covers(actor, VIEW_ARCHIVES_PII, record)
 
 
 def require_edit(actor, record) -> None:
@@ -22,11 +18,6 @@ def require_edit(actor, record) -> None:
 def require_edit_division(actor, division) -> None:
     if actor is not None and not has_capability(actor, EDIT_ARCHIVES, division):
         raise PermissionDenied(_("You may not change archives in %(division)s.") % {"division": division})
-
-
-def require_import(actor, division) -> None:
-    if actor is not None and not has_capability(actor, IMPORT_ARCHIVES, division):
-        raise PermissionDenied(_("You may not import archives into %(division)s.") % {"division": division})
 
 
 def require_reveal(actor, record) -> None:

@@ -97,10 +97,8 @@ ACTION_LABELS = {
     "household_register": gettext_lazy("registered the household"),
     "household_update": gettext_lazy("changed the household"),
     "household_tags": gettext_lazy("changed the tags"),
-    "household_move": gettext_lazy("moved the household"),
     "person_add": gettext_lazy("added a member"),
     "person_update": gettext_lazy("changed a member"),
-    "person_remove": gettext_lazy("removed a member"),
     "relation_add": gettext_lazy("added a relation"),
     "import": gettext_lazy("imported from a file"),
 }

@@ -520,13 +520,6 @@ def dispute_get_for_user(user, pk) -> Dispute:
         raise NotFound(_("No such dispute that you may see.")) from None
 
 
-def dispute_get_for_matter(user, matter_pk) -> Dispute:
-    try:
-        return dispute_get_for_user(user, Dispute.objects.only("pk").get(matter_id=matter_pk).pk)
-    except (Dispute.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such dispute that you may see.")) from None
-
-
 def within_q(division: Division, prefix: str = "matter__") -> Q:
     """A subtree by its scope column: an equality on the column of the division's level (indexed)."""
     if division.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID):
