@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -333,7 +334,8 @@ def _after(matter: Matter, action: str, from_level: str) -> None:
 
 
 def matter_url(matter: Matter) -> str:
-    return f"/matters/{matter.pk}/"
+    """The matter's page, for notifications and redirects: reversed, so it follows the URLconf."""
+    return reverse("matters:detail", kwargs={"pk": matter.pk})
 
 
 def _notify_holders(matter: Matter, template: str, *, kind: str) -> None:
