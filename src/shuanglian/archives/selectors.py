@@ -5,6 +5,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from shuanglian.accounts.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
 from shuanglian.core import clock
+from shuanglian.core.dates import anniversary, born_between_for_anniversary, born_on_or_before
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
@@ -56,15 +57,8 @@ def importable_grids(user) -> dict[str, Division]:
 def birth_range_for_ages(min_age: int | None, max_age: int | None, today: dt.date | None = None):
     """Birth dates of people aged min_age..max_age (inclusive) today."""
     today = today or clock.today()
-
-    def years_ago(n):
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
-
-    earliest = years_ago(max_age + 1) + dt.timedelta(days=1) if max_age is not None else None
-    latest = years_ago(min_age) if min_age is not None else None
+    earliest = born_on_or_before(today, max_age + 1) + dt.timedelta(days=1) if max_age is not None else None
+    latest = born_on_or_before(today, min_age) if min_age is not None else None
     return earliest, latest
 
 
@@ -74,13 +68,6 @@ INCOMPLETE_BELOW = 60  # a file under this completeness (percent) needs filling 
 STALE_AFTER_DAYS = 365  # a household not updated for twelve months needs a visit
 MILESTONE_AGES = (18, 60, 80)  # adulthood, old-age benefits, advanced-age allowance
 MILESTONE_WINDOW_DAYS = 30
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def completeness_rollup(user, level: str) -> list[dict]:
@@ -122,7 +109,8 @@ def persons_turning(user, ages=MILESTONE_AGES, days: int = MILESTONE_WINDOW_DAYS
     last = today + dt.timedelta(days=days)
     q = Q(pk__in=[])
     for age in ages:
-        q |= Q(birth_date__gte=_years_before(today, age), birth_date__lte=_years_before(last, age))
+        first, latest = born_between_for_anniversary(today, last, age)
+        q |= Q(birth_date__gte=first, birth_date__lte=latest)
     return (Person.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), q, is_active=True)
             .select_related("household", "grid", "village").order_by("birth_date", "pk"))
 
@@ -131,10 +119,7 @@ def milestone_of(person: Person, ages=MILESTONE_AGES, days: int = MILESTONE_WIND
     """(age, day) of the milestone `persons_turning` found for this person."""
     today = clock.today()
     for age in ages:
-        try:
-            day = person.birth_date.replace(year=person.birth_date.year + age)
-        except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
-            day = dt.date(person.birth_date.year + age, 3, 1)
+        day = anniversary(person.birth_date, age)
         if today <= day <= today + dt.timedelta(days=days):
             return age, day
     return None, None

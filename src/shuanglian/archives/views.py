@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from shuanglian.accounts.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES
 from shuanglian.core import clock
+from shuanglian.core.dates import age_on
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.exceptions import PermissionDenied as DomainPermissionDenied
 from shuanglian.core.htmx import (
@@ -48,9 +49,7 @@ RECENT_JOBS = 10
 
 
 def _age(birth: dt.date | None, today: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return None if birth is None else age_on(birth, today)
 
 
 def _read(getter, *args):

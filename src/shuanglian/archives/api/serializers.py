@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from shuanglian.core import clock
+from shuanglian.core.dates import age_on
 from shuanglian.core.pii import PIIValue, normalize
 
 from .. import selectors
@@ -122,7 +123,7 @@ class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
         born, today = obj.birth_date, self.viewer.today
         if born is None:
             return None
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age_on(born, today)
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):
