@@ -175,9 +175,8 @@ def test_grid_teams_are_the_seeds(county):
 
 
 def test_training_tours_every_township_and_every_member_has_a_kit(county):
-    from shuanglian.teams.kits import kit_counts_by_township
     from shuanglian.teams.models import Lecturer, Member, Membership, TrainingSession
-    from shuanglian.teams.selectors import members_without_training
+    from shuanglian.teams.selectors import kit_counts_by_township, members_without_training
 
     assert Lecturer.objects.values("department").distinct().count() == 5
     assert Lecturer.objects.exclude(department__division=county).count() == 0

@@ -70,7 +70,6 @@ def test_training_and_kits_on_the_test_district(district):
     from shuanglian.demo.builders import teams_training
     from shuanglian.demo.context import DemoContext
     from shuanglian.organizations.services import organization_create
-    from shuanglian.teams import kits
     from shuanglian.teams.models import Attendance, KitIssue, Lecturer, TrainingSession
 
     grids = list(Division.objects.current().within(district.county).filter(level="grid")
@@ -91,4 +90,4 @@ def test_training_and_kits_on_the_test_district(district):
     assert untrained < members / 2 and Attendance.objects.exists()
     assert not TrainingSession.objects.exclude(held_on__year=2010).exists()
     assert KitIssue.objects.filter(returned_on__isnull=True).count() == 5 * members
-    assert sum(r["members"] for r in kits.kit_counts_by_township(None)) == members
+    assert sum(r["members"] for r in selectors.kit_counts_by_township(None)) == members

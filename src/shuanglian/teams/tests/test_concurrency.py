@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.testing.race import race
 from shuanglian.teams import services
 from shuanglian.teams.models import Membership
+from shuanglian.testing.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

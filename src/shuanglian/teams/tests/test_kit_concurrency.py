@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.testing.race import race
-from shuanglian.teams import kits, services
+from shuanglian.teams import services
 from shuanglian.teams.models import KitIssue
+from shuanglian.teams.services import kits
+from shuanglian.testing.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
