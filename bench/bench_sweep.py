@@ -38,7 +38,7 @@ def setup(database_url: str | None, var_dir: str):
 
 
 def build(n: int):
-    from shuanglian.accounts.roles import Role
+    from shuanglian.access.roles import Role
     from shuanglian.accounts.services import grant_create, user_create
     from shuanglian.core import clock
     from shuanglian.testing.district import build_district

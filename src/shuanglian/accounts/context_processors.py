@@ -1,4 +1,4 @@
-from shuanglian.core.permissions import active_grants
+from shuanglian.access.scope import active_grants
 
 
 def grants(request):
@@ -8,7 +8,7 @@ def grants(request):
         return {}
 
     def caps():
-        from .roles import CAPABILITIES
+        from shuanglian.access.roles import CAPABILITIES
 
         found = set()
         for g in active_grants(user):

@@ -1,10 +1,10 @@
 import django_filters as filters
 from django.db.models import Q
 
+from shuanglian.access.roles import Role
 from shuanglian.divisions.choices import code_key, code_key_upper
 
 from .models import Grant, User
-from .roles import Role
 
 
 class UserFilterSet(filters.FilterSet):

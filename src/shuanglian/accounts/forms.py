@@ -2,13 +2,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.access.roles import Role
 from shuanglian.core.exceptions import NotFound
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.models import Organization
 from shuanglian.organizations.selectors import organization_list_visible_to
 
 from .models import Grant
-from .roles import Role
 
 
 class ActorForm(forms.Form):

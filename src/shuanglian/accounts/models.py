@@ -3,9 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.access.roles import Role
 from shuanglian.core.pii import PIIField
-
-from .roles import Role
 
 
 class User(AbstractUser):

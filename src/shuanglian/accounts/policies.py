@@ -2,10 +2,9 @@
 subtree, and grants roles only at divisions (or organizations serving divisions) in it."""
 from django.utils.translation import gettext as _
 
+from shuanglian.access.roles import MANAGE_USERS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import scope_for
-
-from .roles import MANAGE_USERS
 
 
 def may_manage_user(actor, user) -> bool:

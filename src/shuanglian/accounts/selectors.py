@@ -1,10 +1,10 @@
 from django.db.models import Prefetch, Q, QuerySet
 
+from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
 
 from .models import Grant, User
-from .roles import MANAGE_USERS, VIEW_USERS
 
 
 def _user_scope_q(user) -> Q | None:

@@ -4,14 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from shuanglian.access.roles import DUTY, LOWEST_LEVEL, ORGANIZATION_ROLES, Role
+from shuanglian.access.scope import forget
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
-from shuanglian.core.permissions import forget
 from shuanglian.divisions.choices import LEVEL_ORDER
 
 from . import policies
 from .models import Grant, User
-from .roles import DUTY, LOWEST_LEVEL, ORGANIZATION_ROLES, Role
 
 
 def _user_snapshot(user: User) -> dict:

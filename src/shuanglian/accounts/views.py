@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS, Role
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -16,12 +18,10 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 
 from . import policies, services
 from .filtersets import UserFilterSet
 from .forms import GrantCreateForm, GrantRevokeForm, UserCreateForm, UserUpdateForm
-from .roles import MANAGE_USERS, VIEW_USERS, Role
 from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
 
 

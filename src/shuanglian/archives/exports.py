@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_ARCHIVES
+from shuanglian.access.roles import VIEW_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 
@@ -31,7 +32,6 @@ from shuanglian.core.pdf import (  # noqa: F401
     fonts_only,
     render_document,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_ancestors

@@ -3,8 +3,8 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.core import idnumber
-from shuanglian.core.filtersets import filter_within
 from shuanglian.core.pii import PIIField, normalize
+from shuanglian.divisions.filtersets import filter_within
 
 from .choices import RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, Person, Tag

@@ -3,9 +3,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuanglian.accounts.roles import VIEW_ARCHIVES
+from shuanglian.access.roles import VIEW_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core.forms import SpreadsheetUploadForm
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division

@@ -24,13 +24,14 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES
+from shuanglian.access.roles import IMPORT_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock, pii, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import CODE_LENGTH
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from .importing import Progress, import_households, write_rejects
 from .models import ImportJob

@@ -1,9 +1,9 @@
-"""Who may see and change archives. Scope comes from the grants; duties from accounts.roles."""
+"""Who may see and change archives. Scope comes from the grants; duties from access.roles."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import EDIT_ARCHIVES, REVEAL_PII
+from shuanglian.access.roles import EDIT_ARCHIVES, REVEAL_PII
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability, scope_for
 
 
 def _covers(actor, capability, record) -> bool:

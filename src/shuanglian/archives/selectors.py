@@ -3,13 +3,14 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
-from shuanglian.accounts.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
+from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
+from shuanglian.access.scope import scope_for
 from shuanglian.core import clock
 from shuanglian.core.dates import anniversary, born_between_for_anniversary, born_on_or_before
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from .models import Household, HouseholdTag, Person
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from shuanglian.accounts.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES
+from shuanglian.access.roles import EDIT_ARCHIVES, IMPORT_ARCHIVES, REVEAL_PII, VIEW_ARCHIVES
+from shuanglian.access.scope import scope_for
 from shuanglian.core import clock
 from shuanglian.core.dates import age_on
 from shuanglian.core.exceptions import DomainError, NotFound
@@ -31,7 +32,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 

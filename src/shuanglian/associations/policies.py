@@ -2,9 +2,9 @@
 serves (a village cadre their village's association, a township cadre the township's and its villages')."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_ASSOCIATIONS
+from shuanglian.access.roles import MANAGE_ASSOCIATIONS
+from shuanglian.access.scope import has_capability
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
 
 
 def may_manage(actor, association) -> bool:

@@ -16,10 +16,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import VIEW_ASSOCIATIONS
+from shuanglian.access.roles import VIEW_ASSOCIATIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level
+from shuanglian.divisions.scope import Scope
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 

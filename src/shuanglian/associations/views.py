@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_ASSOCIATIONS
+from shuanglian.access.roles import VIEW_ASSOCIATIONS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,

@@ -8,12 +8,12 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shuanglian.accounts.roles import VIEW_AUDIT
+from shuanglian.access.roles import VIEW_AUDIT
 
+from .capabilities import has_capability
 from .exceptions import ValidationFailed
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
-from .permissions import has_capability
 from .selectors import audit_list_visible_to
 
 

@@ -153,11 +153,11 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
     """The county office corrects one day (a holiday moved, a make-up day added). Audited."""
     from django.db import transaction
 
-    from shuanglian.accounts.roles import CONFIGURE_MATTERS
+    from shuanglian.access.roles import CONFIGURE_MATTERS
+    from shuanglian.access.scope import scope_for
     from shuanglian.core import audit
     from shuanglian.core.exceptions import PermissionDenied
     from shuanglian.core.models import CalendarDay
-    from shuanglian.core.permissions import scope_for
 
     if actor is not None:
         scope = scope_for(actor, CONFIGURE_MATTERS, via_organizations=False)

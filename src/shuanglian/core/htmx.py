@@ -124,7 +124,7 @@ class ServiceFormMixin:
 def require_any_capability(user, *capabilities: str) -> None:
     """403 unless the user holds at least one of the capabilities somewhere (the scope comes later,
     from the selector: out of scope reads as 404)."""
-    from .permissions import scope_for
+    from .capabilities import scope_for
 
     if all(scope_for(user, cap).empty for cap in capabilities):
         raise DjangoPermissionDenied

@@ -93,7 +93,7 @@ def scope_for(user, capability: str, *, via_organizations: bool = True) -> Scope
     department serves the whole county, yet sees only the matters assigned to it); its id is still
     in `organization_ids`.
     """
-    from shuanglian.accounts.roles import CAPABILITIES
+    from shuanglian.access.roles import CAPABILITIES
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
-from shuanglian.accounts.roles import VIEW_AUDIT
-from shuanglian.core.permissions import scope_for
+from shuanglian.access.roles import VIEW_AUDIT
+from shuanglian.access.scope import scope_for
 
 from .models import AuditEvent
 

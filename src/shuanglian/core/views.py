@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 
-from shuanglian.accounts.roles import VIEW_AUDIT
+from shuanglian.access.roles import VIEW_AUDIT
 
 from .filtersets import AuditEventFilterSet
 from .htmx import paginate, render_page, require_any_capability

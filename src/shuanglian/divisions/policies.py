@@ -1,9 +1,9 @@
 """Who may change the tree. A system actor (None: commands and jobs) may; users need RESTRUCTURE there."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import RESTRUCTURE
+from shuanglian.access.roles import RESTRUCTURE
+from shuanglian.access.scope import has_capability
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
 
 
 def may_restructure(actor, division) -> bool:

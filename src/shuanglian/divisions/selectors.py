@@ -3,9 +3,9 @@ import datetime as dt
 
 from django.db.models import Count, F, Q, QuerySet
 
-from shuanglian.accounts.roles import VIEW_DIVISIONS
+from shuanglian.access.roles import VIEW_DIVISIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
 
 from .choices import LEVEL_ORDER, Level
 from .models import Division, DivisionVersion

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_DIVISIONS
+from shuanglian.access.roles import VIEW_DIVISIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
-from shuanglian.core.permissions import scope_for
 
 from . import policies, services
 from .choices import Level, child_level

@@ -12,10 +12,10 @@ import uuid
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import REPORT_MATTERS
+from shuanglian.access.roles import REPORT_MATTERS
+from shuanglian.access.scope import has_capability
 from shuanglian.core import audit
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
-from shuanglian.core.permissions import has_capability
 
 from . import policies
 from .choices import Status

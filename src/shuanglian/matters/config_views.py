@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shuanglian.accounts.roles import CONFIGURE_MATTERS
+from shuanglian.access.roles import CONFIGURE_MATTERS
 from shuanglian.core import clock
 from shuanglian.core.calendar import calendar_day_set, year_days
 from shuanglian.core.exceptions import NotFound

@@ -36,13 +36,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuanglian.accounts.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import WorkCalendar, work_calendar
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from . import policies
 from .choices import (

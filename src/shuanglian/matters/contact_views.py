@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import (
+from shuanglian.access.roles import (
     PLAN_CONTACT_DAYS,
     RECORD_VISITS,
     REPORT_MATTERS,
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
 from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -39,7 +40,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import has_capability, scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division

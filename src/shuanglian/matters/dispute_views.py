@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shuanglian.accounts.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.archives.export_views import content_disposition
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
@@ -24,7 +25,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division

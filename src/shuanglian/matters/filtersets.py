@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.db.models import Q
 
-from shuanglian.core.filtersets import filter_within
+from shuanglian.divisions.filtersets import filter_within
 
 from .choices import DeadlineState, Level, MatterType, Source, Status
 from .models import Matter

@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.accounts.roles import REPORT_MATTERS, VIEW_ARCHIVES, VIEW_MATTERS
+from shuanglian.access.roles import REPORT_MATTERS, VIEW_ARCHIVES, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import DomainError
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.forms import LEVEL_LABELS, DateInput
 from shuanglian.divisions.models import Division

@@ -3,7 +3,7 @@ or county (division grants covering that division), or the department holding it
 organization). Upper levels may act on what is held below them; nobody acts on what is held above."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import (
+from shuanglian.access.roles import (
     CONFIGURE_MATTERS,
     HANDLE_MATTERS,
     PLAN_CONTACT_DAYS,
@@ -13,8 +13,8 @@ from shuanglian.accounts.roles import (
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability, scope_for
 
 from .choices import Level
 

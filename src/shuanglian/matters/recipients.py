@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from shuanglian.access.roles import CAPABILITIES, HANDLE_MATTERS, SUPERVISE_MATTERS
 from shuanglian.accounts.models import Grant
-from shuanglian.accounts.roles import CAPABILITIES, HANDLE_MATTERS, SUPERVISE_MATTERS
 from shuanglian.organizations.choices import Function
 from shuanglian.organizations.models import Organization
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from shuanglian.access.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.accounts.models import Grant
-from shuanglian.accounts.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
 from shuanglian.organizations.models import Organization
 
 from . import policies

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from shuanglian.accounts.models import User
-from shuanglian.accounts.roles import (
+from shuanglian.access.roles import (
     CONFIGURE_MATTERS,
     REPORT_MATTERS,
     SUPERVISE_MATTERS,
@@ -25,6 +24,8 @@ from shuanglian.accounts.roles import (
     VIEW_ASSIGNED_MATTERS,
     VIEW_MATTERS,
 )
+from shuanglian.access.scope import scope_for
+from shuanglian.accounts.models import User
 from shuanglian.archives.selectors import household_list_visible_to, pii_scope
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.htmx import (
@@ -34,7 +35,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization

@@ -17,13 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuanglian.accounts.roles import RECORD_VISITS, VIEW_MATTERS
+from shuanglian.access.roles import RECORD_VISITS, VIEW_MATTERS
+from shuanglian.access.scope import scope_for
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import NotFound, ValidationFailed
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 
 from . import policies
 from .choices import Source

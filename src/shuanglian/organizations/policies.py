@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_ORGANIZATIONS
+from shuanglian.access.roles import MANAGE_ORGANIZATIONS
+from shuanglian.access.scope import has_capability
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability
 
 
 def require_manage(actor, division) -> None:

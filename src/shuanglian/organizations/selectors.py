@@ -1,8 +1,8 @@
 from django.db.models import Q, QuerySet
 
-from shuanglian.accounts.roles import VIEW_ORGANIZATIONS
+from shuanglian.access.roles import VIEW_ORGANIZATIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
 
 from .models import Organization
 

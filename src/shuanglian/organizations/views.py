@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 
-from shuanglian.accounts.roles import VIEW_ORGANIZATIONS
+from shuanglian.access.roles import VIEW_ORGANIZATIONS
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import paginate, raise_for_read, render_page, require_any_capability
 

@@ -7,9 +7,9 @@ accepted (the county office). A grant at an organization never widens to the div
 """
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG, VIEW_APPLICATIONS
+from shuanglian.access.roles import HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG, VIEW_APPLICATIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import scope_for
 
 
 def posted_point_ids(user) -> set[int]:

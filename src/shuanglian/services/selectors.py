@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from shuanglian.accounts.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS
+from shuanglian.access.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
 
 from . import policies
 from .choices import PointKind, Status
@@ -143,7 +143,7 @@ def may_use_counter(user) -> bool:
 def queue_points(user) -> QuerySet[ServicePoint]:
     """The points whose queue the user may open: where they are posted, their organizations' points, and the
     points under their division grants (the county office: all)."""
-    from shuanglian.accounts.roles import HANDLE_APPLICATIONS
+    from shuanglian.access.roles import HANDLE_APPLICATIONS
 
     q = Q(pk__in=sorted(policies.posted_point_ids(user)))
     orgs = scope_for(user, HANDLE_APPLICATIONS).organization_ids | scope_for(user, VIEW_APPLICATIONS).organization_ids
@@ -169,8 +169,8 @@ def application_detail_for_user(user, pk) -> Application:
 
 def handler_choices(app) -> list[tuple[int, str]]:
     """Who may be named to handle it: staff on duty at its point or center, members of its item's department."""
+    from shuanglian.access.roles import Role
     from shuanglian.accounts.models import Grant
-    from shuanglian.accounts.roles import Role
 
     found: dict[int, str] = {}
     for s in (StaffPosting.objects.filter(point_id__in={app.point_id, app.center_id}, is_active=True,

@@ -2,7 +2,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.filtersets import filter_within
+from shuanglian.divisions.filtersets import filter_within
 
 from .choices import Category, KitItem, TeamRole
 from .models import KitIssue, Lecturer, Membership, TrainingSession

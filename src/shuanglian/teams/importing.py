@@ -16,9 +16,9 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core import clock, pii, tabular
-from shuanglian.core.permissions import scope_for
 from shuanglian.core.tabular import RowError
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division

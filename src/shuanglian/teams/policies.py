@@ -1,10 +1,10 @@
 """Who may appoint and end grid team posts, record training and issue kits (teams.manage, in its subtree), and keep
-the lecturer group (teams.manage_lecturers). Scope comes from the grants (accounts.roles)."""
+the lecturer group (teams.manage_lecturers). Scope comes from the grants (access.roles)."""
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_LECTURERS, MANAGE_TEAMS
+from shuanglian.access.roles import MANAGE_LECTURERS, MANAGE_TEAMS
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.permissions import has_capability, scope_for
 
 
 def require_manage_grid(actor, grid) -> None:

@@ -9,11 +9,12 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import Scope, scope_for
 from shuanglian.divisions.choices import Level, code_key, code_key_upper
 from shuanglian.divisions.models import Division
+from shuanglian.divisions.scope import Scope
 from shuanglian.divisions.selectors import within_choices
 from shuanglian.organizations.models import Organization
 

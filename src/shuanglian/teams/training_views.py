@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -18,7 +19,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import has_capability, scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_get_for_user

@@ -10,7 +10,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import (
     form_add_domain_error,
@@ -19,7 +20,6 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.core.permissions import scope_for
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user

@@ -1,8 +1,8 @@
 """Named personas, so scope tests read like stories: who is asking, and what they may see."""
 from dataclasses import dataclass
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import User
-from shuanglian.accounts.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.models import Organization

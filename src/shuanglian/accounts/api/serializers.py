@@ -1,10 +1,10 @@
 """Account API shapes. Password hashes never leave the server; a password is write-only on create."""
 from rest_framework import serializers
 
+from shuanglian.access.roles import Role
 from shuanglian.divisions.api.serializers import DivisionCodeField
 
 from ..models import Grant, User
-from ..roles import Role
 
 
 class UserGrantSerializer(serializers.ModelSerializer):

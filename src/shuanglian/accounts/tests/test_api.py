@@ -3,8 +3,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant, User
-from shuanglian.accounts.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.core.models import AuditEvent
 from shuanglian.testing.personas import PASSWORD

@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant, User
-from shuanglian.accounts.roles import Role
 from shuanglian.core.models import AuditEvent
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"}

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.accounts.roles import Role
+from shuanglian.access.roles import Role
 from shuanglian.accounts.services import grant_create
 from shuanglian.archives import services
 from shuanglian.archives.models import Household, Person

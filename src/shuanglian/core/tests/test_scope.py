@@ -1,10 +1,10 @@
 """Who sees what: every persona's view of the tree and of records attached to it."""
 import pytest
 
+from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
-from shuanglian.core.permissions import scope_for
-from shuanglian.testing.scopedapp.models import ScopedThing
 from shuanglian.divisions.selectors import division_get_for_user, division_list_visible_to
+from shuanglian.testing.scopedapp.models import ScopedThing
 
 
 def codes(qs):

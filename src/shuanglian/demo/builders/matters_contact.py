@@ -29,8 +29,8 @@ from collections import defaultdict
 
 from django.db import connection
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant
-from shuanglian.accounts.roles import Role
 from shuanglian.archives.generate import GIVEN, SURNAMES
 from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
 from shuanglian.archives.models import Household

@@ -1,8 +1,8 @@
 """One demo account per role, all with the same printed password. Made through the account services."""
 from dataclasses import dataclass
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import User
-from shuanglian.accounts.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.choices import Function, OrganizationKind

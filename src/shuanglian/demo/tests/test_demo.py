@@ -7,8 +7,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant, User
-from shuanglian.accounts.roles import Role
 from shuanglian.core import audit, clock
 from shuanglian.core.models import AuditEvent
 from shuanglian.demo import figures

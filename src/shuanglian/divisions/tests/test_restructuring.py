@@ -5,9 +5,9 @@ import pytest
 
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.testing.scopedapp.models import ScopedThing
 from shuanglian.divisions import selectors, services
 from shuanglian.divisions.models import Division
+from shuanglian.testing.scopedapp.models import ScopedThing
 
 D2009 = dt.date(2009, 12, 31)
 D2010 = dt.date(2010, 1, 1)

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.testing.race import race
 from shuanglian.matters import contact_days as cd
 from shuanglian.matters.models import ContactDay, ContactDayAttendee
+from shuanglian.testing.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from shuanglian.accounts.roles import Role
+from shuanglian.access.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.core.idnumber import make
 from shuanglian.matters import disputes, services

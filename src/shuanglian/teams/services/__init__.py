@@ -9,8 +9,8 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant
-from shuanglian.accounts.roles import Role
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.core.pii import PIIField, normalize

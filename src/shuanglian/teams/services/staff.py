@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from shuanglian.accounts.roles import MANAGE_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS
+from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock, pii
 from shuanglian.core.exceptions import PermissionDenied, ValidationFailed
-from shuanglian.core.permissions import scope_for
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_get_for_user

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from shuanglian.accounts.roles import Role
+from shuanglian.access.roles import Role
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
 from shuanglian.teams import selectors, services
