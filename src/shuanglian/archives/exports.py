@@ -245,10 +245,8 @@ def action_labels() -> dict[str, str]:
         "household_register": _("Household registered"),
         "household_update": _("Household changed"),
         "household_tags": _("Tags changed"),
-        "household_move": _("Moved to another grid"),
         "person_add": _("Member added"),
         "person_update": _("Member changed"),
-        "person_remove": _("Member left the household"),
         "relation_add": _("Relation added"),
     }
 

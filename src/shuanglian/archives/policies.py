@@ -6,7 +6,6 @@ from shuanglian.access.roles import (
     IMPORT_ARCHIVES,
     REVEAL_PII,
     VIEW_ARCHIVES,
-    VIEW_ARCHIVES_PII,
 )
 from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
@@ -14,10 +13,6 @@ from shuanglian.core.exceptions import PermissionDenied
 
 def _covers(actor, capability, record) -> bool:
     return actor is None or scope_for(actor, capability).covers_record(record)
-
-
-def may_view_pii(actor, record) -> bool:
-    return _covers(actor, VIEW_ARCHIVES_PII, record)
 
 
 def require_edit(actor, record) -> None:
@@ -28,11 +23,6 @@ def require_edit(actor, record) -> None:
 def require_edit_division(actor, division) -> None:
     if actor is not None and not has_capability(actor, EDIT_ARCHIVES, division):
         raise PermissionDenied(_("You may not change archives in %(division)s.") % {"division": division})
-
-
-def require_import(actor, division) -> None:
-    if actor is not None and not has_capability(actor, IMPORT_ARCHIVES, division):
-        raise PermissionDenied(_("You may not import archives into %(division)s.") % {"division": division})
 
 
 def require_reveal(actor, record) -> None:

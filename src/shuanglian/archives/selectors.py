@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
 from shuanglian.access.scope import scope_for
 from shuanglian.core import clock, idnumber
+from shuanglian.core.dates import age_on, anniversary, born_between_for_anniversary, born_on_or_before
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
@@ -54,25 +55,17 @@ def importable_grids(user) -> dict[str, Division]:
     return {g.code: g for g in qs}
 
 
-def age_on(birth: dt.date | None, today: dt.date) -> int | None:
-    """Whole years of age on `today` (None without a birth date); birth_range_for_ages is its inverse."""
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+def person_age(birth: dt.date | None, today: dt.date) -> int | None:
+    """Whole years of age on `today` (core.dates, one 29 February rule), None without a birth date;
+    birth_range_for_ages is its inverse."""
+    return None if birth is None else age_on(birth, today)
 
 
 def birth_range_for_ages(min_age: int | None, max_age: int | None, today: dt.date | None = None):
     """Birth dates of people aged min_age..max_age (inclusive) today."""
     today = today or clock.today()
-
-    def years_ago(n):
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
-
-    earliest = years_ago(max_age + 1) + dt.timedelta(days=1) if max_age is not None else None
-    latest = years_ago(min_age) if min_age is not None else None
+    earliest = born_on_or_before(today, max_age + 1) + dt.timedelta(days=1) if max_age is not None else None
+    latest = born_on_or_before(today, min_age) if min_age is not None else None
     return earliest, latest
 
 
@@ -82,13 +75,6 @@ INCOMPLETE_BELOW = 60  # a file under this completeness (percent) needs filling 
 STALE_AFTER_DAYS = 365  # a household not updated for twelve months needs a visit
 MILESTONE_AGES = (18, 60, 80)  # adulthood, old-age benefits, advanced-age allowance
 MILESTONE_WINDOW_DAYS = 30
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def completeness_rollup(user, level: str) -> list[dict]:
@@ -130,7 +116,8 @@ def persons_turning(user, ages=MILESTONE_AGES, days: int = MILESTONE_WINDOW_DAYS
     last = today + dt.timedelta(days=days)
     q = Q(pk__in=[])
     for age in ages:
-        q |= Q(birth_date__gte=_years_before(today, age), birth_date__lte=_years_before(last, age))
+        first, latest = born_between_for_anniversary(today, last, age)
+        q |= Q(birth_date__gte=first, birth_date__lte=latest)
     return (Person.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), q, is_active=True)
             .select_related("household", "grid", "village").order_by("birth_date", "pk"))
 
@@ -139,10 +126,7 @@ def milestone_of(person: Person, ages=MILESTONE_AGES, days: int = MILESTONE_WIND
     """(age, day) of the milestone `persons_turning` found for this person."""
     today = clock.today()
     for age in ages:
-        try:
-            day = person.birth_date.replace(year=person.birth_date.year + age)
-        except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
-            day = dt.date(person.birth_date.year + age, 3, 1)
+        day = anniversary(person.birth_date, age)
         if today <= day <= today + dt.timedelta(days=days):
             return age, day
     return None, None

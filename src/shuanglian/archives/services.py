@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock, idnumber
 from shuanglian.core.exceptions import Conflict, ValidationFailed
-from shuanglian.core.pii import PIIField, PIIValue, normalize
+from shuanglian.core.pii import PIIValue
 from shuanglian.divisions.choices import Level
 
 from . import policies
@@ -264,20 +264,6 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 
 
 @transaction.atomic
-def person_remove(*, actor, person: Person, reason: str) -> Person:
-    """Moved out or deceased: the person leaves the household's active members, the record stays."""
-    policies.require_edit(actor, person)
-    if not (reason or "").strip():
-        raise ValidationFailed(_("Say why the person leaves the household."), details={"reason": "required"})
-    person.is_active = False
-    person.save(update_fields=["is_active", "updated_at"])
-    _refresh_completeness(person.household)
-    _history(actor=actor, household=person.household, person=person, action="person_remove",
-             changes={"reason": reason})
-    return person
-
-
-@transaction.atomic
 def relation_add(*, actor, person: Person, other: Person, kind: str, note: str = "") -> Relation:
     policies.require_edit(actor, person)
     _choice(kind, RelationKind, "kind")
@@ -289,20 +275,6 @@ def relation_add(*, actor, person: Person, other: Person, kind: str, note: str =
         _history(actor=actor, household=person.household, person=person, action="relation_add",
                  changes={"other": other.name, "kind": kind, "note": note}, obj=relation)
     return relation
-
-
-@transaction.atomic
-def household_move(*, actor, household: Household, grid) -> Household:
-    """Move a household (and its members) to another grid."""
-    policies.require_edit(actor, household)
-    policies.require_edit_division(actor, grid)
-    old = household.grid.code
-    household.attach_to(grid)
-    household.save()
-    Person.objects.filter(household=household).update(
-        division=grid, county=household.county, township=household.township, village=household.village, grid=grid)
-    _history(actor=actor, household=household, action="household_move", changes={"grid": [old, grid.code]})
-    return household
 
 
 REVEALABLE = {"id_number", "phone"}
@@ -322,8 +294,3 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
         audit.record(actor=actor, action="archives.reveal", obj=person, object_repr=person.name,
                      after={"field": field, "reason": reason, "household": person.household_id})
     return getattr(person, field).reveal()
-
-
-def find_by(kind: str, value: str):
-    """Q for an exact search on an encrypted field."""
-    return PIIField.search_q(kind, kind, normalize(kind, value))

@@ -73,7 +73,7 @@ def search(request):
     page = paginate(request, persons)
     today = clock.today()
     for person in page.object_list:
-        person.age = selectors.age_on(person.birth_date, today)
+        person.age = selectors.person_age(person.birth_date, today)
         person.shows_pii = pii.covers_record(person)
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
@@ -89,10 +89,8 @@ ACTION_LABELS = {
     "household_register": gettext_lazy("registered the household"),
     "household_update": gettext_lazy("changed the household"),
     "household_tags": gettext_lazy("changed the tags"),
-    "household_move": gettext_lazy("moved the household"),
     "person_add": gettext_lazy("added a member"),
     "person_update": gettext_lazy("changed a member"),
-    "person_remove": gettext_lazy("removed a member"),
     "relation_add": gettext_lazy("added a relation"),
     "import": gettext_lazy("imported from a file"),
 }
@@ -170,7 +168,7 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         members = list(self.household.members.filter(is_active=True).order_by("pk"))
         members.sort(key=lambda m: m.relation_to_head != RelationToHead.HEAD)
         for m in members:
-            m.age = selectors.age_on(m.birth_date, today)
+            m.age = selectors.person_age(m.birth_date, today)
         return members
 
     def _relations(self) -> list[dict]:

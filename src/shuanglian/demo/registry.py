@@ -1,20 +1,24 @@
-"""The demo's builder steps, and how later modules add their records to the demo district.
+"""The demo's builder steps: every step lives here, in shuanglian/demo/builders/, never in a domain app.
 
 `shuanglian demo` runs steps in order inside one transaction, with the system as the actor and the
 "command" channel, so every record is written by the services and audited as in production:
 
-1. the demo app's own builders (shuanglian/demo/builders/): the division tree with its 2001-2010
-   history, then the organizations, then the demo accounts;
-2. then, in INSTALLED_APPS order, every Shuanglian app (a ``shuanglian.*`` app) that has a module
-   ``demo.py`` defining ``build(ctx)``.
+1. the demo app's own structure: the division tree with its 2001-2010 history, then the
+   organizations, then the demo accounts;
+2. then one step per domain app, in INSTALLED_APPS order (archives, matters, teams, associations,
+   services), each run only when its app is installed.
 
-Adding a module's records (archives, matters, teams, services ...): write ``<app>/demo.py``::
+The demo imports the apps, never the reverse. Adding a module's records: write
+``builders/<app>.py`` with ``build(ctx)`` and list it in ``APP_STEPS`` under the app's label::
 
     def build(ctx):
         # households for the demo: fill each grid up to its planned households
         for code, grid in ctx.grids.items():
-            ...  # call this app's services with actor=None; draw randomness from ctx.rng only
+            ...  # call the app's services with actor=None; draw randomness from ctx.rng only
         ctx.data["archives.households"] = ...  # share lookups with later steps
+
+A step is named ``<app label>.demo`` (the name it had when the builders lived in the apps): its random
+generator is seeded from that name, so keeping it keeps the same seed building the same district.
 
 ``ctx`` is a `DemoContext`: ``seed``; ``rng`` (a `random.Random` seeded from the seed and the step
 name, fresh for each step; never use the global `random`); ``county``; ``townships``, ``villages``,
@@ -28,12 +32,10 @@ again prints the existing log-ins. Figures the demo must reach are in shared/SEE
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.apps import AppConfig, apps
-from django.utils.module_loading import module_has_submodule
 
-from .builders import divisions, organizations, users
+from .builders import archives, associations, divisions, matters, organizations, services, teams, users
 from .context import DemoContext
 
 Builder = Callable[[DemoContext], None]
@@ -42,6 +44,14 @@ OWN_STEPS: list[tuple[str, Builder]] = [
     ("demo.divisions", divisions.build),
     ("demo.organizations", organizations.build),
     ("demo.users", users.build),
+]
+# app label -> its records' builder, in INSTALLED_APPS order (later steps read what earlier ones left).
+APP_STEPS: list[tuple[str, Builder]] = [
+    ("archives", archives.build),
+    ("matters", matters.build),
+    ("teams", teams.build),
+    ("associations", associations.build),
+    ("services", services.build),
 ]
 
 
@@ -52,16 +62,9 @@ class Step:
 
 
 def app_steps(app_configs: Iterable[AppConfig] | None = None) -> list[Step]:
-    """`build` of each Shuanglian app's demo module, in INSTALLED_APPS order (the demo app excluded)."""
-    found = []
-    for config in apps.get_app_configs() if app_configs is None else app_configs:
-        if not config.name.startswith("shuanglian.") or config.name == "shuanglian.demo":
-            continue
-        if module_has_submodule(config.module, "demo"):
-            build = getattr(import_module(f"{config.name}.demo"), "build", None)
-            if callable(build):
-                found.append(Step(f"{config.label}.demo", build))
-    return found
+    """The domain apps' steps whose app is among `app_configs` (default: the installed apps)."""
+    labels = {config.label for config in (apps.get_app_configs() if app_configs is None else app_configs)}
+    return [Step(f"{label}.demo", build) for label, build in APP_STEPS if label in labels]
 
 
 def steps(app_configs: Iterable[AppConfig] | None = None) -> list[Step]:

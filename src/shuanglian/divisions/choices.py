@@ -25,11 +25,6 @@ LEVEL_BY_LENGTH: dict[int, str] = {n: level for level, n in CODE_LENGTH.items()}
 KEY_WIDTH = 15
 
 
-def parent_level(level: str) -> str | None:
-    i = LEVEL_ORDER.index(level)
-    return LEVEL_ORDER[i - 1] if i else None
-
-
 def child_level(level: str) -> str | None:
     i = LEVEL_ORDER.index(level)
     return LEVEL_ORDER[i + 1] if i + 1 < len(LEVEL_ORDER) else None

@@ -162,12 +162,6 @@ def meeting_allowed(level: str, day: dt.date, *, calendar: WorkCalendar | None =
         "date": date_format(day), "level": DivisionLevel(level).label}
 
 
-def no_meeting_levels(day: dt.date, calendar: WorkCalendar) -> list[str]:
-    """The levels that hold no meetings on `day` (for calendars)."""
-    return [level for level, kind in KIND_OF_LEVEL.items()
-            if scheduled_day(kind, day.year, day.month, calendar).date == day]
-
-
 def expected_legal_liaison(day: ContactDay) -> list[str]:
     """The attendee roles the 20th expects besides the county's own: police, judges, lawyers."""
     return list(LEGAL_LIAISON_ROLES) if day.kind == ContactDayKind.COUNTY_TOWNSHIP else []

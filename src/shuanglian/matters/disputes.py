@@ -518,11 +518,6 @@ def dispute_get_for_user(user, pk) -> Dispute:
                        pk, what="dispute", message=_("No such dispute that you may see."))
 
 
-def dispute_get_for_matter(user, matter_pk) -> Dispute:
-    try:
-        return dispute_get_for_user(user, Dispute.objects.only("pk").get(matter_id=matter_pk).pk)
-    except (Dispute.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such dispute that you may see.")) from None
 
 
 def _year_range(year: int) -> Q:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
+
 from shuanglian.access.roles import CAPABILITIES, HANDLE_MATTERS, SUPERVISE_MATTERS
 from shuanglian.accounts.models import Grant
 from shuanglian.organizations.choices import Function
@@ -85,5 +87,5 @@ def next_county_contact_day(matter, now):
 
 
 def matter_url(matter) -> str:
-    """Where a notification about the matter leads."""
-    return f"/matters/{matter.pk}/"
+    """Where a notification about the matter leads: reversed, so it follows the URLconf."""
+    return reverse("matters:detail", kwargs={"pk": matter.pk})

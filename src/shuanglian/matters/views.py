@@ -64,10 +64,6 @@ def subnav(user) -> dict:
     }
 
 
-def matter_url(matter) -> str:
-    return reverse("matters:detail", kwargs={"pk": matter.pk})
-
-
 # ---------------------------------------------------------------- the list
 
 
@@ -149,7 +145,7 @@ class MatterCreateView(LoginRequiredMixin, ServiceFormMixin, View):
         return matter
 
     def success_url(self, result) -> str:
-        return matter_url(result)
+        return services.matter_url(result)
 
     def success_message(self, result) -> str:
         return _("Matter %(number)s recorded.") % {"number": result.number}
@@ -283,7 +279,7 @@ class MatterView(LoginRequiredMixin, ServiceFormMixin, View):
                                    satisfaction=data.get("satisfaction", ""))
 
     def success_url(self, result) -> str:
-        return matter_url(self.matter)
+        return services.matter_url(self.matter)
 
     def success_message(self, result) -> str:
         if self.action == "supervise":

@@ -31,7 +31,7 @@ class Member(models.Model):
     from_public_institution = models.BooleanField(_("from a public institution"), default=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="team_members", verbose_name=_("user account"))
-    # The county unit that put this person forward as volunteering staff (teams.staff); empty otherwise.
+    # The county unit that put this person forward as volunteering staff (teams.services.staff); empty otherwise.
     # Indexed (the foreign key's own index): a unit's list is read by it.
     organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="volunteering_staff", verbose_name=_("submitted by unit"))

@@ -5,11 +5,11 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
+from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.divisions.choices import Level
@@ -20,8 +20,8 @@ from shuanglian.divisions.selectors import within_choices
 from shuanglian.organizations.choices import Function
 from shuanglian.organizations.models import Organization
 
-from .choices import Category, TeamRole
-from .models import Attendance, Member, Membership
+from .choices import Category, KitItem, TeamRole
+from .models import Attendance, KitIssue, Lecturer, Member, Membership, TrainingSession
 
 MIN_TEAM_SIZE = 3  # a team (promoter and volunteers) smaller than this is reported by `teams_below_size`
 MAX_GRIDS_PER_PERSON = 3  # a person serving more grids than this is reported by `members_in_too_many_grids`
@@ -185,3 +185,154 @@ def card_grids(user, division: Division) -> list[Division]:
     return list(Division.objects.current().filter(level=Level.GRID).within(division)
                 .filter(scope_for(user, MANAGE_TEAMS).division_q()).select_related("parent__parent")
                 .order_by("code_key"))
+
+
+# ---------------------------------------------------------------- units' volunteering staff
+
+def units_for_submit(user) -> QuerySet[Organization]:
+    """The units the user may submit staff for: those of their organization grants, and with a division
+    grant (the county office) the units serving divisions in its subtree."""
+    if user is None:
+        return Organization.objects.filter(is_active=True)
+    scope = scope_for(user, SUBMIT_STAFF, via_organizations=False)
+    q = Q(pk__in=scope.organization_ids)
+    if scope.codes or scope.everything:
+        q |= scope.division_q("division__")
+    return Organization.objects.filter(q, is_active=True).select_related("division").order_by("name")
+
+
+def unit_for_submit(user, pk: int) -> Organization:
+    unit = units_for_submit(user).filter(pk=pk).first()
+    if unit is None:
+        raise NotFound(_("No unit %(pk)s that you may submit staff for.") % {"pk": pk})
+    return unit
+
+
+def staff_visible_to(user, *, organization: Organization | None = None, unassigned: bool = False) -> QuerySet[Member]:
+    """Submitted staff: to those who may assign them (teams.manage over the unit's division) and to the unit
+    itself; annotated with `posts` (current posts held). `unassigned`: not yet on any team."""
+    qs = Member.objects.filter(organization__isnull=False)
+    if user is not None:
+        assign = scope_for(user, MANAGE_TEAMS)
+        units = units_for_submit(user).values("pk")
+        qs = qs.filter((assign.division_q("organization__division__") if not assign.empty else Q(pk__in=[]))
+                       | Q(organization__in=units))
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    current = Membership.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
+    if unassigned:
+        qs = qs.filter(~Exists(current))
+    return (qs.annotate(posts=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+            .select_related("organization").order_by("organization_id", "pk"))
+
+
+# ---------------------------------------------------------------- training
+
+def lecturer_list_visible_to(user) -> QuerySet[Lecturer]:
+    """The lecturer group is the county's, shown to anyone who reads the teams somewhere."""
+    if _scope(user).empty:
+        return Lecturer.objects.none()
+    return Lecturer.objects.select_related("department").order_by("department__name", "name", "id")
+
+
+def lecturer_get_for_user(user, pk: int) -> Lecturer:
+    found = lecturer_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No lecturer %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def _session_q(scope: Scope) -> Q:
+    """The sessions of the townships the user reads teams in, and of the townships above their villages and
+    grids (a village cadre sees the training their members go to)."""
+    if scope.everything:
+        return Q()
+    above = sorted({code[:9] for code, level in scope.levels.items() if level in (Level.VILLAGE, Level.GRID)})
+    return scope.record_q() | Q(township__code__in=above, township__retired_on__isnull=True)
+
+
+def session_list_visible_to(user) -> QuerySet[TrainingSession]:
+    """Annotated with `attendee_count`; trainers prefetched (two queries a page, whatever its size)."""
+    return (TrainingSession.objects.filter(_session_q(_scope(user))).select_related("township")
+            .annotate(attendee_count=Count("attendance"))
+            .prefetch_related(Prefetch("trainers", queryset=Lecturer.objects.select_related("department")))
+            .order_by("-held_on", "-id"))
+
+
+def session_get_for_user(user, pk: int) -> TrainingSession:
+    found = session_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No training session %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def eligible_posts(session: TrainingSession) -> QuerySet[Membership]:
+    """Posts in the session's township held on its date: their members may be recorded as present."""
+    day = session.held_on
+    return Membership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+                                     township_id=session.township_id, started_on__lte=day)
+
+
+def session_attendees(session: TrainingSession, user) -> QuerySet[Member]:
+    """Those present whom the user may see: a session is visible to the villages of its township, its
+    attendees only where the user reads teams (a village cadre sees their own village's members)."""
+    return (Member.objects.filter(attendance__session=session)
+            .filter(pk__in=Membership.objects.filter(_scope(user).record_q()).values("member_id"))
+            .order_by("name", "pk"))
+
+
+def session_candidates(session: TrainingSession, user) -> list[dict]:
+    """The members who may be ticked on the attendance form, once each (a person serving several grids of the
+    township appears under the first), with whether they are recorded as present; only posts the user may
+    see. Two queries."""
+    present = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
+    rows, seen = [], set()
+    posts = eligible_posts(session).filter(_scope(user).record_q())
+    for post in posts.select_related("member", "grid", "village").order_by("grid__code_key", "role", "id"):
+        if post.member_id not in seen:
+            seen.add(post.member_id)
+            rows.append({"member": post.member, "post": post, "present": post.member_id in present})
+    return rows
+
+
+def member_training(member: Member, user) -> QuerySet[Attendance]:
+    """A member's training record as far as the user may see sessions: newest first, with township and
+    trainers."""
+    return (Attendance.objects.filter(member=member, session__in=TrainingSession.objects.filter(
+                _session_q(_scope(user))))
+            .select_related("session__township")
+            .prefetch_related("session__trainers").order_by("-session__held_on", "-session_id"))
+
+
+# ---------------------------------------------------------------- kits (五个一)
+
+def kit_list_visible_to(user) -> QuerySet[KitIssue]:
+    return (KitIssue.objects.filter(_scope(user).record_q()).select_related("member", "grid", "township")
+            .order_by("-issued_on", "-id"))
+
+
+def kit_get_for_user(user, pk: int) -> KitIssue:
+    found = kit_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No kit item %(pk)s that you may see.") % {"pk": pk})
+    return found
+
+
+def member_kit(member: Member) -> list[dict]:
+    """The member's current kit: each of the five items with the issue the member still holds (or None)."""
+    held = {i.item: i for i in KitIssue.objects.filter(member=member, returned_on__isnull=True)}
+    return [{"item": item, "label": label, "issue": held.get(item)} for item, label in KitItem.choices]
+
+
+def kit_counts_by_township(user, within: Division | None = None) -> list[dict]:
+    """Per township (that the user may see, under `within`): the items members hold now, by item, and the
+    members holding at least one. One grouped query and one for the townships' names."""
+    per_item = {item: Count("pk", filter=Q(item=item)) for item in KitItem.values}
+    rows = list(KitIssue.objects.filter(_scope(user).record_q(), within_q(within), returned_on__isnull=True)
+                .order_by().values("township_id").annotate(members=Count("member_id", distinct=True), **per_item))
+    townships = {pk: (code, name) for pk, code, name in
+                 Division.objects.filter(pk__in=[r["township_id"] for r in rows]).values_list("pk", "code", "name")}
+    return sorted(({"township": townships.get(r["township_id"], ("", ""))[0],
+                    "name": townships.get(r["township_id"], ("", ""))[1],
+                    "members": r["members"], "items": {i: r[i] for i in KitItem.values}} for r in rows),
+                  key=lambda r: r["township"])

@@ -23,9 +23,10 @@ from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import kits, selectors, training
+from . import selectors
 from .filtersets import TrainingSessionFilterSet
 from .forms import AttendanceForm, KitIssueForm, KitReturnForm, SessionForm
+from .services import kits, training
 
 
 class _TeamsPage(ServiceFormMixin, View):
@@ -55,12 +56,12 @@ class SessionListView(_TeamsPage):
         return list(Division.objects.current().filter(scope.division_q(), level=Level.TOWNSHIP).order_by("code_key"))
 
     def form(self, data=None, townships=None):
-        lecturers = training.lecturer_list_visible_to(self.request.user).filter(is_active=True)
+        lecturers = selectors.lecturer_list_visible_to(self.request.user).filter(is_active=True)
         return SessionForm(data, townships=self.townships() if townships is None else townships, lecturers=lecturers)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        found = TrainingSessionFilterSet(self.request.GET, queryset=training.session_list_visible_to(user))
+        found = TrainingSessionFilterSet(self.request.GET, queryset=selectors.session_list_visible_to(user))
         return {"sessions": paginate(self.request, found.qs), "year": self.request.GET.get("year", ""),
                 "township": self.request.GET.get("township", ""), **kwargs}
 
@@ -93,8 +94,8 @@ class SessionView(_TeamsPage):
     template_name = "teams/training_session.html"
 
     def load(self, pk):
-        self.session = self.read(training.session_get_for_user, pk)
-        self.candidates = training.session_candidates(self.session, self.request.user)
+        self.session = self.read(selectors.session_get_for_user, pk)
+        self.candidates = selectors.session_candidates(self.session, self.request.user)
         self.may_record = has_capability(self.request.user, MANAGE_TEAMS, self.session.township)
 
     def get_context_data(self, **kwargs):
@@ -129,7 +130,7 @@ class MemberView(_TeamsPage):
 
     def load(self, pk):
         self.post_ = self.read(selectors.membership_get_for_user, pk)
-        self.kit = kits.member_kit(self.post_.member)
+        self.kit = selectors.member_kit(self.post_.member)
         self.may_manage = self.post_.is_current and scope_for(self.request.user, MANAGE_TEAMS).covers_record(self.post_)
 
     def issue_form(self, data=None):
@@ -140,7 +141,7 @@ class MemberView(_TeamsPage):
         member = self.post_.member
         return {"post": self.post_, "member": member, "kit": self.kit, "may_manage": self.may_manage,
                 "posts": selectors.membership_list_visible_to(self.request.user).filter(member=member),
-                "record": training.member_training(member, self.request.user),
+                "record": selectors.member_training(member, self.request.user),
                 "issue_form": form if isinstance(form, KitIssueForm) else self.issue_form(),
                 "return_errors": form.errors if isinstance(form, KitReturnForm) else None, **kwargs}
 
@@ -160,7 +161,7 @@ class MemberView(_TeamsPage):
         d, user = form.cleaned_data, self.request.user
         if isinstance(form, KitReturnForm):
             try:
-                issue = kits.kit_get_for_user(user, d["issue"])
+                issue = selectors.kit_get_for_user(user, d["issue"])
             except DomainError:
                 raise Http404 from None
             return kits.kit_return(actor=user, issue=issue, returned_on=d["returned_on"])

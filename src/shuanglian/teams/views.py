@@ -24,10 +24,11 @@ from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import cards, importing, selectors, services, staff
+from . import cards, importing, selectors, services
 from .choices import Category, TeamRole
 from .forms import StaffAssignForm, StaffSubmitForm, TeamImportForm
 from .models import Membership
+from .services import staff
 
 
 def _division_in_teams_scope(user, code: str, *, grid_only: bool = False):
@@ -200,7 +201,7 @@ def unit_staff(request):
     (what was recorded or assigned, or each invalid row) is shown on the page."""
     user = request.user
     require_any_capability(user, SUBMIT_STAFF, MANAGE_TEAMS)
-    units = list(staff.units_for_submit(user))
+    units = list(selectors.units_for_submit(user))
     may_assign = not scope_for(user, MANAGE_TEAMS).empty
     divisions = list(selectors.stats_divisions(user)) if may_assign else []
     submit_form = StaffSubmitForm(units=units)
@@ -218,7 +219,7 @@ def unit_staff(request):
             data = form.cleaned_data
             try:
                 if action == "submit":
-                    unit = staff.unit_for_submit(user, data["organization"])
+                    unit = selectors.unit_for_submit(user, data["organization"])
                     outcome = {"submitted": staff.staff_submit(actor=user, organization=unit, rows=data["rows"])}
                 else:
                     outcome = {"assigned": staff.assign_from(user, data)}
@@ -228,7 +229,7 @@ def unit_staff(request):
                 status = 422
         else:
             status = 422
-    waiting = staff.staff_visible_to(user, unassigned=True) if may_assign else None
+    waiting = selectors.staff_visible_to(user, unassigned=True) if may_assign else None
     return render_page(request, "teams/staff.html", {
         "submit_form": submit_form if units else None, "assign_form": assign_form if may_assign else None,
         "outcome": outcome, "waiting": paginate(request, waiting) if waiting is not None else None,

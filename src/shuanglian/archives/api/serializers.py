@@ -119,7 +119,7 @@ class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
         public_fields = ["id", "household", "household_number", "name", "relation_to_head", "address", "grid"]
 
     def get_age(self, obj) -> int | None:
-        return selectors.age_on(obj.birth_date, self.viewer.today)
+        return selectors.person_age(obj.birth_date, self.viewer.today)
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):

@@ -17,11 +17,11 @@ from shuanglian.core import audit, clock
 from shuanglian.core.models import AuditEvent
 from shuanglian.demo import figures
 from shuanglian.demo.builders.organizations import COUNTY
+from shuanglian.demo.builders.services_catalog import EXTRA_DEPARTMENTS
 from shuanglian.demo.builders.users import PASSWORD, USERS
 from shuanglian.divisions.models import Division, DivisionVersion
 from shuanglian.divisions.selectors import division_counts_as_of
 from shuanglian.organizations.models import Organization
-from shuanglian.services.demo_catalog import EXTRA_DEPARTMENTS
 
 SEED = 7
 
@@ -181,9 +181,8 @@ def test_grid_teams_are_the_seeds(county):
 
 
 def test_training_tours_every_township_and_every_member_has_a_kit(county):
-    from shuanglian.teams.kits import kit_counts_by_township
     from shuanglian.teams.models import Lecturer, Member, Membership, TrainingSession
-    from shuanglian.teams.selectors import members_without_training
+    from shuanglian.teams.selectors import kit_counts_by_township, members_without_training
 
     assert Lecturer.objects.values("department").distinct().count() == 5
     assert Lecturer.objects.exclude(department__division=county).count() == 0
@@ -197,7 +196,7 @@ def test_training_tours_every_township_and_every_member_has_a_kit(county):
 
 
 def test_full_process_service_is_the_seeds(county):
-    from shuanglian.services import demo_year
+    from shuanglian.demo.builders import services_year
     from shuanglian.services.choices import OPEN_STATUSES
     from shuanglian.services.models import Application, ReceiptCounter, ServicePoint
     from shuanglian.services.selectors import application_list_visible_to, service_stats, supervision_board
@@ -205,11 +204,11 @@ def test_full_process_service_is_the_seeds(county):
     stats = service_stats(None, within=county)
     assert (stats["centers"], stats["agent_points"], stats["staff"]) == (21, 297, 538)
     assert stats["applications"] == sum(stats["by_status"].values()) == Application.objects.count()
-    assert 0.9 < stats["on_time_rate"] < 1 and stats["closed"] > demo_year.APPLICATIONS * 0.99
-    year = Application.objects.filter(accepted_at__year=demo_year.YEAR)
-    assert year.count() == demo_year.APPLICATIONS and not year.filter(status__in=OPEN_STATUSES).exists()
-    assert ReceiptCounter.objects.get(year=demo_year.YEAR).last == demo_year.APPLICATIONS
-    assert year.filter(receipt_no=f"{demo_year.YEAR}-{demo_year.APPLICATIONS:06d}").exists()
+    assert 0.9 < stats["on_time_rate"] < 1 and stats["closed"] > services_year.APPLICATIONS * 0.99
+    year = Application.objects.filter(accepted_at__year=services_year.YEAR)
+    assert year.count() == services_year.APPLICATIONS and not year.filter(status__in=OPEN_STATUSES).exists()
+    assert ReceiptCounter.objects.get(year=services_year.YEAR).last == services_year.APPLICATIONS
+    assert year.filter(receipt_no=f"{services_year.YEAR}-{services_year.APPLICATIONS:06d}").exists()
     # A center per township, linked to its 便民服务中心; 23 villages formed by merging keep a second agent point.
     centers = ServicePoint.objects.filter(kind="center")
     assert not centers.filter(organization__isnull=True).exists()

@@ -11,7 +11,7 @@ from shuanglian.demo.builders.divisions import division_files
 from shuanglian.demo.context import DemoContext
 from shuanglian.demo.names import apportion, chinese_number, grid_name, spread, village_names
 from shuanglian.demo.plan import plan_district
-from shuanglian.demo.registry import OWN_STEPS, app_steps, steps
+from shuanglian.demo.registry import APP_STEPS, OWN_STEPS, app_steps, steps
 
 TOWNSHIPS = sorted([line.split(",")[0] for line in division_files()[-1].read_text(encoding="utf-8").splitlines()[1:]]
                    + [figures.EXTRA_TOWNSHIP[0]])
@@ -93,16 +93,18 @@ def _config(name):
     return SimpleNamespace(name=name, label=name.rsplit(".", 1)[-1], module=import_module(name))
 
 
-def test_registry_runs_own_builders_first_then_apps_with_a_demo_module():
-    configs = [_config("shuanglian.divisions"), _config("shuanglian.demo.tests.fakeapp"),
+def test_registry_runs_own_builders_first_then_the_installed_apps_steps():
+    configs = [_config("shuanglian.divisions"), _config("shuanglian.teams"), _config("shuanglian.archives"),
                _config("shuanglian.demo"), _config("json")]
     found = steps(configs)
-    assert [s.name for s in found] == [name for name, _ in OWN_STEPS] + ["fakeapp.demo"]
+    assert [s.name for s in found] == [name for name, _ in OWN_STEPS] + ["archives.demo", "teams.demo"]
     assert [s.name for s in found][:3] == ["demo.divisions", "demo.organizations", "demo.users"]
-    ctx = DemoContext(seed=1)
-    ctx.rng = ctx.rng_for("fakeapp.demo")
-    app_steps(configs)[0].build(ctx)
-    again = DemoContext(seed=1)
-    again.rng = again.rng_for("fakeapp.demo")
-    app_steps(configs)[0].build(again)
-    assert ctx.data["fakeapp"] == again.data["fakeapp"] != DemoContext(seed=2).rng_for("fakeapp.demo").random()
+    assert [s.name for s in steps([])] == [name for name, _ in OWN_STEPS]
+    assert [s.name for s in app_steps()] == [f"{label}.demo" for label, _ in APP_STEPS]
+
+
+def test_each_step_draws_from_its_own_seeded_generator():
+    ctx, again = DemoContext(seed=1), DemoContext(seed=1)
+    assert ctx.rng_for("teams.demo").random() == again.rng_for("teams.demo").random()
+    assert ctx.rng_for("teams.demo").random() != DemoContext(seed=2).rng_for("teams.demo").random()
+    assert ctx.rng_for("teams.demo").random() != ctx.rng_for("archives.demo").random()

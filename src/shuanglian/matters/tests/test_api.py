@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from shuanglian.matters import services
 from shuanglian.matters.models import Matter
@@ -130,11 +131,13 @@ def test_the_calendar_shows_a_year_and_the_county_office_corrects_a_day(api, dis
 
 
 def test_the_inbox_counts_unread_and_marks_read(api, district, personas, now):
-    services.matter_report(actor=personas.village_cadre, grid=district.grid, type="demand", source="visit", title="x")
+    m = services.matter_report(actor=personas.village_cadre, grid=district.grid, type="demand", source="visit",
+                               title="x")
     client = api.as_(personas.promoter)
     assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
     items = client.get("/api/v1/notifications/").json()["results"]
-    assert items[0]["url"].startswith("/matters/") and not items[0]["read"]
+    assert items[0]["url"] == f"/matters/{m.pk}/" == reverse("matters:detail", kwargs={"pk": m.pk})
+    assert not items[0]["read"]
     assert client.post("/api/v1/notifications/mark-read/", {}, format="json").json() == {"marked": 1}
     assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
     assert api.as_(personas.village_cadre).get("/api/v1/notifications/").json()["count"] == 0

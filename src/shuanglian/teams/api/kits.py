@@ -1,5 +1,5 @@
 """Kit items (五个一) over the API (serializers and views together, apart from the team posts'): reads through the
-scoped selectors of `teams.kits`, writes through its services; an item issued twice without its return is a
+scoped selectors (`teams.selectors`), writes through `teams.services.kits`; an item issued twice without its return is a
 409 saying since when."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from shuanglian.core.api_views import error_responses
 from shuanglian.divisions.selectors import division_get_for_user
 
-from .. import kits, selectors
+from .. import selectors
 from ..choices import KitItem
 from ..filtersets import KitIssueFilterSet
 from ..models import KitIssue
+from ..services import kits
 from .serializers import TeamStatsQuery
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -66,10 +67,10 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     queryset = KitIssue.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return kits.kit_list_visible_to(self.request.user)
+        return selectors.kit_list_visible_to(self.request.user)
 
     def get_object(self):
-        return kits.kit_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.kit_get_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(summary="Issue kit items to the member of a post (409 for an item still held)",
                    request=KitIssueInput,
@@ -102,4 +103,4 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         query.is_valid(raise_exception=True)
         code = (query.validated_data.get("within") or "").strip()
         within = division_get_for_user(request.user, code) if code else None  # out of scope: 404
-        return Response(KitTownshipSerializer(kits.kit_counts_by_township(request.user, within), many=True).data)
+        return Response(KitTownshipSerializer(selectors.kit_counts_by_township(request.user, within), many=True).data)

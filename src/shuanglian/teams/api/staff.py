@@ -8,9 +8,10 @@ from rest_framework.views import APIView
 
 from shuanglian.core.api_views import error_responses
 
-from .. import staff
+from .. import selectors
 from ..choices import Category
 from ..models import Member
+from ..services import staff
 from .serializers import MaskedPhoneField
 
 
@@ -86,8 +87,8 @@ class StaffView(GenericAPIView):
         query = StaffListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit_id = query.validated_data.get("organization")
-        unit = staff.unit_for_submit(request.user, unit_id) if unit_id else None
-        found = staff.staff_visible_to(request.user, organization=unit, unassigned=query.validated_data["unassigned"])
+        unit = selectors.unit_for_submit(request.user, unit_id) if unit_id else None
+        found = selectors.staff_visible_to(request.user, organization=unit, unassigned=query.validated_data["unassigned"])
         return self.get_paginated_response(self.get_serializer(self.paginate_queryset(found), many=True).data)
 
     @extend_schema(summary="A unit submits its staff who volunteer (all rows valid, or nothing recorded)",
@@ -95,7 +96,7 @@ class StaffView(GenericAPIView):
     def post(self, request):
         body = StaffSubmitInput(data=request.data)
         body.is_valid(raise_exception=True)
-        unit = staff.unit_for_submit(request.user, body.validated_data["organization"])
+        unit = selectors.unit_for_submit(request.user, body.validated_data["organization"])
         result = staff.staff_submit(actor=request.user, organization=unit, rows=body.validated_data["staff"])
         return Response(StaffSubmitResult(result).data, status=status.HTTP_201_CREATED)
 

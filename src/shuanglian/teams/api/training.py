@@ -1,5 +1,5 @@
 """The lecturer group and training sessions over the API (serializers and views together, apart from the team
-posts'): reads through the scoped selectors of `teams.training`, writes through its services (403 without the
+posts'): reads through the scoped selectors (`teams.selectors`), writes through `teams.services.training` (403 without the
 capability there, 404 out of scope, 400 naming the refused members of an attendance list)."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,9 +13,10 @@ from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.selectors import organization_get_for_user
 
-from .. import training
+from .. import selectors
 from ..filtersets import LecturerFilterSet, TrainingSessionFilterSet
 from ..models import Attendance, Lecturer, TrainingSession
+from ..services import training
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -111,7 +112,7 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
 
 
 def _lecturers(user, ids: list[int]) -> list[Lecturer]:
-    found = {lecturer.pk: lecturer for lecturer in training.lecturer_list_visible_to(user).filter(pk__in=ids)}
+    found = {lecturer.pk: lecturer for lecturer in selectors.lecturer_list_visible_to(user).filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationFailed(_("No lecturer %(ids)s.") % {"ids": ", ".join(map(str, missing))},
@@ -138,10 +139,10 @@ class LecturerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     queryset = Lecturer.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return training.lecturer_list_visible_to(self.request.user)
+        return selectors.lecturer_list_visible_to(self.request.user)
 
     def get_object(self):
-        return training.lecturer_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.lecturer_get_for_user(self.request.user, self.kwargs["pk"])
 
     def _input(self, partial=False) -> dict:
         serializer = LecturerInput(data=self.request.data, partial=partial)
@@ -176,14 +177,14 @@ class TrainingSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     queryset = TrainingSession.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return training.session_list_visible_to(self.request.user)
+        return selectors.session_list_visible_to(self.request.user)
 
     def get_object(self):
-        return training.session_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.session_get_for_user(self.request.user, self.kwargs["pk"])
 
     def _detail(self, pk, code=status.HTTP_200_OK):
-        session = training.session_get_for_user(self.request.user, pk)
-        session.attendee_list = list(training.session_attendees(session, self.request.user))
+        session = selectors.session_get_for_user(self.request.user, pk)
+        session.attendee_list = list(selectors.session_attendees(session, self.request.user))
         return Response(TrainingSessionDetailSerializer(session).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):

@@ -12,7 +12,7 @@ from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
 
-from .. import selectors, services, training
+from .. import selectors, services
 from ..filtersets import MembershipFilterSet
 from ..models import Membership
 from . import serializers as s
@@ -77,7 +77,7 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def training(self, request, pk=None):
         membership = self.get_object()
-        record = training.member_training(membership.member, request.user)
+        record = selectors.member_training(membership.member, request.user)
         return Response(TrainingRecordSerializer(record, many=True).data)
 
 

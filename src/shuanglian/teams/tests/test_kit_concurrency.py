@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.teams import kits, services
+from shuanglian.teams import services
 from shuanglian.teams.models import KitIssue
+from shuanglian.teams.services import kits
 from shuanglian.testing.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from shuanglian.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.teams import kits, services
+from shuanglian.teams import selectors, services
 from shuanglian.teams.models import KitIssue
+from shuanglian.teams.services import kits
 
 D = dt.date(2010, 3, 1)
 URL = "/api/v1/kits/"
@@ -29,7 +30,7 @@ def posts(district):
 
 
 def held(member):
-    return {row["item"]: row["issue"] for row in kits.member_kit(member)}
+    return {row["item"]: row["issue"] for row in selectors.member_kit(member)}
 
 
 def test_the_whole_kit_then_an_item_twice_is_refused(district, personas, posts):
@@ -91,11 +92,11 @@ def test_counts_per_township(district, personas, posts):
     kits.kits_load(actor=None, posts=list(posts.values()), issued_on=D)  # 李医生 once, through the first post
     pen = KitIssue.objects.get(member=posts["chen"].member, item="pen")
     kits.kit_return(actor=None, issue=pen)
-    counts = {r["township"]: (r["members"], r["items"]) for r in kits.kit_counts_by_township(None)}
+    counts = {r["township"]: (r["members"], r["items"]) for r in selectors.kit_counts_by_township(None)}
     full = dict.fromkeys(("notebook", "card", "pen", "bag", "badge"), 2)
     assert counts == {district.township.code: (2, full),
                       district.township2.code: (1, {**dict.fromkeys(full, 1), "pen": 0})}
-    assert [r["township"] for r in kits.kit_counts_by_township(personas.village_cadre)] == [district.township.code]
+    assert [r["township"] for r in selectors.kit_counts_by_township(personas.village_cadre)] == [district.township.code]
     with pytest.raises(Conflict):
         kits.kits_load(actor=None, posts=[posts["wang"]], issued_on=D)
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from shuanglian.teams import services, staff
+from shuanglian.teams import services
 from shuanglian.teams.models import Membership
+from shuanglian.teams.services import staff
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from shuanglian.core.exceptions import PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.teams import selectors, services, training
+from shuanglian.teams import selectors, services
 from shuanglian.teams.models import Attendance
+from shuanglian.teams.services import training
 
 D = dt.date(2010, 3, 1)
 SESSIONS = "/api/v1/training-sessions/"
@@ -107,7 +108,7 @@ def test_a_post_begun_after_the_session_is_not_on_its_list(district, personas, p
     late = appoint(district.grid2, "晚到", "13900000009", started_on=dt.date(2010, 6, 1))
     with pytest.raises(ValidationFailed):
         training.session_attendance_set(actor=None, session=session, member_ids=[late.member_id])
-    candidates = training.session_candidates(session, None)
+    candidates = selectors.session_candidates(session, None)
     assert [c["member"].name for c in candidates] == ["王大明", "李医生", "张乡贤"]  # 李医生 once
 
 
@@ -116,7 +117,7 @@ def test_training_record_and_members_without_training(district, personas, posts,
     li = posts["li"].member
     training.session_attendance_set(actor=None, session=session, member_ids=[li.pk])
     training.session_attendance_set(actor=None, session=other, member_ids=[li.pk, posts["wang"].member_id])
-    assert [a.session.topic for a in training.member_training(li, None)] == ["档案", "矛盾纠纷调处"]
+    assert [a.session.topic for a in selectors.member_training(li, None)] == ["档案", "矛盾纠纷调处"]
     untrained = selectors.members_without_training(personas.county_office)
     assert [m.name for m in untrained] == ["张乡贤", "陈老师"]
     assert [m.name for m in selectors.members_without_training(personas.county_office, within=district.village)] == []
@@ -236,13 +237,13 @@ def test_a_village_sees_the_townships_sessions_but_only_its_own_attendees(distri
     training.session_attendance_set(actor=personas.township_cadre, session=session,
                                     member_ids=[posts["wang"].member_id, posts["zhang"].member_id])
     promoter = personas.promoter  # grid_promoter at district.grid
-    assert training.session_get_for_user(promoter, session.pk) == session
-    assert [m.name for m in training.session_attendees(session, promoter)] == ["王大明"]
-    assert {m.name for m in training.session_attendees(session, personas.township_cadre)} == {"王大明", "张乡贤"}
-    assert {row["member"].name for row in training.session_candidates(session, promoter)} == {"王大明", "李医生"}
+    assert selectors.session_get_for_user(promoter, session.pk) == session
+    assert [m.name for m in selectors.session_attendees(session, promoter)] == ["王大明"]
+    assert {m.name for m in selectors.session_attendees(session, personas.township_cadre)} == {"王大明", "张乡贤"}
+    assert {row["member"].name for row in selectors.session_candidates(session, promoter)} == {"王大明", "李医生"}
     other = training.session_create(actor=personas.county_office, township=district.township2, topic="安全生产",
                                     held_on=dt.date(2010, 6, 1), trainers=[])
     training.session_attendance_set(actor=personas.county_office, session=other, member_ids=[posts["chen"].member_id])
     chen = posts["chen"].member
-    assert [a.session.topic for a in training.member_training(chen, personas.county_office)] == ["安全生产"]
-    assert list(training.member_training(chen, personas.township_cadre)) == []  # 上方镇's session: not theirs
+    assert [a.session.topic for a in selectors.member_training(chen, personas.county_office)] == ["安全生产"]
+    assert list(selectors.member_training(chen, personas.township_cadre)) == []  # 上方镇's session: not theirs

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from shuanglian.teams import kits, services, training
+from shuanglian.teams import services
 from shuanglian.teams.models import Attendance, KitIssue
+from shuanglian.teams.services import kits, training
 
 from .test_pages_browser import fits, signed_in
 

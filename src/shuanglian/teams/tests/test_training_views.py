@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.teams import kits, services, training
+from shuanglian.teams import services
 from shuanglian.teams.models import Attendance, KitIssue
+from shuanglian.teams.services import kits, training
 
 D = dt.date(2010, 3, 1)
 

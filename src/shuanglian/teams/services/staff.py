@@ -1,5 +1,6 @@
 """Units volunteering staff: a county unit (an Organization) lists its staff who volunteer, and the county
-office assigns them to grids in bulk.
+office assigns them to grids in bulk. The reads (the units a user may submit for, the submitted staff) are
+in teams.selectors.
 
 `staff_submit` records the list: Members carrying the unit (`Member.organization`), from a public
 institution when the unit is one, not yet on any team. `staff_assign` puts many of them on grid teams as
@@ -13,69 +14,27 @@ import datetime as dt
 import heapq
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF
+from shuanglian.access.roles import MANAGE_TEAMS
 from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock, pii
-from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from shuanglian.core.exceptions import PermissionDenied, ValidationFailed
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
 
-from .choices import CATEGORY_WORDS, Category, TeamRole
-from .models import Member, Membership
-from .services import teams_load
+from ..choices import CATEGORY_WORDS, Category, TeamRole
+from ..models import Member, Membership
+from ..selectors import staff_visible_to, unit_for_submit, units_for_submit
+from . import teams_load
 
 # Units whose staff count as from a public institution (the seed's 40.2%): government departments, service
 # centers and offices; associations and other units do not.
 PUBLIC_KINDS = {OrganizationKind.DEPARTMENT, OrganizationKind.SERVICE_CENTER, OrganizationKind.OFFICE}
-
-
-# ---------------------------------------------------------------- reads
-
-
-def units_for_submit(user) -> QuerySet[Organization]:
-    """The units the user may submit staff for: those of their organization grants, and with a division
-    grant (the county office) the units serving divisions in its subtree."""
-    if user is None:
-        return Organization.objects.filter(is_active=True)
-    scope = scope_for(user, SUBMIT_STAFF, via_organizations=False)
-    q = Q(pk__in=scope.organization_ids)
-    if scope.codes or scope.everything:
-        q |= scope.division_q("division__")
-    return Organization.objects.filter(q, is_active=True).select_related("division").order_by("name")
-
-
-def unit_for_submit(user, pk: int) -> Organization:
-    unit = units_for_submit(user).filter(pk=pk).first()
-    if unit is None:
-        raise NotFound(_("No unit %(pk)s that you may submit staff for.") % {"pk": pk})
-    return unit
-
-
-def staff_visible_to(user, *, organization: Organization | None = None, unassigned: bool = False) -> QuerySet[Member]:
-    """Submitted staff: to those who may assign them (teams.manage over the unit's division) and to the unit
-    itself; annotated with `posts` (current posts held). `unassigned`: not yet on any team."""
-    qs = Member.objects.filter(organization__isnull=False)
-    if user is not None:
-        assign = scope_for(user, MANAGE_TEAMS)
-        units = units_for_submit(user).values("pk")
-        qs = qs.filter((assign.division_q("organization__division__") if not assign.empty else Q(pk__in=[]))
-                       | Q(organization__in=units))
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    current = Membership.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
-    if unassigned:
-        qs = qs.filter(~Exists(current))
-    return (qs.annotate(posts=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
-            .select_related("organization").order_by("organization_id", "pk"))
-
-
-# ---------------------------------------------------------------- writes
 
 
 def _require_submit(actor, unit: Organization) -> None:

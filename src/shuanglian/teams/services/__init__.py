@@ -1,5 +1,9 @@
-"""Writes to the grid teams: appoint a promoter or a volunteer, end a post. Each is audited; the phone
-appears in audit payloads masked only."""
+"""Writes to the grid teams: appoint a promoter or a volunteer, end a post, load many posts at once. Each is
+audited; the phone appears in audit payloads masked only.
+
+The other writes of the app are in this package's modules: staff (units' volunteering staff), training
+(lecturers, sessions, attendance) and kits (the five ones). The reads of all of them are in teams.selectors.
+"""
 import datetime as dt
 
 from django.db import IntegrityError, transaction
@@ -13,9 +17,9 @@ from shuanglian.core.pii import PIIField, normalize
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 
-from . import policies
-from .choices import Category, TeamRole
-from .models import Member, Membership
+from .. import policies
+from ..choices import Category, TeamRole
+from ..models import Member, Membership
 
 GRANT_FOR_ROLE = {TeamRole.PROMOTER: Role.GRID_PROMOTER, TeamRole.VOLUNTEER: Role.GRID_VOLUNTEER}
 

@@ -4,8 +4,9 @@ import random
 from django.db.models import Count
 
 from shuanglian.core.models import AuditEvent
+from shuanglian.demo.builders import teams as demo
 from shuanglian.divisions.models import Division
-from shuanglian.teams import demo, selectors
+from shuanglian.teams import selectors
 from shuanglian.teams.choices import Category
 from shuanglian.teams.models import Member, Membership
 from shuanglian.teams.services import teams_load
@@ -66,9 +67,9 @@ def test_a_load_refuses_a_second_promoter(district):
 def test_training_and_kits_on_the_test_district(district):
     """Two townships of the test county: lecturers of five departments, 2-4 sessions each, most members trained,
     the whole kit for every member."""
+    from shuanglian.demo.builders import teams_training
     from shuanglian.demo.context import DemoContext
     from shuanglian.organizations.services import organization_create
-    from shuanglian.teams import kits, training_demo
     from shuanglian.teams.models import Attendance, KitIssue, Lecturer, TrainingSession
 
     grids = list(Division.objects.current().within(district.county).filter(level="grid")
@@ -76,10 +77,10 @@ def test_training_and_kits_on_the_test_district(district):
     teams_load(actor=None, posts=demo.posts_for(grids, random.Random(3), volunteers=SMALL), started_on=demo.GRIDDED)
     ctx = DemoContext(seed=3, log=lambda text: None, county=district.county,
                       townships={t.code: t for t in (district.township, district.township2)})
-    for function in training_demo.DEPARTMENTS:
+    for function in teams_training.DEPARTMENTS:
         ctx.departments[function] = organization_create(actor=None, division=district.county, name=str(function),
                                                         kind="department", function=function)
-    training_demo.build(ctx)
+    teams_training.build(ctx)
     assert Lecturer.objects.values("department").distinct().count() == 5
     per_township = dict(TrainingSession.objects.values_list("township").annotate(n=Count("pk")))
     assert set(per_township) == {district.township.pk, district.township2.pk}
@@ -89,4 +90,4 @@ def test_training_and_kits_on_the_test_district(district):
     assert untrained < members / 2 and Attendance.objects.exists()
     assert not TrainingSession.objects.exclude(held_on__year=2010).exists()
     assert KitIssue.objects.filter(returned_on__isnull=True).count() == 5 * members
-    assert sum(r["members"] for r in kits.kit_counts_by_township(None)) == members
+    assert sum(r["members"] for r in selectors.kit_counts_by_township(None)) == members

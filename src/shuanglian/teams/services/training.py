@@ -1,7 +1,7 @@
 """Training of the grid teams: the county's lecturer group (讲师团), sessions in the townships and who attended.
 
-Writes (audited, in a transaction) come first, then the scoped reads. A session belongs to one township; its
-attendance is a set of members holding a post in that township on the session's date. `user=None` is the
+Writes, audited, in a transaction; the scoped reads are in teams.selectors. A session belongs to one township;
+its attendance is a set of members holding a post in that township on the session's date. `actor=None` is the
 system (commands, the demo).
 """
 import datetime as dt
@@ -9,26 +9,20 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import VIEW_TEAMS
-from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.bulk import copy_or_insert
-from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
-from shuanglian.divisions.scope import Scope
 from shuanglian.organizations.models import Organization
 
-from . import policies
-from .models import Attendance, Lecturer, Member, Membership, TrainingSession
+from .. import policies
+from ..models import Attendance, Lecturer, TrainingSession
+from ..selectors import eligible_posts
 
 LECTURER_FIELDS = ("name", "department", "topics", "is_active")
-
-
-# --- writes -----------------------------------------------------------------------------------------------
 
 
 def _clean(obj, **kwargs) -> None:
@@ -124,13 +118,6 @@ def session_create(*, actor, township: Division, topic: str, held_on: dt.date, p
     return session
 
 
-def eligible_posts(session: TrainingSession) -> QuerySet[Membership]:
-    """Posts in the session's township held on its date: their members may be recorded as present."""
-    day = session.held_on
-    return Membership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day),
-                                     township_id=session.township_id, started_on__lte=day)
-
-
 @transaction.atomic
 def session_attendance_set(*, actor, session: TrainingSession, member_ids: Iterable[int]) -> dict:
     """Record who attended, as a whole list (the ticked boxes of the form): members not in it are taken off.
@@ -192,79 +179,3 @@ def training_load(*, actor, lecturers: list[dict], sessions: list[dict], batch_s
     audit.record(actor=actor, action="teams.training_load", object_type="teams.trainingsession",
                  object_repr=f"{len(rows)} training sessions", after=counts)
     return counts
-
-
-# --- reads --------------------------------------------------------------------------------------------------
-
-
-def _scope(user) -> Scope:
-    return Scope(everything=True) if user is None else scope_for(user, VIEW_TEAMS)
-
-
-def lecturer_list_visible_to(user) -> QuerySet[Lecturer]:
-    """The lecturer group is the county's, shown to anyone who reads the teams somewhere."""
-    if _scope(user).empty:
-        return Lecturer.objects.none()
-    return Lecturer.objects.select_related("department").order_by("department__name", "name", "id")
-
-
-def lecturer_get_for_user(user, pk: int) -> Lecturer:
-    found = lecturer_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No lecturer %(pk)s that you may see.") % {"pk": pk})
-    return found
-
-
-def _session_q(scope: Scope) -> Q:
-    """The sessions of the townships the user reads teams in, and of the townships above their villages and
-    grids (a village cadre sees the training their members go to)."""
-    if scope.everything:
-        return Q()
-    above = sorted({code[:9] for code, level in scope.levels.items() if level in (Level.VILLAGE, Level.GRID)})
-    return scope.record_q() | Q(township__code__in=above, township__retired_on__isnull=True)
-
-
-def session_list_visible_to(user) -> QuerySet[TrainingSession]:
-    """Annotated with `attendee_count`; trainers prefetched (two queries a page, whatever its size)."""
-    return (TrainingSession.objects.filter(_session_q(_scope(user))).select_related("township")
-            .annotate(attendee_count=Count("attendance"))
-            .prefetch_related(Prefetch("trainers", queryset=Lecturer.objects.select_related("department")))
-            .order_by("-held_on", "-id"))
-
-
-def session_get_for_user(user, pk: int) -> TrainingSession:
-    found = session_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No training session %(pk)s that you may see.") % {"pk": pk})
-    return found
-
-
-def session_attendees(session: TrainingSession, user) -> QuerySet[Member]:
-    """Those present whom the user may see: a session is visible to the villages of its township, its
-    attendees only where the user reads teams (a village cadre sees their own village's members)."""
-    return (Member.objects.filter(attendance__session=session)
-            .filter(pk__in=Membership.objects.filter(_scope(user).record_q()).values("member_id"))
-            .order_by("name", "pk"))
-
-
-def session_candidates(session: TrainingSession, user) -> list[dict]:
-    """The members who may be ticked on the attendance form, once each (a person serving several grids of the
-    township appears under the first), with whether they are recorded as present; only posts the user may
-    see. Two queries."""
-    present = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
-    rows, seen = [], set()
-    posts = eligible_posts(session).filter(_scope(user).record_q())
-    for post in posts.select_related("member", "grid", "village").order_by("grid__code_key", "role", "id"):
-        if post.member_id not in seen:
-            seen.add(post.member_id)
-            rows.append({"member": post.member, "post": post, "present": post.member_id in present})
-    return rows
-
-
-def member_training(member: Member, user) -> QuerySet[Attendance]:
-    """A member's training record as far as the user may see sessions: newest first, with township and
-    trainers."""
-    return (Attendance.objects.filter(member=member, session__in=TrainingSession.objects.filter(
-                _session_q(_scope(user))))
-            .select_related("session__township")
-            .prefetch_related("session__trainers").order_by("-session__held_on", "-session_id"))

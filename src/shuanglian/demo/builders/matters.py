@@ -18,12 +18,12 @@ from shuanglian.archives.models import Household
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
 from shuanglian.core.deadlines import sweep
+from shuanglian.demo.builders import matters_contact, matters_disputes
 from shuanglian.demo.figures import GRIDDED
-
-from . import services
-from .choices import Action, Level, MatterType, Satisfaction, Source, Status
-from .deadlines import CLOCK
-from .models import Category, Matter, Transition
+from shuanglian.matters import services
+from shuanglian.matters.choices import Action, Level, MatterType, Satisfaction, Source, Status
+from shuanglian.matters.deadlines import CLOCK
+from shuanglian.matters.models import Category, Matter, Transition
 
 YEAR = 2010
 DISPUTES_SCREENED = 4526
@@ -62,17 +62,11 @@ def build(ctx):
 
 
 def _contact_days(ctx) -> dict:
-    try:
-        from . import demo_contact
-    except ImportError:  # pragma: no cover - the module lands with the contact-day pages
-        return {}
-    return demo_contact.build(ctx, year=YEAR) or {}
+    return matters_contact.build(ctx, year=YEAR) or {}
 
 
 def _disputes(ctx, disputes) -> None:
-    from . import demo_disputes
-
-    demo_disputes.build(ctx, disputes)
+    matters_disputes.build(ctx, disputes)
 
 
 def _weighted(rng, pairs):

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shuanglian.organizations.choices import Function, OrganizationKind
+from shuanglian.organizations.models import Organization
 from shuanglian.organizations.services import organization_create
-
-from . import services
-from .choices import AcceptedAt
+from shuanglian.services import services
+from shuanglian.services.choices import AcceptedAt
 
 ANY, CENTER = AcceptedAt.ANY, AcceptedAt.CENTER
 FREE = "免费"
@@ -110,8 +110,6 @@ CATALOG = [
 
 def departments(ctx) -> dict[str, object]:
     """Catalog key -> county department: the county's own by function, the extra ones created (or found)."""
-    from shuanglian.organizations.models import Organization
-
     found = {key: ctx.departments.get(function) for key, function in FUNCTIONS.items()}
     missing = {key: str(FUNCTIONS[key].label) for key, org in found.items() if org is None}
     for key, name in {**EXTRA_DEPARTMENTS, **missing}.items():

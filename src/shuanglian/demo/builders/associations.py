@@ -12,14 +12,13 @@ Loaded in bulk through `services.associations_load` (one audit event).
 """
 import datetime as dt
 
+from shuanglian.associations.choices import Post
+from shuanglian.associations.services import associations_load
+from shuanglian.demo.builders.teams import GIVEN, SURNAMES
 from shuanglian.demo.figures import GRIDDED
 from shuanglian.divisions.choices import Level
 from shuanglian.teams.choices import Category, TeamRole
-from shuanglian.teams.demo import GIVEN, SURNAMES
 from shuanglian.teams.models import Membership
-
-from .choices import Post
-from .services import associations_load
 
 FOUNDED = dt.date(2010, 1, 1)
 # Disjoint from the teams demo's prefixes, so no new person takes a team member's phone.

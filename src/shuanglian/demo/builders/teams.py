@@ -3,12 +3,11 @@ of them from public institutions: 1,421 county officials, 335 doctors and 854 te
 public staff (township cadres and police), so that 3,419 / 8,506 rounds to 0.402. The rest are village
 cadres, notable villagers, veteran party members and retired cadres. Loaded in bulk through
 `services.teams_load` (phones encrypted by the PIIField, one audit event)."""
+from shuanglian.demo.builders import teams_training
 from shuanglian.demo.figures import GRIDDED
 from shuanglian.divisions.models import Division
-
-from . import training_demo
-from .choices import Category
-from .services import teams_load
+from shuanglian.teams.choices import Category
+from shuanglian.teams.services import teams_load
 
 PROMOTERS = 2556
 # category -> (volunteers, from a public institution)
@@ -78,4 +77,4 @@ def build(ctx):
     public = sum(n for n, p in VOLUNTEERS.values() if p)
     ctx.log(f"  {counts['promoters']:,} promoters, {counts['volunteers']:,} volunteers "
             f"({public:,} from public institutions)")
-    training_demo.build(ctx)
+    teams_training.build(ctx)

@@ -32,14 +32,14 @@ from django.db import connection
 from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant
 from shuanglian.archives.generate import GIVEN, SURNAMES
+from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import work_calendar
+from shuanglian.matters.choices import AttendeeRole, ContactDayKind
+from shuanglian.matters.contact_days import scheduled_day
+from shuanglian.matters.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 from shuanglian.organizations.choices import Function
-
-from .choices import AttendeeRole, ContactDayKind
-from .contact_days import scheduled_day
-from .models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
 BATCH = 5000
 QUARTER_VISIT = 0.86  # chance a household is visited in a given quarter (or the part of it after gridding)
@@ -189,8 +189,6 @@ def _household_visits(ctx, rng, year: int, today: dt.date) -> int:
     table's indexes once when the load outnumbers what the table holds: building 400,000 model
     instances for bulk_create alone takes over a minute. One random draw decides each visit and its
     day, and the days are formatted once per grid, so the rows cost little to make."""
-    from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
-
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     if last < first or Visit.objects.filter(visited_on__gte=first, visited_on__lte=last).exists():
         return 0  # nothing to visit yet, or the year's visits are there: a second run adds none

@@ -5,13 +5,12 @@ social relations link people across households of the same village.
 """
 from django.utils.translation import gettext as _
 
+from shuanglian.archives.choices import RelationKind
+from shuanglian.archives.generate import HEADER, household_rows
+from shuanglian.archives.importing import import_rows
+from shuanglian.archives.models import Person, Relation
+from shuanglian.archives.services import ensure_default_tags
 from shuanglian.core.exceptions import DomainError
-
-from .choices import RelationKind
-from .generate import HEADER, household_rows
-from .importing import import_rows
-from .models import Person, Relation
-from .services import ensure_default_tags
 
 
 def build(ctx):

@@ -10,12 +10,12 @@ from shuanglian.archives import services as archive_services
 from shuanglian.core import idnumber
 from shuanglian.core.exceptions import DomainError
 from shuanglian.core.models import AuditEvent
+from shuanglian.demo.builders import matters_disputes
 from shuanglian.demo.context import DemoContext
-from shuanglian.matters import demo_disputes, disputes, services
+from shuanglian.matters import disputes, services
 from shuanglian.matters.choices import Action
 from shuanglian.matters.models import Dispute, DisputeParty, MediationAgreement
-
-from .test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
+from shuanglian.matters.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
 
 
 def _ctx(seed=7):
@@ -40,7 +40,7 @@ def _matters(personas, district, n):
 
 def test_build_makes_exactly_the_counts_and_the_stats_count_them_back(personas, district, clock):
     matters = _matters(personas, district, 14)
-    summary = demo_disputes.build(_ctx(), matters, screened=12, mediated=9)
+    summary = matters_disputes.build(_ctx(), matters, screened=12, mediated=9)
     assert {k: summary[k] for k in ("screened", "mediated", "failed", "withdrawn", "agreements")} == {
         "screened": 12, "mediated": 9, "failed": 2, "withdrawn": 1, "agreements": 9}
     assert disputes.dispute_stats(None, 2010) == {"screened": 12, "mediated": 9, "success_rate": 0.75}
@@ -64,7 +64,7 @@ def test_the_records_are_consistent(personas, district, clock):
                                        relation_to_head="head", id_number=head_id, phone="13812345678")
     matters.append(report_dispute(personas, district.grid, household=household,
                                   reported_at=dt.datetime(2010, 3, 3, 9, tzinfo=SH)))
-    demo_disputes.build(_ctx(), matters, screened=9, mediated=6)
+    matters_disputes.build(_ctx(), matters, screened=9, mediated=6)
     numbers = sorted(MediationAgreement.objects.values_list("number", flat=True))
     assert numbers == [f"调字〔2010〕第{n:04d}号" for n in range(1, 7)]
     for d in Dispute.objects.prefetch_related("parties", "mediators", "sessions"):
@@ -103,16 +103,16 @@ def test_the_records_are_consistent(personas, district, clock):
 def test_build_refuses_what_it_cannot_honour(personas, district, clock):
     matters = _matters(personas, district, 3)
     with pytest.raises(DomainError):
-        demo_disputes.build(_ctx(), matters, screened=4, mediated=2)
+        matters_disputes.build(_ctx(), matters, screened=4, mediated=2)
     with pytest.raises(DomainError):
-        demo_disputes.build(_ctx(), matters, screened=3, mediated=4)
+        matters_disputes.build(_ctx(), matters, screened=3, mediated=4)
     demand = services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
                                     title="路灯坏了")
     with pytest.raises(DomainError):
-        demo_disputes.build(_ctx(), [*matters, demand], screened=3, mediated=2)
+        matters_disputes.build(_ctx(), [*matters, demand], screened=3, mediated=2)
     assert not Dispute.objects.exists()
 
 
 def test_the_defaults_are_the_seed_figures():
-    assert (demo_disputes.SCREENED, demo_disputes.MEDIATED) == (4526, 4421)
-    assert disputes.success_rate(demo_disputes.MEDIATED, demo_disputes.SCREENED) == 0.977
+    assert (matters_disputes.SCREENED, matters_disputes.MEDIATED) == (4526, 4421)
+    assert disputes.success_rate(matters_disputes.MEDIATED, matters_disputes.SCREENED) == 0.977

@@ -7,10 +7,9 @@ import time
 from collections import defaultdict
 
 from shuanglian.organizations.choices import Function
-
-from .kits import SCOPE_COLUMNS, kits_load
-from .models import Membership
-from .training import training_load
+from shuanglian.teams.models import Membership
+from shuanglian.teams.services.kits import SCOPE_COLUMNS, kits_load
+from shuanglian.teams.services.training import training_load
 
 # department -> (lecturers, topics): the seed's lecturer group drawn from five departments
 DEPARTMENTS = {

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuanglian.archives.generate import GIVEN, SURNAMES
+from shuanglian.archives.models import Person
 from shuanglian.core import audit
 from shuanglian.core.exceptions import DomainError
 from shuanglian.core.idnumber import check_character
-
-from .choices import Action, MatterType, MediationOutcome, PartyRole, Remedy, Status
-from .disputes import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
-from .models import (
+from shuanglian.matters.choices import Action, MatterType, MediationOutcome, PartyRole, Remedy, Status
+from shuanglian.matters.disputes import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
+from shuanglian.matters.models import (
     Dispute,
     DisputeParty,
     Matter,
@@ -88,8 +88,6 @@ def _plan(rng, matters: list[Matter], screened: int, mediated: int) -> list[tupl
 
 def _heads(household_ids) -> dict[int, tuple]:
     """Each household's head, as the archives have them (one query; their PII stays PIIValues)."""
-    from shuanglian.archives.models import Person
-
     rows = (Person.objects.filter(household_id__in=sorted(household_ids), relation_to_head="head", is_active=True)
             .values_list("household_id", "pk", "name", "sex", "id_number", "phone", "household__address"))
     return {row[0]: row[1:] for row in rows}

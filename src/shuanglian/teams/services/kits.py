@@ -2,32 +2,24 @@
 when they leave. An item is issued through one of the member's posts (the record is attached to its grid,
 whose managers see it and take it back); a member holds at most one of each item at a time.
 
-Writes (audited, in a transaction) first, then the scoped reads.
+Writes, audited, in a transaction; the scoped reads are in teams.selectors.
 """
 import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import VIEW_TEAMS
-from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.bulk import copy_or_insert
-from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.divisions.models import Division
-from shuanglian.divisions.scope import Scope
 
-from . import policies
-from .choices import KitItem
-from .models import KitIssue, Member, Membership
-from .selectors import within_q
+from .. import policies
+from ..choices import KitItem
+from ..models import KitIssue, Member, Membership
 
 SCOPE_COLUMNS = ("division_id", "county_id", "township_id", "village_id", "grid_id")
-
-
-# --- writes -----------------------------------------------------------------------------------------------
 
 
 def _snapshot(issue: KitIssue) -> dict:
@@ -131,42 +123,3 @@ def kits_load(*, actor, posts: Iterable[Membership], issued_on: dt.date, batch_s
     audit.record(actor=actor, action="teams.kits_load", object_type="teams.kitissue",
                  object_repr=f"{len(first)} kits", after={**counts, "issued_on": issued_on})
     return counts
-
-
-# --- reads --------------------------------------------------------------------------------------------------
-
-
-def _scope(user) -> Scope:
-    return Scope(everything=True) if user is None else scope_for(user, VIEW_TEAMS)
-
-
-def kit_list_visible_to(user) -> QuerySet[KitIssue]:
-    return (KitIssue.objects.filter(_scope(user).record_q()).select_related("member", "grid", "township")
-            .order_by("-issued_on", "-id"))
-
-
-def kit_get_for_user(user, pk: int) -> KitIssue:
-    found = kit_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No kit item %(pk)s that you may see.") % {"pk": pk})
-    return found
-
-
-def member_kit(member: Member) -> list[dict]:
-    """The member's current kit: each of the five items with the issue the member still holds (or None)."""
-    held = {i.item: i for i in KitIssue.objects.filter(member=member, returned_on__isnull=True)}
-    return [{"item": item, "label": label, "issue": held.get(item)} for item, label in KitItem.choices]
-
-
-def kit_counts_by_township(user, within: Division | None = None) -> list[dict]:
-    """Per township (that the user may see, under `within`): the items members hold now, by item, and the
-    members holding at least one. One grouped query and one for the townships' names."""
-    per_item = {item: Count("pk", filter=Q(item=item)) for item in KitItem.values}
-    rows = list(KitIssue.objects.filter(_scope(user).record_q(), within_q(within), returned_on__isnull=True)
-                .order_by().values("township_id").annotate(members=Count("member_id", distinct=True), **per_item))
-    townships = {pk: (code, name) for pk, code, name in
-                 Division.objects.filter(pk__in=[r["township_id"] for r in rows]).values_list("pk", "code", "name")}
-    return sorted(({"township": townships.get(r["township_id"], ("", ""))[0],
-                    "name": townships.get(r["township_id"], ("", ""))[1],
-                    "members": r["members"], "items": {i: r[i] for i in KitItem.values}} for r in rows),
-                  key=lambda r: r["township"])

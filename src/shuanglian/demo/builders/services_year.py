@@ -2,7 +2,7 @@
 numbers of the year in order of acceptance, promised dates from the shared working-day calendar, a
 timeline row per step, on_time as transition() sets it) in a few statements, so the step takes seconds.
 
-Volume: 30,000 applications, about one for every four households; the items' weights (demo_catalog) make
+Volume: 30,000 applications, about one for every four households; the items' weights (services_catalog) make
 the rural medical scheme and the pension insurance the busiest. 45% of what an agent point may accept is
 handed in there and forwarded the same or the next working day. Flows: most are handled and replied within
 the promised days; 7% wait for materials (the clock stops), 1% of those are never completed and returned;
@@ -21,10 +21,10 @@ from django.db import connection
 from shuanglian.core import audit, pii
 from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.calendar import work_calendar
-
-from .choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
-from .models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
-from .services import receipt_no
+from shuanglian.demo.builders.teams import GIVEN, SURNAMES
+from shuanglian.services.choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
+from shuanglian.services.models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
+from shuanglian.services.services import receipt_no
 
 YEAR = 2010
 APPLICATIONS = 30_000
@@ -42,8 +42,6 @@ PHONE_PREFIXES = ("133", "135", "137", "138", "139", "153", "158", "159", "180",
 
 
 def person(rng) -> str:
-    from shuanglian.teams.demo import GIVEN, SURNAMES
-
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 

@@ -1,1 +1,0 @@
-"""A stand-in for a later module that adds records to the demo (registry discovery tests)."""

@@ -1,2 +1,0 @@
-def build(ctx):
-    ctx.data["fakeapp"] = ctx.rng.random()
