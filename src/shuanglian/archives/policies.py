@@ -6,6 +6,7 @@ from shuanglian.access.roles import (
     IMPORT_ARCHIVES,
     REVEAL_PII,
     VIEW_ARCHIVES,
+    VIEW_ARCHIVES_PII,
 )
 from shuanglian.access.scope import has_capability, scope_for
 from shuanglian.core.exceptions import PermissionDenied
@@ -47,6 +48,11 @@ def may_import_somewhere(actor) -> bool:
 
 def may_edit(actor, record) -> bool:
     return _covers(actor, EDIT_ARCHIVES, record)
+
+
+def may_view_pii(actor, record) -> bool:
+    """ID numbers, phones and sensitive tags, masked (the same scope as selectors.pii_scope)."""
+    return _covers(actor, VIEW_ARCHIVES_PII, record)
 
 
 def may_reveal(actor, record) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from . import audit
-from .capabilities import CONFIGURE_CALENDAR, scope_for
+from .capabilities import CONFIGURE_CALENDAR, county_wide, scope_for
 from .exceptions import PermissionDenied, require_length
 from .models import CalendarDay
 
@@ -125,7 +125,7 @@ def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
     """The county office corrects one day (a holiday moved, a make-up day added). Audited."""
     if actor is not None:
         scope = scope_for(actor, CONFIGURE_CALENDAR, via_organizations=False)
-        if not (scope.everything or "county" in scope.levels.values()):
+        if not county_wide(scope):
             raise PermissionDenied(_("Only the county office may change the working-day calendar."))
     with transaction.atomic():
         before = WorkCalendar().is_working_day(day) if not CalendarDay.objects.filter(date=day).exists() else \

@@ -50,3 +50,9 @@ def has_capability(user: Any, capability: str, division: Any = None) -> bool:
     if division is None:
         return not scope.empty
     return scope.covers(division)
+
+
+def county_wide(scope: ScopeView) -> bool:
+    """Whether a scope (a user's grants for one capability) reaches a whole county: the county office's
+    rules (time limits, categories, the service catalog) are county-wide."""
+    return scope.everything or "county" in scope.levels.values()

@@ -70,7 +70,6 @@ def form_add_domain_error(form, exc: DomainError) -> None:
 
 
 class ServiceFormMixin:
-    request: HttpRequest  # a mixin for Django's class-based views
     """The one view mixin for writes. A form validates the input's shape; `perform(form)` calls a
     service. If the service raises DomainError, its message goes on the form: htmx swaps the form's
     fragment (`form_template_name`, status 422) or, without JavaScript, the page is shown again with
@@ -79,6 +78,8 @@ class ServiceFormMixin:
     Subclasses provide `perform`, `success_url(result)`, and `get_context_data(**kwargs)` for the
     full page; `success_message(result)` is optional.
     """
+
+    request: HttpRequest  # a mixin for Django's class-based views
 
     template_name: str = ""
     form_template_name: str | None = None

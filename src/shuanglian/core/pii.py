@@ -148,8 +148,9 @@ class PIIValue:
 
 
 class PIIDescriptor(DeferredAttribute):
-    field: "PIIField"
     """Whatever is assigned becomes a PIIValue at once, so no code path holds a bare plaintext by accident."""
+
+    field: "PIIField"
 
     def __set__(self, instance, value):
         if value is not None and not isinstance(value, PIIValue):

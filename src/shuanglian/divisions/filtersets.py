@@ -1,6 +1,5 @@
 """One FilterSet for divisions, used by the API and the pages, and the one `within` filter every app's
 FilterSet uses (`WithinFilter`, with `within_q` for selectors that take a division)."""
-from typing import Any
 
 import django_filters as filters
 from django.db.models import Q, QuerySet
@@ -74,19 +73,6 @@ class WithinFilter(filters.CharFilter):
             return qs.filter(code_key_within_q(value, prefix=f"{self.division_field}__" if self.division_field else ""))
         division = division_for_within(value)
         return qs.none() if division is None else qs.filter(within_q(division, prefix=self.prefix))
-
-
-def filter_within(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
-    """Subtree by division code, for DivisionScoped records: an equality on the scope column of that level
-    (indexed), not a join. An unknown code matches nothing."""
-    value = (value or "").strip()
-    division = Division.objects.current().filter(code=value).first() if value.isdigit() else None
-    if division is None:
-        return queryset.none()
-    if division.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID):
-        return queryset.filter(**{f"{division.level}_id": division.pk})
-    return queryset.filter(county__code_key__gte=code_key(division.code),
-                           county__code_key__lte=code_key_upper(division.code))
 
 
 class DivisionFilterSet(filters.FilterSet):

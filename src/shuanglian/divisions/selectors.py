@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 
-from shuanglian.core.capabilities import ScopeView, scope_for
+from shuanglian.core.capabilities import scope_for
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.typing import Actor
 
@@ -17,11 +17,6 @@ def division_list_visible_to(user: Actor, *, include_retired: bool = False) -> D
     qs = Division.objects.filter(scope_for(user, VIEW_DIVISIONS).division_q())
     return qs if include_retired else qs.current()
 
-
-def county_wide(scope: ScopeView) -> bool:
-    """Whether a scope (a user's grants for one capability) reaches a whole county: the county office's
-    rules (time limits, categories, the service catalog) are county-wide."""
-    return scope.everything or Level.COUNTY in scope.levels.values()
 
 
 def within_choices(divisions: DivisionQuerySet) -> DivisionQuerySet:

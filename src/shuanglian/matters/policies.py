@@ -14,8 +14,8 @@ from shuanglian.access.roles import (
     VIEW_MATTERS,
 )
 from shuanglian.access.scope import has_capability, scope_for
+from shuanglian.core.capabilities import county_wide
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.divisions.selectors import county_wide
 
 from .choices import Level
 

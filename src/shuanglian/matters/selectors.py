@@ -11,6 +11,7 @@ from shuanglian.archives.selectors import household_list_visible_to
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
+from shuanglian.divisions.filtersets import within_q
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.models import Organization
 
@@ -83,7 +84,7 @@ def supervision_board(user, *, within=None) -> list[dict]:
             return []
         rows = rows.filter(scope.record_q())
     if within is not None:
-        rows = rows.filter(**{f"{within.level}_id": within.pk})
+        rows = rows.filter(within_q(within))
     counts = (rows.values("township_id", "township__name", "township__code")
               .annotate(yellow=Count("pk", filter=Q(deadline_state="yellow")),
                         red=Count("pk", filter=Q(deadline_state="red")))

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG, VIEW_APPLICATIONS
 from shuanglian.access.scope import scope_for
+from shuanglian.core.capabilities import county_wide
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.divisions.selectors import county_wide
 
 
 def posted_point_ids(user) -> set[int]:

@@ -16,7 +16,7 @@ from django.views import View
 
 from shuanglian.accounts.models import User
 from shuanglian.core import clock
-from shuanglian.core.exceptions import DomainError, NotFound, ValidationFailed
+from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
@@ -362,18 +362,14 @@ class ItemEditView(LoginRequiredMixin, ServiceFormMixin, View):
     def perform(self, form):
         data = form.changes()
         code, active = data.pop("code"), data.pop("is_active")
-        try:
-            with transaction.atomic():
-                if self.item is not None:
-                    return services.service_item_update(actor=self.request.user, item=self.item, is_active=active,
-                                                        **data)
-                item = services.service_item_create(actor=self.request.user, code=code, **data)
-                if not active:
-                    item = services.service_item_update(actor=self.request.user, item=item, is_active=False)
-                return item
-        except ValidationError as exc:  # the model's own checks (a code already used)
-            details = getattr(exc, "message_dict", {})
-            raise ValidationFailed(exc.messages[0], details=details) from None
+        with transaction.atomic():
+            if self.item is not None:
+                return services.service_item_update(actor=self.request.user, item=self.item, is_active=active,
+                                                    **data)
+            item = services.service_item_create(actor=self.request.user, code=code, **data)
+            if not active:
+                item = services.service_item_update(actor=self.request.user, item=item, is_active=False)
+            return item
 
     def success_url(self, result) -> str:
         return reverse("services:items")

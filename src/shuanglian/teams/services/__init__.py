@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import Conflict, ValidationFailed
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.core.pii import PIIField, normalize
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
@@ -83,7 +83,7 @@ def _member_for(*, name: str, phone: str, category: str, employer: str, from_pub
             return existing
     member = Member(name=name, phone=digits, category=category, employer=(employer or "").strip(),
                     from_public_institution=from_public_institution, user=user)
-    member.full_clean(exclude=["phone_hash"])
+    full_clean(member, exclude=["phone_hash"])
     member.save()
     return member
 

@@ -7,13 +7,12 @@ system (commands, the demo).
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shuanglian.core import audit, clock
 from shuanglian.core.bulk import copy_or_insert
-from shuanglian.core.exceptions import ValidationFailed
+from shuanglian.core.exceptions import ValidationFailed, full_clean
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.models import Organization
@@ -24,16 +23,6 @@ from ..selectors import eligible_posts
 
 LECTURER_FIELDS = ("name", "department", "topics", "is_active")
 
-
-def _clean(obj, **kwargs) -> None:
-    """full_clean, its errors as a ValidationFailed naming each field (pages and API show the same message)."""
-    try:
-        obj.full_clean(**kwargs)
-    except DjangoValidationError as exc:
-        details = getattr(exc, "message_dict", {"__all__": exc.messages})
-        text = "; ".join(f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
-                         for field, errors in details.items())
-        raise ValidationFailed(text, details=details) from exc
 
 
 def _lecturer_snapshot(lecturer: Lecturer) -> dict:
@@ -53,7 +42,7 @@ def lecturer_create(*, actor, name: str, department: Organization, topics: str =
     _check_department(department)
     lecturer = Lecturer(name=(name or "").strip(), department=department, topics=(topics or "").strip(),
                         is_active=is_active)
-    _clean(lecturer)  # a blank name, or the same name twice in a department, says which field
+    full_clean(lecturer)  # a blank name, or the same name twice in a department, says which field
     lecturer.save()
     audit.record(actor=actor, action="teams.lecturer_create", obj=lecturer, after=_lecturer_snapshot(lecturer))
     return lecturer
@@ -74,7 +63,7 @@ def lecturer_update(*, actor, lecturer: Lecturer, **changes) -> Lecturer:
     if "department" in changes:
         policies.require_manage_lecturers(actor, lecturer.department)
         _check_department(lecturer.department)
-    _clean(lecturer)
+    full_clean(lecturer)
     lecturer.save()
     audit.record(actor=actor, action="teams.lecturer_update", obj=lecturer, before=before,
                  after=_lecturer_snapshot(lecturer))
@@ -108,7 +97,7 @@ def session_create(*, actor, township: Division, topic: str, held_on: dt.date, p
     session = TrainingSession(topic=(topic or "").strip(), held_on=held_on, place=(place or "").strip(),
                               notes=(notes or "").strip())
     session.attach_to(township)
-    _clean(session, exclude=["division", "county", "township", "village", "grid"])
+    full_clean(session, exclude=["division", "county", "township", "village", "grid"])
     session.save()
     session.trainers.set(trainers)
     audit.record(actor=actor, action="teams.training_session_create", obj=session,
