@@ -6,6 +6,7 @@ are their requester's: another keeper of the same village is the one out of reac
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,3 +160,27 @@ WRITES = {
 }
 
 test_writes_three_ways = three_ways(WRITES)
+
+# Within the county: a household of 上方镇 (its village's grid), which the county office reads and 樟潭's
+# township cadre (who holds every archive capability in 樟潭) cannot reach.
+
+
+def _household_far(w):
+    household = services.household_register(actor=None, grid=w.district.grid4, number="001", address="上方村1号")
+    head = services.person_add(actor=None, household=household, name=HEAD, relation_to_head="head",
+                               id_number=HEAD_ID, phone="13912345678")
+    return {"household": household, "head": head}
+
+
+_FAR_NAMES = ["archives:search", "archives:household", "archive_exports:household_file_pdf",
+              "archive_exports:household_file_xlsx", "api-household-list", "api-household-detail",
+              "api-person-list", "api-person-detail"]
+NEAR = {
+    **{name: replace(CASES[name], make=_household_far, permitted="county_office", outsider="township_cadre")
+       for name in _FAR_NAMES},
+    "archive_exports:village_book": Case(
+        lambda w: reverse("archive_exports:village_book", args=[w.district.village3.code]),
+        permitted="county_office", denied="department_member", outsider="township_cadre", make=_household_far),
+}
+
+test_near_three_ways = three_ways(NEAR)

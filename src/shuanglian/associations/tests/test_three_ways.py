@@ -2,6 +2,7 @@
 promoter sees the village's association), writes associations.manage over the association's division; the
 outsider (a township cadre of 柯城区) holds both there, so the refusals below are about scope, not capability."""
 import datetime as dt
+from dataclasses import replace
 
 from django.urls import reverse
 
@@ -14,13 +15,19 @@ D = dt.date(2010, 3, 1)
 NAME = "樟潭社区和谐平安促进会"
 
 
-def _association(w):
-    """The village's promotion association, with a president (post) to end and list."""
-    association = organization_create(actor=None, division=w.district.village, name=NAME,
-                                      kind=OrganizationKind.ASSOCIATION)
-    post = services.post_appoint(actor=None, association=association, post="president", name="王会长",
-                                 phone="13912345678", started_on=D)
-    return {"association": association, "post": post}
+def _association_in(village: str, name: str):
+    def make(w):
+        """A village's promotion association, with a president (post) to end and list."""
+        association = organization_create(actor=None, division=getattr(w.district, village), name=name,
+                                          kind=OrganizationKind.ASSOCIATION)
+        post = services.post_appoint(actor=None, association=association, post="president", name="王会长",
+                                     phone="13912345678", started_on=D)
+        return {"association": association, "post": post}
+
+    return make
+
+
+_association = _association_in("village", NAME)
 
 
 def _pk(w):
@@ -28,7 +35,7 @@ def _pk(w):
 
 
 def _absent(response, w):
-    return NAME not in response.content.decode()
+    return w.made["association"].name not in response.content.decode()
 
 
 def _no_rows(response, w):
@@ -85,3 +92,11 @@ READS = {
 }
 
 test_reads_three_ways = three_ways(READS)
+
+# Within the county: 上方村's association, which the county office manages and 樟潭's township cadre (who holds
+# both capabilities in 樟潭) cannot reach.
+NEAR = {f"{name} {case.method}": replace(case, make=_association_in("village3", "上方村和谐平安促进会"),
+                                         permitted="county_office", outsider="township_cadre")
+        for cases in (CASES, READS) for name, case in cases.items()}
+
+test_near_three_ways = three_ways(NEAR)

@@ -2,6 +2,7 @@
 units' staff. Reads need teams.view (the department member holds none: denied), writes teams.manage (a promoter
 reads only: denied); the outsider, a township cadre of 柯城区, holds both there, so a refusal is about scope."""
 import datetime as dt
+from dataclasses import replace
 
 from django.urls import reverse
 
@@ -144,3 +145,48 @@ WRITES = {
 }
 
 test_writes_three_ways = three_ways(WRITES)
+
+# Within the county: the same records in 上方镇 (its village's grid), which the county office reads and manages
+# and 樟潭's township cadre (who holds both capabilities in 樟潭) cannot reach.
+
+
+def _team_far(w):
+    promoter = services.membership_appoint(actor=None, grid=w.district.grid4, role="promoter", name=PROMOTER,
+                                           phone="13912345678", category="doctor", started_on=D)
+    volunteer = services.membership_appoint(actor=None, grid=w.district.grid4, role="volunteer", name="李医生",
+                                            phone="13900000001", category="doctor", started_on=D)
+    session = training.session_create(actor=None, township=w.district.township2, topic=TOPIC,
+                                      held_on=dt.date(2010, 5, 10))
+    pen = kits.kit_issue(actor=None, membership=promoter, items=["pen"], issued_on=D)[0]
+    return {"promoter": promoter, "volunteer": volunteer, "session": session, "pen": pen}
+
+
+_FAR_NAMES = ["teams:member", "teams:session", "api-team-member-list", "api-team-member-detail", "api-team-member-end",
+              "api-team-member-training", "api-training-session-list", "api-training-session-detail",
+              "api-training-session-attendance", "api-kit-list", "api-kit-detail", "api-kit-issue",
+              "api-kit-return-item"]
+NEAR = {
+    **{f"{name} {case.method}": replace(case, make=_team_far, permitted="county_office", outsider="township_cadre")
+       for cases in (CASES, WRITES) for name, case in cases.items() if name in _FAR_NAMES and case.make},
+    "api-team-member-list post": replace(
+        WRITES["api-team-member-list"], permitted="county_office", outsider="township_cadre",
+        data=lambda w: {"grid": w.district.grid4.code, "role": "volunteer", "name": "周", "category": "other"}),
+    "api-training-session-list post": replace(
+        WRITES["api-training-session-list"], permitted="county_office", outsider="township_cadre",
+        data=lambda w: {"township": w.district.township2.code, "topic": "平安创建", "held_on": "2010-06-01"}),
+    "teams:roster": Case(lambda w: reverse("teams:roster", args=[w.district.grid4.code]), permitted="county_office",
+                         denied="department_member", outsider="township_cadre", make=_team_far),
+    "teams:coverage": Case(lambda w: f"{reverse('teams:coverage')}?within={w.district.township2.code}",
+                           permitted="county_office", denied="department_member", outsider="township_cadre",
+                           make=_team_far),
+    "teams:card": Case(lambda w: reverse("teams:card", args=[w.district.grid4.code]), permitted="county_office",
+                       denied="promoter", outsider="township_cadre", make=_team_far),
+    "teams:village_cards_pdf": Case(lambda w: reverse("teams:village_cards_pdf", args=[w.district.village3.code]),
+                                    permitted="county_office", denied="promoter", outsider="township_cadre",
+                                    make=_team_far),
+    "api-kit-townships": Case(lambda w: "/api/v1/kits/townships/", api=True, permitted="county_office",
+                              denied="department_member", outsider="township_cadre", make=_team_far,
+                              hidden=_absent(_code("township2"))),
+}
+
+test_near_three_ways = three_ways(NEAR)
