@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from django.urls import reverse
 
-from shuanglian.teams import kits, services, staff, training
+from shuanglian.teams import services
+from shuanglian.teams.services import kits, staff, training
 from shuanglian.testing.views import Case, three_ways
 
 D = dt.date(2010, 3, 1)
