@@ -229,10 +229,17 @@ def staff_visible_to(user, *, organization: Organization | None = None, unassign
 # ---------------------------------------------------------------- training
 
 def lecturer_list_visible_to(user) -> QuerySet[Lecturer]:
-    """The lecturer group is the county's, shown to anyone who reads the teams somewhere."""
-    if _scope(user).empty:
+    """A lecturer group is its county's (its members come from the county's departments): shown to anyone who
+    reads the teams somewhere in that county, or above it; another county's group is not theirs to see or
+    to name as trainers."""
+    scope = _scope(user)
+    if scope.empty:
         return Lecturer.objects.none()
-    return Lecturer.objects.select_related("department").order_by("department__name", "name", "id")
+    qs = Lecturer.objects.select_related("department")
+    if not scope.everything:
+        counties = {code[:6] for code in scope.codes if len(code) >= 6}
+        qs = qs.filter(Q(department__division__code__in=counties) | scope.division_q("department__division__"))
+    return qs.order_by("department__name", "name", "id")
 
 
 def lecturer_get_for_user(user, pk: int) -> Lecturer:

@@ -234,8 +234,11 @@ CASES |= {
                                  hidden=lambda r, w: w.made.pk not in [d["id"] for d in r.json()["results"]]),
     "api-contact-day-detail": Case(lambda w: f"{DAYS}{w.made.pk}/", api=True, permitted="township_cadre",
                                    make=_ten),
-    # api-contact-day-plan stays on NOT_YET: a division out of the planner's scope answers 403 naming it
-    # ("You may not plan contact days for 上方镇"), where an out-of-scope record reads as 404 elsewhere.
+    # The township plans its month; a village cadre sees the township but may not plan it; a division out of
+    # the planner's scope reads as missing.
+    "api-contact-day-plan": Case(lambda w: f"{DAYS}plan/", api=True, method="post",
+                                 data=lambda w: {"division": w.district.township.code, "year": 2027, "month": 4},
+                                 permitted="township_cadre", denied="village_cadre", ok=(200, 201)),
     # A rule of the calendar any signed-in user may ask about: no capability, no record.
     "api-contact-day-meeting-allowed": Case(lambda w: f"{DAYS}meeting-allowed/?level=township&date=2010-03-10",
                                             api=True, permitted="promoter", denied=None, outsider=None),

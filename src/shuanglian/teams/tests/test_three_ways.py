@@ -111,6 +111,11 @@ CASES = {
         lambda w: f"/api/v1/training-sessions/{w.made['session'].pk}/attendance/", api=True, method="post",
         data=lambda w: {"members": [w.made["promoter"].member_id]}, permitted="township_cadre", denied="promoter",
         make=_team),
+    # The lecturer group is 衢江区's (the police's officer): the outsider, who reads teams in 柯城区, does not see it.
+    "api-lecturer-list": Case(lambda w: "/api/v1/lecturers/", api=True, permitted="promoter",
+                              denied="department_member", make=_team, hidden=_absent(lambda w: "周讲师")),
+    "api-lecturer-detail": Case(lambda w: f"/api/v1/lecturers/{w.made['lecturer'].pk}/", api=True,
+                                permitted="promoter", denied="department_member", make=_team),
     "api-kit-list": Case(lambda w: "/api/v1/kits/", api=True, permitted="promoter", denied="department_member",
                          make=_team, hidden=_no_rows),
     "api-kit-detail": Case(lambda w: f"/api/v1/kits/{w.made['pen'].pk}/", api=True, permitted="promoter",
