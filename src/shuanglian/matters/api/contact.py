@@ -22,7 +22,6 @@ from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.models import Division
-from shuanglian.divisions.selectors import division_list_visible_to
 from shuanglian.organizations.models import Organization
 
 from .. import contact_days, visits
@@ -267,9 +266,10 @@ def _input(request, serializer_class) -> dict:
     return dict(serializer.validated_data)
 
 
-def _division(user, code: str, *, field: str) -> Division:
-    """A division the request names, read through the user's scope: out of it reads as missing (404)."""
-    division = division_list_visible_to(user).filter(code=str(code).strip()).first()
+def _division(code: str, *, field: str) -> Division:
+    """A division the request names. Divisions are public reference data (the national lists): one out of the
+    user's scope is refused by the policy that names it (403), or by the day it must lie in (400)."""
+    division = Division.objects.current().filter(code=str(code).strip()).first()
     if division is None:
         raise NotFound(_("No division %(code)s.") % {"code": code}, details={field: [code]})
     return division
@@ -333,7 +333,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def plan(self, request):
         data = _input(request, PlanInput)
-        division = _division(request.user, data.pop("division"), field="division")
+        division = _division(data.pop("division"), field="division")
         plan = contact_days.contact_days_plan(actor=request.user, division=division, **data)
         days = contact_days.with_counts(ContactDay.objects.filter(pk__in=[d.pk for d in plan.days])
                                         .select_related("division")).order_by("date", "division__code_key")
@@ -397,7 +397,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def visits(self, request, pk=None):
         day = self.get_object()
         data = _input(request, DayVisitInput)
-        village = _division(request.user, data.pop("village"), field="village")
+        village = _division(data.pop("village"), field="village")
         visit = contact_days.contact_day_visit_add(actor=request.user, contact_day=day, village=village, **data)
         return Response(DayVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -407,7 +407,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def matters(self, request, pk=None):
         day = self.get_object()
         data = _input(request, DayMatterInput)
-        grid = _division(request.user, data.pop("grid"), field="grid")
+        grid = _division(data.pop("grid"), field="grid")
         household_id = data.pop("household")
         household = None
         if household_id is not None:

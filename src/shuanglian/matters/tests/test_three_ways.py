@@ -234,11 +234,13 @@ CASES |= {
                                  hidden=lambda r, w: w.made.pk not in [d["id"] for d in r.json()["results"]]),
     "api-contact-day-detail": Case(lambda w: f"{DAYS}{w.made.pk}/", api=True, permitted="township_cadre",
                                    make=_ten),
-    # The township plans its month; a village cadre sees the township but may not plan it; a division out of
-    # the planner's scope reads as missing.
+    # The township plans its month; a village cadre sees the township but may not plan it. A division is public
+    # reference data (the national lists), so planning one out of scope is refused naming it (403), as planning
+    # at one's own county is, rather than read as missing.
     "api-contact-day-plan": Case(lambda w: f"{DAYS}plan/", api=True, method="post",
                                  data=lambda w: {"division": w.district.township.code, "year": 2027, "month": 4},
-                                 permitted="township_cadre", denied="village_cadre", ok=(200, 201)),
+                                 permitted="township_cadre", denied="village_cadre", ok=(200, 201),
+                                 outsider_status=(403,)),
     # A rule of the calendar any signed-in user may ask about: no capability, no record.
     "api-contact-day-meeting-allowed": Case(lambda w: f"{DAYS}meeting-allowed/?level=township&date=2010-03-10",
                                             api=True, permitted="promoter", denied=None, outsider=None),
