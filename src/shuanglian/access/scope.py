@@ -8,6 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from shuanglian.access.roles import CAPABILITIES
+
+# One definition, in core (it asks the scope_for installed below); the apps import it from here.
+from shuanglian.core.capabilities import has_capability as has_capability
 from shuanglian.divisions.scope import Scope
 
 
@@ -62,13 +65,6 @@ def scope_for(user: Any, capability: str, *, via_organizations: bool = True) -> 
                   organization_ids=orgs)
     cache[key] = scope
     return scope
-
-
-def has_capability(user: Any, capability: str, division: Any = None) -> bool:
-    scope = scope_for(user, capability)
-    if division is None:
-        return not scope.empty
-    return scope.covers(division)
 
 
 def forget(user: Any) -> None:
