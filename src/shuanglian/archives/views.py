@@ -26,6 +26,7 @@ from shuanglian.core.htmx import (
     is_fragment_request,
     paginate,
     raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -44,12 +45,6 @@ HISTORY_SHOWN = 50
 JOB_ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
 
-
-def _read(getter, *args):
-    try:
-        return getter(*args)
-    except NotFound as exc:
-        raise_for_read(exc)
 
 
 def _subnav(user) -> dict:
@@ -156,7 +151,7 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         user = request.user
         require_any_capability(user, VIEW_ARCHIVES)
-        self.household = _read(selectors.household_get_for_user, user, kwargs["pk"])
+        self.household = read(selectors.household_get_for_user, user, kwargs["pk"])
         self.pii = selectors.pii_scope(user).covers_record(self.household)
         self.may_edit = policies.may_edit(user, self.household)
         self.may_reveal = self.pii and policies.may_reveal(user, self.household)
@@ -274,7 +269,7 @@ def reveal(request, pk: int):
     """The full value of one field, for a stated reason, in this one response: it is not kept anywhere."""
     user = request.user
     require_any_capability(user, VIEW_ARCHIVES)
-    person = _read(selectors.person_get_for_user, user, pk)
+    person = read(selectors.person_get_for_user, user, pk)
     form = RevealForm(request.POST)
     field = request.POST.get("field", "")
     context = {"person": person, "field": field if field in services.REVEALABLE else "id_number",
@@ -365,7 +360,7 @@ def job(request, pk: int):
     """An import's progress (the page polls itself every second while it runs), then its result."""
     user = request.user
     require_any_capability(user, IMPORT_ARCHIVES)
-    found = jobs.reap_if_stale(_read(jobs.import_job_get_for_user, user, pk))
+    found = jobs.reap_if_stale(read(jobs.import_job_get_for_user, user, pk))
     context = _job_context(request, found)
     if is_fragment_request(request) and request.htmx.target == "job-status":
         response = render(request, "archives/partials/job_status.html", context)
@@ -378,7 +373,7 @@ def job(request, pk: int):
 def job_rejects(request, pk: int):
     user = request.user
     require_any_capability(user, IMPORT_ARCHIVES)
-    found = _read(jobs.import_job_get_for_user, user, pk)
+    found = read(jobs.import_job_get_for_user, user, pk)
     try:
         path = jobs.rejects_downloaded(actor=user, job=found)
     except DomainError as exc:

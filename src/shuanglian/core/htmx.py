@@ -5,7 +5,8 @@ Pages extend `{% extends base_template %}`. A full request gets `base.html` (hea
 an htmx request that swaps the main panel gets `core/partial.html`, which renders only the page's
 content blocks. The same template, the same view, with or without JavaScript.
 """
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -18,6 +19,8 @@ from django_htmx.http import HttpResponseLocation
 from .capabilities import scope_for
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
+
+T = TypeVar("T")
 
 FULL_BASE = "base.html"
 PARTIAL_BASE = "core/partial.html"
@@ -60,6 +63,15 @@ def raise_for_read(exc: DomainError) -> NoReturn:
     if isinstance(exc, DomainPermissionDenied):
         raise DjangoPermissionDenied(exc.message) from exc
     raise exc
+
+
+def read(getter: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A selector's read inside a view, its NotFound as the 404 page even where a form would catch domain
+    errors (ServiceFormMixin): a missing record is not a message for the form."""
+    try:
+        return getter(*args, **kwargs)
+    except NotFound as exc:
+        raise_for_read(exc)
 
 
 def form_add_domain_error(form, exc: DomainError) -> None:

@@ -1,10 +1,8 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 
 from .context import action_context, new_request_id
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
-from .htmx import is_fragment_request, render_page
+from .htmx import is_fragment_request, raise_for_read, render_page
 
 
 class RequestContextMiddleware:
@@ -39,10 +37,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        if isinstance(exception, NotFound):
-            raise Http404(exception.message) from exception
-        if isinstance(exception, DomainPermissionDenied):
-            raise DjangoPermissionDenied(exception.message) from exception
+        if isinstance(exception, NotFound | DomainPermissionDenied):
+            raise_for_read(exception)
         context = {"errors": [exception.message]}
         if is_fragment_request(request):
             response = render_page(request, "core/partials/error.html", context, status=exception.http_status)

@@ -34,6 +34,7 @@ from shuanglian.core.htmx import (
     ServiceFormMixin,
     paginate,
     raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -48,12 +49,6 @@ from .choices import AttendeeRole, ContactDayKind, MatterType
 
 SECTION = "contact_days"
 
-
-def _read(getter, *args):
-    try:
-        return getter(*args)
-    except NotFound as exc:
-        raise_for_read(exc)
 
 
 def _require_viewer(user) -> None:
@@ -261,7 +256,7 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         user = request.user
         _require_viewer(user)
-        self.day = _read(contact_days.contact_day_get_for_user, user, kwargs["pk"])
+        self.day = read(contact_days.contact_day_get_for_user, user, kwargs["pk"])
         self.may_plan = policies.may_plan_contact_days(user, self.day.division)
         self.may_report = policies.may_report_somewhere(user) and self.day.date <= clock.today()
         return super().dispatch(request, *args, **kwargs)
@@ -411,7 +406,7 @@ class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         _require_visits(request.user)
         raw = (request.GET.get("household") or "").strip()
-        self.household = _read(visits.household_for_visit, request.user, int(raw)) if raw.isdigit() else None
+        self.household = read(visits.household_for_visit, request.user, int(raw)) if raw.isdigit() else None
         self.may_record = self.household is not None and policies.may_record_visit(request.user, self.household)
         self.may_report = policies.may_report_somewhere(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -455,7 +450,7 @@ class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):
             if not self.may_report or not raw.isdigit():
                 raise PermissionDenied
             self.op, self.visit_pk = op, int(raw)
-            self.visit = _read(visits.visit_get_for_user, request.user, self.visit_pk)
+            self.visit = read(visits.visit_get_for_user, request.user, self.visit_pk)
             return self.submit(VisitMatterForm(request.POST, prefix=f"m{self.visit_pk}"))
         return HttpResponseBadRequest(_("Unknown operation."))
 

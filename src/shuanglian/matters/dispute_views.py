@@ -21,6 +21,7 @@ from shuanglian.core.htmx import (
     ServiceFormMixin,
     paginate,
     raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -36,12 +37,6 @@ from .selectors import matter_divisions, matter_get_for_user
 SECTION = "disputes"
 REMEDY_LABELS = dict(Remedy.choices)
 
-
-def _read(getter, *args):
-    try:
-        return getter(*args)
-    except NotFound as exc:
-        raise_for_read(exc)
 
 
 def _require_viewer(user) -> None:
@@ -208,7 +203,7 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         _require_viewer(request.user)
-        self.dispute = _read(disputes.dispute_get_for_user, request.user, kwargs["pk"])
+        self.dispute = read(disputes.dispute_get_for_user, request.user, kwargs["pk"])
         self.agreement = _agreement(self.dispute)
         self.may_handle = policies.may_handle(request.user, self.dispute.matter)
         return super().dispatch(request, *args, **kwargs)
@@ -317,7 +312,7 @@ class ScreenView(LoginRequiredMixin, ServiceFormMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         _require_viewer(request.user)
-        self.matter = _read(matter_get_for_user, request.user, kwargs["matter"])
+        self.matter = read(matter_get_for_user, request.user, kwargs["matter"])
         existing = Dispute.objects.filter(matter_id=self.matter.pk).values_list("pk", flat=True).first()
         if existing:
             return redirect("matters:dispute-detail", pk=existing)
@@ -349,7 +344,7 @@ class ScreenView(LoginRequiredMixin, ServiceFormMixin, View):
 def agreement_download(request, pk: int):
     """The agreement as a PDF (masked); audited by the service."""
     _require_viewer(request.user)
-    dispute = _read(disputes.dispute_get_for_user, request.user, pk)
+    dispute = read(disputes.dispute_get_for_user, request.user, pk)
     try:
         result = agreement_pdf.agreement_pdf(actor=request.user, dispute=dispute)
     except NotFound as exc:

@@ -25,11 +25,11 @@ from shuanglian.access.roles import (
 from shuanglian.accounts.models import User
 from shuanglian.archives import policies as archive_policies
 from shuanglian.archives.selectors import household_list_visible_to
-from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.htmx import (
     ServiceFormMixin,
     paginate,
-    raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -47,12 +47,6 @@ VIEWERS = (VIEW_MATTERS, VIEW_ASSIGNED_MATTERS)
 # The statuses the supervision board counts (open, not suspended): its links show the same matters.
 BOARD_STATUSES = [s for s in Status.values if s not in (Status.CLOSED, Status.SUSPENDED)]
 
-
-def _read(getter, *args, **kwargs):
-    try:
-        return getter(*args, **kwargs)
-    except NotFound as exc:
-        raise_for_read(exc)
 
 
 def subnav(user) -> dict:
@@ -193,7 +187,7 @@ class MatterView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         user = request.user
         require_any_capability(user, *VIEWERS)
-        self.matter = _read(selectors.matter_get_for_user, user, kwargs["pk"])
+        self.matter = read(selectors.matter_get_for_user, user, kwargs["pk"])
         self.action = None
         return super().dispatch(request, *args, **kwargs)
 
@@ -294,7 +288,7 @@ def attachment(request, pk: int, attachment_pk: int):
     """One attachment, only to those who may see its matter; never from a public URL."""
     user = request.user
     require_any_capability(user, *VIEWERS)
-    matter = _read(selectors.matter_get_for_user, user, pk)
+    matter = read(selectors.matter_get_for_user, user, pk)
     row = matter.attachments.filter(pk=attachment_pk).first()
     if row is None:
         raise Http404
@@ -324,7 +318,7 @@ def supervision(request):
     user = request.user
     require_any_capability(user, SUPERVISE_MATTERS)
     within = request.GET.get("within", "").strip()
-    division = _read(division_get_for_user, user, within) if within else None
+    division = read(division_get_for_user, user, within) if within else None
     rows = selectors.supervision_board(user, within=division)
     for row in rows:
         code = row["township__code"]

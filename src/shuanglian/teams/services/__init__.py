@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import Role
 from shuanglian.accounts.models import Grant
 from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
+from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean, require_length
 from shuanglian.core.pii import PIIField, normalize
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
@@ -142,7 +142,8 @@ def membership_end(*, actor, membership: Membership, ended_on: dt.date | None = 
                                % {"d": membership.started_on.isoformat()}, details={"ended_on": "before_start"})
     before = _snapshot(membership)
     membership.ended_on = ended_on
-    membership.end_reason = (reason or "").strip()[:200]
+    membership.end_reason = require_length((reason or "").strip(), field="reason",
+                                           limit=Membership._meta.get_field("end_reason").max_length)
     membership.save(update_fields=["ended_on", "end_reason"])
     audit.record(actor=actor, action=f"teams.{membership.role}_end", obj=membership,
                  object_repr=f"{membership.grid.name} {membership.role} {membership.member.name}",

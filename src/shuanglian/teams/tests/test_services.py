@@ -41,6 +41,11 @@ def test_ending_the_post_keeps_history_and_frees_it(district, personas):
         services.membership_end(actor=personas.village_cadre, membership=first)
     with pytest.raises(ValidationFailed):
         services.membership_end(actor=personas.village_cadre, membership=second, ended_on=dt.date(2009, 1, 1))
+    with pytest.raises(ValidationFailed) as too_long:  # refused, never cut
+        services.membership_end(actor=personas.village_cadre, membership=second, reason="因" * 201)
+    assert too_long.value.details == {"reason": ["Too long."]}
+    second.refresh_from_db()
+    assert second.ended_on is None
 
 
 def test_a_person_volunteers_in_several_grids_once_each(district, personas):
