@@ -35,7 +35,6 @@ from .models import Matter, Visit
 
 MAX_NAMES = 200
 MAX_NOTES = 5000
-SCOPED_LEVELS = SCOPE_COLUMN_LEVELS
 # The levels a coverage table is drawn for, below the division asked about.
 COVERAGE_LEVELS = (DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID)
 
@@ -219,7 +218,7 @@ def visit_coverage_total(user, *, within: Division, on: dt.date | None = None) -
 
 def coverage_levels(within: Division) -> list[str]:
     """The coverage levels below a division (a county: townships, villages, grids; a grid: none)."""
-    order = list(SCOPED_LEVELS)
+    order = list(SCOPE_COLUMN_LEVELS)
     if within.level not in order:
         return list(COVERAGE_LEVELS)
     return [lv for lv in COVERAGE_LEVELS if order.index(lv) > order.index(within.level)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from shuanglian.access.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS
+from shuanglian.access.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS, Role
 from shuanglian.access.scope import scope_for
-from shuanglian.core.exceptions import NotFound
+from shuanglian.accounts.models import Grant
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.filtersets import within_q
@@ -136,8 +136,6 @@ def may_use_counter(user) -> bool:
 def queue_points(user) -> QuerySet[ServicePoint]:
     """The points whose queue the user may open: where they are posted, their organizations' points, and the
     points under their division grants (the county office: all)."""
-    from shuanglian.access.roles import HANDLE_APPLICATIONS
-
     q = Q(pk__in=sorted(policies.posted_point_ids(user)))
     orgs = scope_for(user, HANDLE_APPLICATIONS).organization_ids | scope_for(user, VIEW_APPLICATIONS).organization_ids
     if orgs:
@@ -152,19 +150,13 @@ def queue_points(user) -> QuerySet[ServicePoint]:
 
 def application_detail_for_user(user, pk) -> Application:
     """One application with its timeline and complaints (two more queries), or NotFound."""
-    try:
-        return (application_list_visible_to(user).select_related("handler")
-                .prefetch_related(Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
-                                  "complaints").get(pk=pk))
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("application not found") from None
+    return get_visible(application_list_visible_to(user).select_related("handler").prefetch_related(
+        Prefetch("transitions", queryset=Transition.objects.select_related("actor")), "complaints"),
+        pk, what="application", message="application not found")
 
 
 def handler_choices(app) -> list[tuple[int, str]]:
     """Who may be named to handle it: staff on duty at its point or center, members of its item's department."""
-    from shuanglian.access.roles import Role
-    from shuanglian.accounts.models import Grant
-
     found: dict[int, str] = {}
     for s in (StaffPosting.objects.filter(point_id__in={app.point_id, app.center_id}, is_active=True,
                                           user__is_active=True).select_related("user", "point")):
