@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("shuanglian.organizations.api.urls")),
     path("", include("shuanglian.archives.api.urls")),
     path("", include("shuanglian.matters.api.urls")),
-    path("", include("shuanglian.services.api.urls")),
+    path("", include("shuanglian.applications.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
     path("", include("shuanglian.associations.api.urls")),
     path("", include("shuanglian.notifications.api.urls")),

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "shuanglian.matters",
     "shuanglian.teams",
     "shuanglian.associations",
-    "shuanglian.services",
+    "shuanglian.applications",
     "shuanglian.demo",
 ]
 
@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shuanglian.accounts.context_processors.grants",
                 "shuanglian.notifications.context_processors.inbox",
-                "shuanglian.services.context_processors.service_nav",
+                "shuanglian.applications.context_processors.service_nav",
             ],
         },
     }

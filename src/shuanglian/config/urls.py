@@ -14,7 +14,7 @@ urlpatterns = [
     path("archives/export/", include("shuanglian.archives.export_urls")),
     path("archives/", include("shuanglian.archives.urls")),
     path("matters/", include("shuanglian.matters.urls")),
-    path("services/", include("shuanglian.services.urls")),
+    path("services/", include("shuanglian.applications.urls")),
     path("teams/", include("shuanglian.teams.urls")),
     path("associations/", include("shuanglian.associations.urls")),
     path("inbox/", include("shuanglian.notifications.urls")),

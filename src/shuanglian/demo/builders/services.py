@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from shuanglian.applications import services
+from shuanglian.applications.choices import AcceptedAt, Action, NotifiedBy, PointKind
+from shuanglian.applications.models import ServicePoint
 from shuanglian.core import clock
 from shuanglian.demo.builders import services_catalog, services_year
 from shuanglian.demo.names import apportion
 from shuanglian.divisions.models import Division
-from shuanglian.services import services
-from shuanglian.services.choices import AcceptedAt, Action, NotifiedBy, PointKind
-from shuanglian.services.models import ServicePoint
 
 CENTERS = 21
 AGENT_POINTS = 297

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shuanglian.applications import services
+from shuanglian.applications.choices import AcceptedAt
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.models import Organization
 from shuanglian.organizations.services import organization_create
-from shuanglian.services import services
-from shuanglian.services.choices import AcceptedAt
 
 ANY, CENTER = AcceptedAt.ANY, AcceptedAt.CENTER
 FREE = "免费"

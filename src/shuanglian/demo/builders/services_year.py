@@ -18,13 +18,13 @@ from itertools import accumulate
 from django.conf import settings
 from django.db import connection
 
+from shuanglian.applications.choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
+from shuanglian.applications.models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
+from shuanglian.applications.services import receipt_no
 from shuanglian.core import audit, pii
 from shuanglian.core.bulk import copy_or_insert
 from shuanglian.core.calendar import work_calendar
 from shuanglian.demo.builders.teams import GIVEN, SURNAMES
-from shuanglian.services.choices import AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
-from shuanglian.services.models import Application, Complaint, ReceiptCounter, StaffPosting, Transition
-from shuanglian.services.services import receipt_no
 
 YEAR = 2010
 APPLICATIONS = 30_000

@@ -196,10 +196,14 @@ def test_training_tours_every_township_and_every_member_has_a_kit(county):
 
 
 def test_full_process_service_is_the_seeds(county):
+    from shuanglian.applications.choices import OPEN_STATUSES
+    from shuanglian.applications.models import Application, ReceiptCounter, ServicePoint
+    from shuanglian.applications.selectors import (
+        application_list_visible_to,
+        service_stats,
+        supervision_board,
+    )
     from shuanglian.demo.builders import services_year
-    from shuanglian.services.choices import OPEN_STATUSES
-    from shuanglian.services.models import Application, ReceiptCounter, ServicePoint
-    from shuanglian.services.selectors import application_list_visible_to, service_stats, supervision_board
 
     stats = service_stats(None, within=county)
     assert (stats["centers"], stats["agent_points"], stats["staff"]) == (21, 297, 538)

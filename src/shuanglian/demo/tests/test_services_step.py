@@ -6,15 +6,15 @@ import random
 import pytest
 from django.utils import timezone
 
+from shuanglian.applications import public, selectors, services
+from shuanglian.applications.choices import CLOSED_STATUSES, PointKind, Status
+from shuanglian.applications.models import Application, ReceiptCounter, ServicePoint, StaffPosting
 from shuanglian.core.calendar import WorkCalendar, work_calendar
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
 from shuanglian.demo.builders import services as demo
 from shuanglian.demo.builders import services_catalog, services_year
 from shuanglian.demo.context import DemoContext
-from shuanglian.services import public, selectors, services
-from shuanglian.services.choices import CLOSED_STATUSES, PointKind, Status
-from shuanglian.services.models import Application, ReceiptCounter, ServicePoint, StaffPosting
 
 YEAR_COUNT = 400
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.access import roles
 
 
-class ServicesConfig(AppConfig):
-    name = "shuanglian.services"
+class ApplicationsConfig(AppConfig):
+    name = "shuanglian.applications"
     label = "services"
     verbose_name = _("full-process service")
     # The capabilities this app checks; access.checks holds them against the role table.

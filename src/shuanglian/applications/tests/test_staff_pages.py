@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.services import services
-from shuanglian.services.models import Application, ServiceItem
+from shuanglian.applications import services
+from shuanglian.applications.models import Application, ServiceItem
 
 from .conftest import at
 

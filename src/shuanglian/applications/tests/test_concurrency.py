@@ -3,7 +3,7 @@ receipt numbers, including the first of a year (the counter row is created once)
 import pytest
 from django.db import connection
 
-from shuanglian.services import services
+from shuanglian.applications import services
 from shuanglian.testing.race import race
 
 from .conftest import at

@@ -2,8 +2,8 @@
 so the page's menu and the API cannot differ. Before it, the API took any active user as handler."""
 import pytest
 
+from shuanglian.applications import services
 from shuanglian.core.exceptions import ValidationFailed
-from shuanglian.services import services
 
 from .conftest import at
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.services import public, services
+from shuanglian.applications import public, services
 
 from .conftest import at
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from shuanglian.applications import services
+from shuanglian.applications.choices import PointKind
+from shuanglian.applications.models import Application, ServiceItem, ServicePoint
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.services import organization_create
-from shuanglian.services import services
-from shuanglian.services.choices import PointKind
-from shuanglian.services.models import Application, ServiceItem, ServicePoint
 from shuanglian.testing.views import Case, three_ways
 
 APPS = "/api/v1/applications/"

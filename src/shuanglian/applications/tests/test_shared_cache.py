@@ -7,8 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from shuanglian.applications import public
 from shuanglian.config.settings import _caches
-from shuanglian.services import public
 
 from .test_api import _create, _lookup, now  # noqa: F401 (fixture)
 

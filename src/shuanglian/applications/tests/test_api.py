@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from shuanglian.services import public, services
+from shuanglian.applications import public, services
 
 from .conftest import SH
 

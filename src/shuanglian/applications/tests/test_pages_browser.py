@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from shuanglian.services.models import Application
+from shuanglian.applications.models import Application
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pytest
 
 from shuanglian.accounts.services import user_create
+from shuanglian.applications import services
+from shuanglian.applications.choices import AcceptedAt, PointKind
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.services import organization_create
-from shuanglian.services import services
-from shuanglian.services.choices import AcceptedAt, PointKind
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 

@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from shuanglian.applications import selectors, services
+from shuanglian.applications.models import Application, ServiceItem, Transition
 from shuanglian.core.exceptions import PermissionDenied, ValidationFailed
 from shuanglian.core.workflow import IllegalTransition
-from shuanglian.services import selectors, services
-from shuanglian.services.models import Application, ServiceItem, Transition
 
 from .conftest import at
 
@@ -226,7 +226,7 @@ def test_each_step_is_audited_without_the_phone(net, personas):
 
 
 def test_supervision_board_and_monthly_performance(net, personas, time_machine):
-    from shuanglian.services.choices import Status
+    from shuanglian.applications.choices import Status
 
     late = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))  # promised 03-09
     soon = _accept(net, personas.service_staff, when=at(2026, 3, 5, 9))  # promised 03-12
