@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("shuanglian.organizations.api.urls")),
     path("", include("shuanglian.archives.api.urls")),
     path("", include("shuanglian.matters.api.urls")),
+    path("", include("shuanglian.mediation.api.urls")),
+    path("", include("shuanglian.outreach.api.urls")),
     path("", include("shuanglian.applications.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
     path("", include("shuanglian.associations.api.urls")),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "shuanglian.archives",
     "shuanglian.notifications",
     "shuanglian.matters",
+    "shuanglian.mediation",
+    "shuanglian.outreach",
     "shuanglian.teams",
     "shuanglian.associations",
     "shuanglian.applications",

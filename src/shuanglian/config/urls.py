@@ -13,6 +13,9 @@ urlpatterns = [
     path("organizations/", include("shuanglian.organizations.urls")),
     path("archives/export/", include("shuanglian.archives.export_urls")),
     path("archives/", include("shuanglian.archives.urls")),
+    # Disputes and contact days kept their addresses under /matters/ when they became apps of their own.
+    path("matters/disputes/", include("shuanglian.mediation.urls")),
+    path("matters/contact-days/", include("shuanglian.outreach.urls")),
     path("matters/", include("shuanglian.matters.urls")),
     path("services/", include("shuanglian.applications.urls")),
     path("teams/", include("shuanglian.teams.urls")),

@@ -53,6 +53,12 @@ def actor_label(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+def type_of(model_or_obj: Any) -> str:
+    """How the trail names a record's type: `app.model`, or the `audit_type` a model kept when it moved
+    to another app (mediation, outreach), so a record's history reads as one."""
+    return getattr(model_or_obj, "audit_type", "") or model_or_obj._meta.label_lower
+
+
 def record(
     *,
     actor,
@@ -66,7 +72,7 @@ def record(
 ) -> AuditEvent:
     """Append one event inside the caller's transaction, so it commits or rolls back with the write."""
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        object_type = object_type or type_of(obj)
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
     ctx = current()

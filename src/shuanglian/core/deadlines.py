@@ -264,7 +264,7 @@ def sweep(clocked: ClockedModel, *, at: dt.datetime | None = None, actor: Any = 
     ).update(**{state: DeadlineState.OK})
     if result.red or result.yellow or result.back_to_ok:
         with transaction.atomic():
-            audit.record(actor=actor, action=f"{clocked.name}.sweep", object_type=clocked.model._meta.label_lower,
+            audit.record(actor=actor, action=f"{clocked.name}.sweep", object_type=audit.type_of(clocked.model),
                          object_repr=str(result), after={"red": result.red, "yellow": result.yellow,
                                                          "back_to_ok": result.back_to_ok})
     return result

@@ -9,6 +9,5 @@ class MattersConfig(AppConfig):
     verbose_name = _("matters")
     # The capabilities this app checks; access.checks holds them against the role table.
     capabilities = frozenset({roles.VIEW_MATTERS, roles.VIEW_ASSIGNED_MATTERS, roles.REPORT_MATTERS,
-                              roles.HANDLE_MATTERS, roles.SUPERVISE_MATTERS, roles.CONFIGURE_MATTERS,
-                              roles.PLAN_CONTACT_DAYS, roles.RECORD_VISITS})
+                              roles.HANDLE_MATTERS, roles.SUPERVISE_MATTERS, roles.CONFIGURE_MATTERS})
     default_auto_field = "django.db.models.BigAutoField"

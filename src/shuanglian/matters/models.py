@@ -1,5 +1,5 @@
-"""Matters (民情事项, one form per matter), their workflow and deadlines; disputes and mediation;
-contact days; household visits."""
+"""Matters (民情事项, one form per matter), their workflow and deadlines. Disputes and mediation live in
+`mediation`, contact days and visits in `outreach`."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,15 +10,11 @@ from shuanglian.divisions.models import DivisionScoped
 
 from .choices import (
     Action,
-    AttendeeRole,
     Card,
-    ContactDayKind,
     DeadlineState,
     Level,
     LimitUnit,
     MatterType,
-    MediationOutcome,
-    PartyRole,
     Satisfaction,
     Source,
     Stage,
@@ -45,90 +41,6 @@ class Category(models.Model):
         return self.name
 
 
-class ContactDay(DivisionScoped):
-    """One contact day: the 10th at a township (its cadres visit its villages) or the 20th at the county
-    (leaders and departments take up what townships could not solve; the legal liaison attends)."""
-
-    kind = models.CharField(_("kind"), max_length=20, choices=ContactDayKind.choices)
-    date = models.DateField(_("date"))
-    agenda = models.TextField(_("agenda"), blank=True)
-    held = models.BooleanField(_("held"), default=False)
-    summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-date", "division_id"]
-        constraints = [models.UniqueConstraint(fields=["division", "kind", "date"], name="contact_day_uniq")]
-        indexes = [models.Index(fields=["township", "date"], name="contact_day_township_idx"),
-                   models.Index(fields=["date", "kind"], name="contact_day_date_idx")]
-        verbose_name = _("contact day")
-
-    def __str__(self):
-        return f"{self.date} {self.get_kind_display()}"
-
-
-class ContactDayAttendee(models.Model):
-    contact_day = models.ForeignKey(ContactDay, on_delete=models.CASCADE, related_name="attendees")
-    # The name is the record; the account link is a convenience that may go.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    name = models.CharField(_("name"), max_length=60)
-    role = models.CharField(_("role"), max_length=12, choices=AttendeeRole.choices, default=AttendeeRole.CADRE)
-    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    attended = models.BooleanField(_("attended"), default=False)
-
-    class Meta:
-        ordering = ["contact_day_id", "role", "name"]
-        verbose_name = _("attendee")
-
-    def __str__(self):
-        return f"{self.name} ({self.get_role_display()})"
-
-
-class ContactDayVisit(models.Model):
-    """A visit made on a contact day: who went to which village and what they found."""
-
-    contact_day = models.ForeignKey(ContactDay, on_delete=models.CASCADE, related_name="visits")
-    village = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
-    visitors = models.CharField(_("visitors"), max_length=300)
-    notes = models.TextField(_("notes"), blank=True)
-    households_visited = models.PositiveIntegerField(_("households visited"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["contact_day_id", "village_id"]
-        verbose_name = _("contact-day visit")
-
-    def __str__(self):
-        return f"{self.village} {self.visitors}"
-
-
-class Visit(DivisionScoped):
-    """A grid team's visit to a household (attached to the household's grid)."""
-
-    household = models.ForeignKey("archives.Household", on_delete=models.PROTECT, related_name="visits")
-    visited_on = models.DateField(_("visited on"))
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    visitor_names = models.CharField(_("visitors"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["grid", "visited_on"], name="visit_grid_date_idx"),
-                   models.Index(fields=["village", "visited_on"], name="visit_village_date_idx"),
-                   models.Index(fields=["township", "visited_on"], name="visit_township_date_idx"),
-                   models.Index(fields=["household", "visited_on"], name="visit_household_idx")]
-        verbose_name = _("visit")
-
-    def __str__(self):
-        return f"{self.household} {self.visited_on}"
-
-
 class Matter(DivisionScoped):
     """民情事项: one form per matter. Attached to its grid (never changes); `level` and the holder say
     who has it now. Every state change goes through services.transition() and writes a Transition."""
@@ -146,9 +58,9 @@ class Matter(DivisionScoped):
     # The person raising it, when not (or not yet) in the archives.
     raised_by_name = models.CharField(_("raised by"), max_length=60, blank=True)
     raised_by_phone = PIIField(_("phone"), kind="phone")
-    contact_day = models.ForeignKey(ContactDay, null=True, blank=True, on_delete=models.SET_NULL,
+    contact_day = models.ForeignKey("outreach.ContactDay", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="matters", verbose_name=_("contact day"))
-    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="matters")
+    visit = models.ForeignKey("outreach.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="matters")
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
     # While suspended: the status to resume to.
@@ -304,106 +216,3 @@ class Supervision(models.Model):
 
     def __str__(self):
         return f"{self.card} {self.matter_id}"
-
-
-# ---------------------------------------------------------------- disputes and mediation
-
-
-class Dispute(models.Model):
-    """矛盾纠纷: the screening and mediation record of a matter of type dispute (one each)."""
-
-    matter = models.OneToOneField(Matter, on_delete=models.CASCADE, related_name="dispute")
-    screened_on = models.DateField(_("screened on"), db_index=True)
-    facts = models.TextField(_("main facts"), blank=True)
-    issues = models.TextField(_("disputed issues"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=MediationOutcome.choices, blank=True)
-    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
-    # Failed mediation: the other remedies the parties were told of (Art. 26).
-    remedies_told = models.JSONField(_("remedies told"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-
-    class Meta:
-        ordering = ["-screened_on", "-id"]
-        indexes = [models.Index(fields=["outcome", "screened_on"], name="dispute_outcome_idx")]
-        verbose_name = _("dispute")
-
-    def __str__(self):
-        return f"dispute of matter {self.matter_id}"
-
-
-class DisputeParty(models.Model):
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
-    role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
-    person = models.ForeignKey("archives.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=60)
-    sex = models.CharField(_("sex"), max_length=6, blank=True)
-    id_number = PIIField(_("ID number"), kind="id_number")
-    phone = PIIField(_("phone"), kind="phone")
-    address = models.CharField(_("address"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["dispute_id", "role", "id"]
-        verbose_name = _("party")
-
-    def __str__(self):
-        return self.name
-
-
-class Mediator(models.Model):
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="mediators")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    name = models.CharField(_("name"), max_length=60)
-    committee = models.CharField(_("mediation committee"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["dispute_id", "id"]
-        verbose_name = _("mediator")
-
-    def __str__(self):
-        return self.name
-
-
-class MediationSession(models.Model):
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("held on"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    notes = models.TextField(_("record"), blank=True)
-
-    class Meta:
-        ordering = ["dispute_id", "held_on", "id"]
-        verbose_name = _("mediation session")
-
-    def __str__(self):
-        return f"{self.held_on} {self.place}"
-
-
-class MediationAgreement(models.Model):
-    """人民调解协议书 with what People's Mediation Law Art. 29 requires; judicial confirmation within
-    30 days of it taking effect (Art. 33)."""
-
-    dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="agreement")
-    number = models.CharField(_("number"), max_length=30, unique=True)
-    facts = models.TextField(_("main facts"))
-    issues = models.TextField(_("disputed issues"))
-    responsibilities = models.TextField(_("responsibilities"))
-    terms = models.TextField(_("agreed terms"))
-    performance = models.TextField(_("how and when the terms are performed"))
-    effective_on = models.DateField(_("effective on"))
-    parties_signed = models.BooleanField(_("signed by the parties"), default=False)
-    mediator_signed = models.BooleanField(_("signed by the mediator, committee seal affixed"), default=False)
-    copies = models.PositiveSmallIntegerField(_("copies"), default=3)
-    confirmation_applied_on = models.DateField(_("judicial confirmation applied for on"), null=True, blank=True)
-    confirmation_result = models.CharField(_("judicial confirmation result"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("mediation agreement")
-
-    def __str__(self):
-        return self.number
-
-    @property
-    def confirmation_deadline(self):
-        import datetime as dt
-
-        return self.effective_on + dt.timedelta(days=30)

@@ -6,8 +6,6 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import (
     CONFIGURE_MATTERS,
     HANDLE_MATTERS,
-    PLAN_CONTACT_DAYS,
-    RECORD_VISITS,
     REPORT_MATTERS,
     SUPERVISE_MATTERS,
     VIEW_ASSIGNED_MATTERS,
@@ -76,16 +74,6 @@ def require_configure(user) -> None:
         raise PermissionDenied(_("Only the county office may change time limits, categories and the calendar."))
 
 
-def require_plan_contact_days(user, division) -> None:
-    if not may_plan_contact_days(user, division):
-        raise PermissionDenied(_("You may not plan contact days for %(division)s.") % {"division": division})
-
-
-def require_record_visit(user, household) -> None:
-    if not may_record_visit(user, household):
-        raise PermissionDenied(_("You may not record visits to this household."))
-
-
 # ---------------------------------------------------------------- what the pages ask (links, buttons, menus)
 
 
@@ -105,20 +93,6 @@ def may_supervise(user, matter) -> bool:
     return user is None or scope_for(user, SUPERVISE_MATTERS, via_organizations=False).covers_record(matter)
 
 
-def may_plan_contact_days(user, division) -> bool:
-    return user is None or has_capability(user, PLAN_CONTACT_DAYS, division)
-
-
-def may_record_visit(user, household) -> bool:
-    return user is None or scope_for(user, RECORD_VISITS, via_organizations=False).covers_record(household)
-
-
 def report_divisions_q(user):
     """Divisions where the user may record matters, as a filter on Division."""
     return scope_for(user, REPORT_MATTERS).division_q()
-
-
-def plan_divisions_q(user):
-    """Divisions where the user may plan contact days, as a filter on Division (None: nowhere)."""
-    scope = scope_for(user, PLAN_CONTACT_DAYS)
-    return None if scope.empty else scope.division_q()

@@ -11,7 +11,7 @@ from shuanglian.accounts.models import Grant
 from shuanglian.organizations.choices import Function
 from shuanglian.organizations.models import Organization
 
-from .choices import ContactDayKind, Level
+from .choices import Level
 
 HANDLER_ROLES = [r for r, caps in CAPABILITIES.items() if HANDLE_MATTERS in caps]
 _SUPERVISOR_ROLES = [r for r, caps in CAPABILITIES.items() if SUPERVISE_MATTERS in caps]
@@ -72,18 +72,6 @@ def contact_day_office(matter) -> Organization | None:
         return None
     return (Organization.objects.filter(function=Function.CONTACT_DAY_OFFICE, is_active=True,
                                         division_id=matter.county_id).order_by("pk").first())
-
-
-def next_county_contact_day(matter, now):
-    """The county's next 20th-of-the-month contact day, if one is planned."""
-    from django.utils import timezone
-
-    from .models import ContactDay
-
-    if matter.county_id is None:
-        return None
-    return (ContactDay.objects.filter(division_id=matter.county_id, kind=ContactDayKind.COUNTY_TOWNSHIP,
-                                      date__gte=timezone.localdate(now)).order_by("date").first())
 
 
 def matter_url(matter) -> str:

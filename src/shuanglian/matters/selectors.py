@@ -1,7 +1,7 @@
 """Reads of matters, scoped: the subtree one's division grants cover, plus what one's organization holds."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from shuanglian.access.roles import SUPERVISE_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.access.scope import scope_for
@@ -15,9 +15,10 @@ from shuanglian.divisions.filtersets import within_q
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.models import Organization
 
-from . import contact_days, policies, visits
+from . import policies
 from .choices import OPEN_STATUSES, Level, Status
-from .models import ContactDay, Matter, Transition, Visit
+from .links import links
+from .models import Matter, Transition
 from .recipients import HANDLER_ROLES
 
 
@@ -53,7 +54,7 @@ def matter_get_for_user(user, pk) -> Matter:
 
 def report_links_for_user(user, *, grid: Division, household: int | None = None, persons: list[int] = (),
                           contact_day: int | None = None, visit: int | None = None,
-                          ) -> tuple[Household | None, list[Person], ContactDay | None, Visit | None]:
+                          ) -> tuple[Household | None, list[Person], Model | None, Model | None]:
     """The records a new matter names by id, each read through the user's scope (the household among those in
     the grid they may see, as the page's form does); one they may not see is refused naming its field."""
     found_household = None
@@ -63,9 +64,9 @@ def report_links_for_user(user, *, grid: Division, household: int | None = None,
     found_persons = list(Person.objects.filter(pk__in=persons, household=found_household)) if found_household else []
     if len(found_persons) != len(set(persons)):
         raise ValidationFailed("Persons must be members of the household.", details={"persons": list(persons)})
-    found_day = get_visible(contact_days.contact_day_list_visible_to(user), contact_day, what="contact day",
+    found_day = get_visible(links().contact_days_visible_to(user), contact_day, what="contact day",
                             field="contact_day") if contact_day else None
-    found_visit = get_visible(visits.visit_list_visible_to(user).filter(household__grid=grid), visit,
+    found_visit = get_visible(links().visits_visible_to(user).filter(household__grid=grid), visit,
                               what="visit in that grid", field="visit") if visit else None
     return found_household, found_persons, found_day, found_visit
 

@@ -20,6 +20,7 @@ from shuanglian.organizations.choices import OrganizationKind
 
 from . import deadlines, policies, recipients
 from .choices import LEVEL_ORDER, Action, Card, Level, MatterType, Satisfaction, Source, Stage, Status
+from .links import links
 from .models import Category, Matter, Supervision, TimeLimit, Transition
 from .recipients import matter_url
 
@@ -238,7 +239,9 @@ def _escalate(matter: Matter, step: Step[MatterInput]) -> None:
     elif target == Level.COUNTY:
         # What a township cannot solve goes to the county's contact-day office, for the 20th.
         matter.holder_organization = recipients.contact_day_office(matter)
-        matter.contact_day = recipients.next_county_contact_day(matter, now) or matter.contact_day
+        if matter.county_id is not None:
+            matter.contact_day = (links().next_county_contact_day(matter.county_id, timezone.localdate(now))
+                                  or matter.contact_day)
     else:
         matter.holder_organization = None
     matter.level = target

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import config_views, views
 
@@ -16,6 +16,4 @@ urlpatterns = [
          name="limit_edit"),
     path("settings/categories/", config_views.CategoriesView.as_view(), name="settings_categories"),
     path("settings/calendar/", config_views.CalendarView.as_view(), name="settings_calendar"),
-    path("disputes/", include("shuanglian.matters.dispute_urls")),
-    path("contact-days/", include("shuanglian.matters.contact_urls")),
 ]

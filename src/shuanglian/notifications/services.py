@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from shuanglian.core import clock
+from shuanglian.core import audit, clock
 
 from . import sms
 from .models import Notification
@@ -37,7 +37,7 @@ def notify_many(messages: Iterable[Message]) -> int:
     rows, texts = [], []
     for m in messages:
         ids = sorted({getattr(r, "pk", r) for r in m.recipients if r is not None})
-        object_type = m.obj._meta.label_lower if m.obj is not None else ""
+        object_type = audit.type_of(m.obj) if m.obj is not None else ""
         object_id = str(m.obj.pk) if m.obj is not None else ""
         rows.extend(Notification(recipient_id=i, kind=m.kind, title=m.title[:200], body=m.body, url=m.url,
                                  object_type=object_type, object_id=object_id, created_at=now) for i in ids)

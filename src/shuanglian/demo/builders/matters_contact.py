@@ -36,10 +36,10 @@ from shuanglian.archives.importing import BULK_INDEX_REBUILD, _bulk_load
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import work_calendar
-from shuanglian.matters.choices import AttendeeRole, ContactDayKind
-from shuanglian.matters.contact_days import scheduled_day
-from shuanglian.matters.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 from shuanglian.organizations.choices import Function
+from shuanglian.outreach.choices import AttendeeRole, ContactDayKind
+from shuanglian.outreach.contact_days import scheduled_day
+from shuanglian.outreach.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
 BATCH = 5000
 QUARTER_VISIT = 0.86  # chance a household is visited in a given quarter (or the part of it after gridding)

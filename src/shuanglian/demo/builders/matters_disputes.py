@@ -25,17 +25,11 @@ from shuanglian.archives.models import Person
 from shuanglian.core import audit
 from shuanglian.core.exceptions import DomainError
 from shuanglian.core.idnumber import check_character
-from shuanglian.matters.choices import Action, MatterType, MediationOutcome, PartyRole, Remedy, Status
-from shuanglian.matters.disputes import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
-from shuanglian.matters.models import (
-    Dispute,
-    DisputeParty,
-    Matter,
-    MediationAgreement,
-    MediationSession,
-    Mediator,
-    Transition,
-)
+from shuanglian.matters.choices import Action, MatterType, Status
+from shuanglian.matters.models import Matter, Transition
+from shuanglian.mediation.choices import MediationOutcome, PartyRole, Remedy
+from shuanglian.mediation.disputes import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
+from shuanglian.mediation.models import Dispute, DisputeParty, MediationAgreement, MediationSession, Mediator
 
 SCREENED = 4526
 MEDIATED = 4421

@@ -11,11 +11,11 @@ from shuanglian.core.models import AuditEvent
 from shuanglian.demo.builders import matters_contact
 from shuanglian.demo.context import DemoContext
 from shuanglian.divisions.models import Division
-from shuanglian.matters import visits
-from shuanglian.matters.choices import ContactDayKind
-from shuanglian.matters.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.services import organization_create
+from shuanglian.outreach import visits
+from shuanglian.outreach.choices import ContactDayKind
+from shuanglian.outreach.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 

@@ -12,10 +12,11 @@ from shuanglian.core.exceptions import DomainError
 from shuanglian.core.models import AuditEvent
 from shuanglian.demo.builders import matters_disputes
 from shuanglian.demo.context import DemoContext
-from shuanglian.matters import disputes, services
+from shuanglian.matters import services
 from shuanglian.matters.choices import Action
-from shuanglian.matters.models import Dispute, DisputeParty, MediationAgreement
-from shuanglian.matters.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
+from shuanglian.mediation.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
+from shuanglian.mediation import disputes
+from shuanglian.mediation.models import Dispute, DisputeParty, MediationAgreement
 
 
 def _ctx(seed=7):

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import CategoryViewSet, MatterViewSet, TimeLimitView
@@ -9,7 +9,5 @@ router.register("matter-categories", CategoryViewSet, basename="api-matter-categ
 
 urlpatterns = [
     path("matters/time-limits/", TimeLimitView.as_view(), name="api-time-limits"),
-    path("", include("shuanglian.matters.api.dispute_urls")),
-    path("", include("shuanglian.matters.api.contact_urls")),
     *router.urls,
 ]

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from shuanglian.archives.services import household_register
-from shuanglian.matters import contact_days, services, visits
+from shuanglian.matters import services
 from shuanglian.matters.models import Matter
+from shuanglian.outreach import contact_days, visits
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 MATTERS = "/api/v1/matters/"

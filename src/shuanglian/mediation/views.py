@@ -1,0 +1,359 @@
+"""Dispute pages: the register (登记簿) with filters and the year's figures, one dispute with its parties
+(masked), mediators, sessions, outcome and agreement (PDF, confirmation window), and the forms that
+record each step. Thin: reads through the dispute selectors (out of scope reads as 404), writes through
+the dispute services, whose refusals go on the form."""
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from shuanglian.access.roles import VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
+from shuanglian.archives.export_views import content_disposition
+from shuanglian.core import clock
+from shuanglian.core.exceptions import DomainError, NotFound
+from shuanglian.core.htmx import (
+    ServiceFormMixin,
+    paginate,
+    raise_for_read,
+    read,
+    render_page,
+    require_any_capability,
+)
+from shuanglian.divisions.filtersets import division_for_within
+from shuanglian.divisions.forms import DateInput, within_filter_choices
+from shuanglian.matters import policies, services
+from shuanglian.matters.selectors import matter_divisions, matter_get_for_user
+
+from . import agreement as agreement_pdf
+from . import disputes
+from .choices import MediationOutcome, PartyRole, Remedy
+from .models import Dispute, MediationAgreement
+
+SECTION = "disputes"
+REMEDY_LABELS = dict(Remedy.choices)
+
+
+
+def _require_viewer(user) -> None:
+    require_any_capability(user, VIEW_MATTERS, VIEW_ASSIGNED_MATTERS)
+
+
+# ---------------------------------------------------------------- the register
+
+
+class RegisterForm(forms.Form):
+    """The register's filter fields, labelled for people; the query itself is DisputeFilterSet's."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year screened"), required=False, min_value=1990, max_value=2100)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), required=False)
+    within = forms.ChoiceField(label=gettext_lazy("Area"), required=False)
+    confirmation = forms.ChoiceField(label=gettext_lazy("Judicial confirmation"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", _("Any")), ("open", _("not concluded")), *MediationOutcome.choices]
+        self.fields["within"].choices = [("", _("All my area")), *within_filter_choices(matter_divisions(user))]
+        self.fields["confirmation"].choices = [("", _("Any")), *disputes.WINDOW_LABELS.items()]
+
+
+def _register_year(request) -> int:
+    raw = (request.GET.get("year") or "").strip()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else clock.today().year
+
+
+@login_required
+def dispute_list(request):
+    """The dispute register: one count, one page query and one for the page's parties, whatever its size."""
+    user = request.user
+    _require_viewer(user)
+    form = RegisterForm(request.GET, user=user)
+    filterset = disputes.DisputeFilterSet(request.GET, queryset=disputes.dispute_list_visible_to(user),
+                                          request=request)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = paginate(request, rows.prefetch_related("parties"))
+    today = clock.today()
+    for dispute in page.object_list:
+        dispute.window = disputes.confirmation_window(_agreement(dispute), today=today)
+        dispute.party_names = [p.name for p in dispute.parties.all()]
+    year = _register_year(request)
+    code = (request.GET.get("within") or "").strip()
+    within = division_for_within(code) if code else None
+    stats = disputes.dispute_stats(user, year, within=within) if within is not None or not code else None
+    return render_page(request, "mediation/list.html", {
+        "section": SECTION, "form": form, "page_obj": page, "invalid": filterset.errors, "stats": stats,
+        "stats_year": year, "stats_percent": stats["success_rate"] * 100 if stats and stats["success_rate"] is not None
+        else None,
+    })
+
+
+def _agreement(dispute: Dispute) -> MediationAgreement | None:
+    try:
+        return dispute.agreement
+    except MediationAgreement.DoesNotExist:
+        return None
+
+
+# ---------------------------------------------------------------- forms: shapes only; the services decide
+
+
+def _textarea(label, required=True, **kwargs):
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+
+
+class ScreenForm(forms.Form):
+    screened_on = forms.DateField(label=gettext_lazy("Screened on"), widget=DateInput())
+    facts = _textarea(gettext_lazy("Main facts"), required=False)
+    issues = _textarea(gettext_lazy("Disputed issues"), required=False)
+    notes = _textarea(gettext_lazy("Notes"), required=False)
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=PartyRole.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=30, required=False,
+                                help_text=gettext_lazy("18 characters; the sex is taken from it. Shown masked."))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+
+
+class MediatorForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=60, required=False,
+                           help_text=gettext_lazy("Leave empty if you mediate yourself."))
+    committee = forms.CharField(label=gettext_lazy("Mediation committee"), max_length=100, required=False)
+    me = forms.BooleanField(label=gettext_lazy("I am the mediator"), required=False)
+
+
+class MediatorRemoveForm(forms.Form):
+    mediator = forms.TypedChoiceField(label=gettext_lazy("Mediator"), coerce=int)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500,
+                             help_text=gettext_lazy("Which party refused the mediator, and why (Art. 23)."))
+
+    def __init__(self, *args, mediators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].choices = [(m.pk, m.name) for m in mediators]
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DateInput())
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=100, required=False)
+    notes = _textarea(gettext_lazy("Record"), required=False)
+
+
+class AgreementForm(forms.Form):
+    facts = _textarea(gettext_lazy("Main facts of the dispute"))
+    issues = _textarea(gettext_lazy("Disputed issues"))
+    responsibilities = _textarea(gettext_lazy("Responsibilities of the parties"))
+    terms = _textarea(gettext_lazy("Terms agreed"))
+    performance = _textarea(gettext_lazy("How and when the terms are performed"))
+    effective_on = forms.DateField(label=gettext_lazy("Signed and in effect on"), widget=DateInput())
+    parties_signed = forms.BooleanField(label=gettext_lazy("The parties signed, sealed or put their fingerprints "
+                                                           "on it"), required=False)
+    mediator_signed = forms.BooleanField(label=gettext_lazy("The mediator signed it under the committee's seal"),
+                                         required=False)
+    copies = forms.IntegerField(label=gettext_lazy("Copies"), required=False, min_value=1, max_value=99,
+                                help_text=gettext_lazy("Default: one for each party and one kept."))
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=MediationOutcome.choices,
+                                widget=forms.RadioSelect)
+    outcome_on = forms.DateField(label=gettext_lazy("On"), widget=DateInput())
+    remedies_told = forms.MultipleChoiceField(
+        label=gettext_lazy("Other remedies the parties were told of"), choices=Remedy.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("Required when mediation failed (Art. 26)."))
+    notes = _textarea(gettext_lazy("Notes"), required=False)
+
+
+class ConfirmationForm(forms.Form):
+    applied_on = forms.DateField(label=gettext_lazy("Applied for on"), widget=DateInput(),
+                                 help_text=gettext_lazy("Within 30 days of the agreement taking effect (Art. 33)."))
+
+
+class ConfirmationResultForm(forms.Form):
+    result = forms.CharField(label=gettext_lazy("The court's decision"), max_length=100)
+
+
+OPERATIONS = {
+    "party": (PartyForm, gettext_lazy("Add a party")),
+    "mediator": (MediatorForm, gettext_lazy("Add a mediator")),
+    "mediator_remove": (MediatorRemoveForm, gettext_lazy("A party refuses a mediator")),
+    "session": (SessionForm, gettext_lazy("Record a mediation session")),
+    "agreement": (AgreementForm, gettext_lazy("Record the signed agreement")),
+    "conclude": (ConcludeForm, gettext_lazy("Conclude the mediation")),
+    "confirmation": (ConfirmationForm, gettext_lazy("Record the application for judicial confirmation")),
+    "confirmation_result": (ConfirmationResultForm, gettext_lazy("Record the court's decision")),
+}
+
+
+# ---------------------------------------------------------------- one dispute
+
+
+class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
+    """One dispute. Forms are offered for the steps its state allows, to those who may handle its matter."""
+
+    template_name = "mediation/detail.html"
+    form_template_name = "mediation/partials/op_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _require_viewer(request.user)
+        self.dispute = read(disputes.dispute_get_for_user, request.user, kwargs["pk"])
+        self.agreement = _agreement(self.dispute)
+        self.may_handle = policies.may_handle(request.user, self.dispute.matter)
+        return super().dispatch(request, *args, **kwargs)
+
+    def operations(self) -> list[str]:
+        """The steps the dispute's state allows now."""
+        if not self.may_handle:
+            return []
+        d, a = self.dispute, self.agreement
+        if not d.outcome:
+            ops = ["session"]
+            if a is None:
+                ops = ["party", "mediator", *(["mediator_remove"] if d.mediators.all() else []), "session",
+                       "agreement"]
+            return [*ops, "conclude"]
+        if a is not None and not a.confirmation_applied_on:
+            return ["confirmation"]
+        if a is not None and not a.confirmation_result:
+            return ["confirmation_result"]
+        return []
+
+    def make_form(self, op: str, data=None):
+        form_class = OPERATIONS[op][0]
+        today = clock.today()
+        kwargs = {"prefix": op}
+        if op == "mediator_remove":
+            kwargs["mediators"] = list(self.dispute.mediators.all())
+        if data is None:
+            kwargs["initial"] = {
+                "session": {"held_on": today}, "conclude": {"outcome_on": today},
+                "confirmation": {"applied_on": today},
+                "agreement": {"facts": self.dispute.facts, "issues": self.dispute.issues, "effective_on": today},
+            }.get(op, {})
+        return form_class(data, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        d = self.dispute
+        bound = getattr(self, "op", None) if form is not None else None
+        ops = [{"op": op, "title": OPERATIONS[op][1], "form": form if op == bound else self.make_form(op)}
+               for op in self.operations()]
+        context = {
+            "section": SECTION, "dispute": d, "matter": d.matter, "matter_url": services.matter_url(d.matter),
+            "agreement": self.agreement,
+            "window": disputes.confirmation_window(self.agreement), "parties": list(d.parties.all()),
+            "mediators": list(d.mediators.all()), "sessions": list(d.sessions.all()),
+            "remedies": [REMEDY_LABELS.get(r, r) for r in d.remedies_told or []], "operations": ops,
+            "may_handle": self.may_handle,
+        }
+        if bound:
+            context.update({"op": bound, "title": OPERATIONS[bound][1], "form": form})
+        return context
+
+    def get(self, request, pk):
+        return render_page(request, self.template_name, self.get_context_data())
+
+    def post(self, request, pk):
+        if not self.may_handle:
+            raise PermissionDenied
+        op = request.POST.get("op", "")
+        if op not in OPERATIONS:
+            return HttpResponseBadRequest(_("Unknown operation."))
+        self.op = op
+        return self.submit(self.make_form(op, request.POST))
+
+    def perform(self, form):
+        actor, d, data = self.request.user, self.dispute, dict(form.cleaned_data)
+        op = self.op
+        if op == "party":
+            return disputes.dispute_party_add(actor=actor, dispute=d, **data)
+        if op == "mediator":
+            me = data.pop("me")
+            return disputes.mediator_add(actor=actor, dispute=d, user=actor if me else None, **data)
+        if op == "mediator_remove":
+            mediator = next((m for m in d.mediators.all() if m.pk == data["mediator"]), None)
+            if mediator is None:
+                raise NotFound(_("No such mediator on this dispute."))
+            return disputes.mediator_remove(actor=actor, mediator=mediator, reason=data["reason"])
+        if op == "session":
+            return disputes.mediation_session_add(actor=actor, dispute=d, **data)
+        if op == "agreement":
+            return disputes.agreement_create(actor=actor, dispute=d, **data)
+        if op == "conclude":
+            return disputes.dispute_conclude(actor=actor, dispute=d, **data)
+        if op == "confirmation":
+            return disputes.agreement_confirmation_applied(actor=actor, agreement=self._agreement(), **data)
+        return disputes.agreement_confirmation_decided(actor=actor, agreement=self._agreement(), **data)
+
+    def _agreement(self):
+        if self.agreement is None:
+            raise NotFound(_("This dispute has no mediation agreement."))
+        return self.agreement
+
+    def success_url(self, result) -> str:
+        return reverse("mediation:dispute-detail", kwargs={"pk": self.dispute.pk})
+
+    def success_message(self, result) -> str:
+        return _("Saved: %(what)s.") % {"what": OPERATIONS[self.op][1]}
+
+
+class ScreenView(LoginRequiredMixin, ServiceFormMixin, View):
+    """Open the dispute record of a dispute matter (排查). A matter already screened goes to its dispute."""
+
+    template_name = "mediation/screen.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _require_viewer(request.user)
+        self.matter = read(matter_get_for_user, request.user, kwargs["matter"])
+        existing = Dispute.objects.filter(matter_id=self.matter.pk).values_list("pk", flat=True).first()
+        if existing:
+            return redirect("mediation:dispute-detail", pk=existing)
+        if not policies.may_handle(request.user, self.matter):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        return {"section": SECTION, "matter": self.matter,
+                "form": form or ScreenForm(initial={"screened_on": clock.today(), "facts": self.matter.description})}
+
+    def get(self, request, matter):
+        return render_page(request, self.template_name, self.get_context_data())
+
+    def post(self, request, matter):
+        return self.submit(ScreenForm(request.POST))
+
+    def perform(self, form):
+        return disputes.dispute_screen(actor=self.request.user, matter=self.matter, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("mediation:dispute-detail", kwargs={"pk": result.pk})
+
+    def success_message(self, result) -> str:
+        return _("Dispute %(number)s screened.") % {"number": self.matter.number}
+
+
+@login_required
+def agreement_download(request, pk: int):
+    """The agreement as a PDF (masked); audited by the service."""
+    _require_viewer(request.user)
+    dispute = read(disputes.dispute_get_for_user, request.user, pk)
+    try:
+        result = agreement_pdf.agreement_pdf(actor=request.user, dispute=dispute)
+    except NotFound as exc:
+        raise_for_read(exc)
+    except DomainError as exc:  # no font, no Pango: the operator has to act
+        return render_page(request, "core/partials/error.html", {"errors": [exc.message]}, status=exc.http_status)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = content_disposition(result.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

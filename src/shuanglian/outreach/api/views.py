@@ -1,0 +1,522 @@
+"""Contact days, no-meeting days and household visits over the API.
+
+Reads go through the scoped selectors of contact_days.py and visits.py (out of scope reads as 404);
+writes call their services, which decide who may (403). Shapes carry names, never phones or ID numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shuanglian.archives.selectors import household_list_visible_to
+from shuanglian.core import clock
+from shuanglian.core.api_views import error_responses
+from shuanglian.core.calendar import work_calendar
+from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.divisions.choices import Level as DivisionLevel
+from shuanglian.divisions.models import Division
+from shuanglian.matters.choices import MatterType
+from shuanglian.organizations.models import Organization
+
+from .. import contact_days, visits
+from ..choices import AttendeeRole, ContactDayKind
+from ..models import ContactDay, ContactDayAttendee, Visit
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+# ---------------------------------------------------------------- shapes
+
+
+@extend_schema_field({"type": "string", "enum": ContactDayKind.values,
+                      "description": "township_village: the 10th, at a township; county_township: the 20th, at the county"},
+                     component_name="ContactDayKindEnum")
+class KindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ContactDayKind.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": AttendeeRole.values,
+                      "description": "police, judge and lawyer are the legal liaison of the 20th"},
+                     component_name="AttendeeRoleEnum")
+class RoleField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=AttendeeRole.choices, **kwargs)
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Division
+        fields = ["code", "name", "level"]
+        read_only_fields = fields
+
+
+class ContactDaySerializer(serializers.ModelSerializer):
+    kind = KindField(read_only=True)
+    division = PlaceSerializer(read_only=True, help_text="the township (10th) or county (20th) holding it")
+    working_day = serializers.SerializerMethodField(help_text="false on a weekend (the day keeps its date)")
+    attendee_count = serializers.IntegerField(read_only=True)
+    attended_count = serializers.IntegerField(read_only=True)
+    legal_attended_count = serializers.IntegerField(read_only=True, help_text="police, judges, lawyers present")
+    visit_count = serializers.IntegerField(read_only=True, help_text="villages visited (10th)")
+    households_visited = serializers.IntegerField(read_only=True)
+    matter_count = serializers.IntegerField(read_only=True, help_text="matters raised there or sent to it")
+
+    class Meta:
+        model = ContactDay
+        fields = ["id", "kind", "date", "division", "held", "working_day", "attendee_count", "attended_count",
+                  "legal_attended_count", "visit_count", "households_visited", "matter_count"]
+        read_only_fields = fields
+
+    def get_working_day(self, obj) -> bool:
+        calendar = self.context.get("calendar")
+        if calendar is None:
+            calendar = self.context["calendar"] = work_calendar()
+        return calendar.is_working_day(obj.date)
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    role = RoleField(read_only=True)
+    organization = serializers.CharField(source="organization.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = ContactDayAttendee
+        fields = ["id", "name", "role", "organization", "attended"]
+        read_only_fields = fields
+
+
+class DayVisitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    village = PlaceSerializer(read_only=True)
+    visitors = serializers.CharField(read_only=True)
+    notes = serializers.CharField(read_only=True)
+    households_visited = serializers.IntegerField(read_only=True)
+
+
+class MatterBriefSerializer(serializers.Serializer):
+    """A matter as a contact day or a visit lists it: what it is and where it stands, no personal data."""
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    type = serializers.CharField(read_only=True, help_text="demand, dispute, hazard, suggestion, other")
+    source = serializers.CharField(read_only=True, help_text="contact_day, visit, walk_in, phone, online")
+    status = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True, help_text="where it is held now")
+    grid = serializers.CharField(source="grid.code", read_only=True, help_text="grid code")
+    reported_at = serializers.DateTimeField(read_only=True)
+
+
+class LegalLiaisonSerializer(serializers.Serializer):
+    role = RoleField(read_only=True)
+    listed = serializers.IntegerField(read_only=True, help_text="attendees listed in that role")
+    attended = serializers.BooleanField(read_only=True, help_text="whether one of them came")
+
+
+class ContactDayDetailSerializer(ContactDaySerializer):
+    agenda = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    attendees = AttendeeSerializer(many=True, read_only=True)
+    visits = DayVisitSerializer(many=True, read_only=True)
+    matters = MatterBriefSerializer(many=True, read_only=True,
+                                    help_text="raised there or sent to it; on a 20th not yet held, also the open "
+                                              "matters held at the county level (its agenda)")
+    legal_liaison = LegalLiaisonSerializer(many=True, read_only=True, help_text="20th only: each role expected")
+    no_meeting = serializers.CharField(read_only=True, help_text="why the level holds no meetings that day")
+
+    class Meta(ContactDaySerializer.Meta):
+        fields = [*ContactDaySerializer.Meta.fields, "agenda", "summary", "no_meeting", "legal_liaison",
+                  "attendees", "visits", "matters"]
+        read_only_fields = fields
+
+
+class PlanInput(serializers.Serializer):
+    division = serializers.CharField(max_length=15, help_text="township or county code")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    townships = serializers.BooleanField(required=False, default=False,
+                                         help_text="at a county: plan each township's 10th as well")
+    agenda = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class PlanResult(serializers.Serializer):
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    days = ContactDaySerializer(many=True)
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="ids of the days created now")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="weekends kept, holidays moved")
+    expected_legal_liaison = serializers.ListField(child=RoleField())
+
+
+class AttendeeInput(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60,
+                                 help_text="defaults to the user's name")
+    role = RoleField(required=False, default=AttendeeRole.CADRE)
+    user = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="user id")
+    organization = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                            help_text="organization id")
+    attended = serializers.BooleanField(required=False, default=False)
+
+
+class AttendanceInput(serializers.Serializer):
+    attendee = serializers.IntegerField(help_text="attendee id")
+    attended = serializers.BooleanField(default=True)
+
+
+class DayVisitInput(serializers.Serializer):
+    village = serializers.CharField(max_length=15, help_text="village code, in the contact day's township")
+    visitors = serializers.CharField(max_length=300)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    households_visited = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10000)
+
+
+class MatterInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=MatterType.choices)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, default="", help_text="category code")
+    raised_by_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    raised_by_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30,
+                                            write_only=True)
+
+
+class DayMatterInput(MatterInput):
+    grid = serializers.CharField(max_length=15, help_text="grid code, within the contact day's division")
+    household = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="household id")
+
+
+class HoldInput(serializers.Serializer):
+    summary = serializers.CharField(max_length=5000)
+
+
+class MeetingAllowedResult(serializers.Serializer):
+    level = serializers.CharField()
+    date = serializers.DateField()
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    village = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    matter_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "household", "household_number", "grid", "village", "township", "visited_on",
+                  "visitor_names", "notes", "matter_count"]
+        read_only_fields = fields
+
+
+class VisitDetailSerializer(VisitSerializer):
+    matters = MatterBriefSerializer(many=True, read_only=True)
+
+    class Meta(VisitSerializer.Meta):
+        fields = [*VisitSerializer.Meta.fields, "matters"]
+        read_only_fields = fields
+
+
+class VisitInput(serializers.Serializer):
+    household = serializers.IntegerField(help_text="household id")
+    visited_on = serializers.DateField(required=False, help_text="defaults to today; not in the future")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    visitor_names = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                          help_text="defaults to your name")
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    households = serializers.IntegerField(help_text="active households")
+    visited = serializers.IntegerField(help_text="households visited in the period")
+    share = serializers.FloatField(help_text="visited / households, 0..1")
+
+
+class CoverageLevelSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    rows = CoverageRowSerializer(many=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    within = PlaceSerializer()
+    period = serializers.CharField()
+    start = serializers.DateField(help_text="first day of the month or quarter")
+    end = serializers.DateField(help_text="the day asked about (inclusive)")
+    total = CoverageRowSerializer()
+    levels = CoverageLevelSerializer(many=True)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _input(request, serializer_class) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _division(code: str, *, field: str) -> Division:
+    """A division the request names. Divisions are public reference data (the national lists): one out of the
+    user's scope is refused by the policy that names it (403), or by the day it must lie in (400)."""
+    division = Division.objects.current().filter(code=str(code).strip()).first()
+    if division is None:
+        raise NotFound(_("No division %(code)s.") % {"code": code}, details={field: [code]})
+    return division
+
+
+def _category(code: str):
+    return code or None  # matter_report resolves a code and says when it is unknown
+
+
+# ---------------------------------------------------------------- contact days
+
+LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=[DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP,
+                                                          DivisionLevel.VILLAGE, DivisionLevel.GRID],
+                         required=True, description="the level that would hold the meeting")
+DATE = OpenApiParameter("date", OpenApiTypes.DATE, required=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Contact days you may see", responses={200: ContactDaySerializer,
+                                                                        **error_responses(400, 401)}),
+    retrieve=extend_schema(summary="One contact day: attendance, visits, matters", parameters=[ID],
+                           responses={200: ContactDayDetailSerializer, **error_responses(401, 404)}),
+)
+class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ContactDaySerializer
+    filterset_class = contact_days.ContactDayFilterSet
+    lookup_value_regex = r"[0-9]+"
+    queryset = ContactDay.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return contact_days.with_counts(contact_days.contact_day_list_visible_to(self.request.user))
+
+    def get_object(self):
+        return contact_days.contact_day_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        user = self.request.user
+        day = contact_days.with_counts(contact_days.contact_day_list_visible_to(user)).filter(pk=pk).first()
+        if day is None:
+            raise NotFound("contact day not found")
+        attendees = list(contact_days.contact_day_attendees(day))
+        allowed, reason = contact_days.meeting_allowed(contact_days.LEVEL_OF_KIND[day.kind], day.date)
+        body = ContactDaySerializer(day, context=self.get_serializer_context()).data
+        body.update({
+            "agenda": day.agenda, "summary": day.summary,
+            "attendees": AttendeeSerializer(attendees, many=True).data,
+            "visits": DayVisitSerializer(contact_days.contact_day_visits(day), many=True).data,
+            "matters": MatterBriefSerializer(contact_days.contact_day_matters(user, day).select_related("grid"),
+                                             many=True).data,
+            "legal_liaison": [{"role": r["role"], "listed": len(r["listed"]), "attended": r["attended"]}
+                              for r in contact_days.legal_liaison(day, attendees)],
+            "no_meeting": "" if allowed else reason,
+        })
+        return Response(body, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.kwargs["pk"])
+
+    @extend_schema(summary="Plan a month's contact days for a township (its 10th) or the county (its 20th); "
+                           "idempotent", request=PlanInput, responses={200: PlanResult, **WRITE_ERRORS})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def plan(self, request):
+        data = _input(request, PlanInput)
+        division = _division(data.pop("division"), field="division")
+        plan = contact_days.contact_days_plan(actor=request.user, division=division, **data)
+        days = contact_days.with_counts(ContactDay.objects.filter(pk__in=[d.pk for d in plan.days])
+                                        .select_related("division")).order_by("date", "division__code_key")
+        context = self.get_serializer_context()
+        return Response({"year": plan.year, "month": plan.month,
+                         "days": ContactDaySerializer(days, many=True, context=context).data,
+                         "created": [d.pk for d in plan.created], "notes": plan.notes,
+                         "expected_legal_liaison": plan.expected_legal_liaison},
+                        status=status.HTTP_201_CREATED if plan.created else status.HTTP_200_OK)
+
+    @extend_schema(summary="May this level hold a meeting on this day? (no-meeting days)",
+                   parameters=[LEVEL, DATE], responses={200: MeetingAllowedResult, **error_responses(400, 401)})
+    @action(detail=False, methods=["get"], url_path="meeting-allowed", filter_backends=[], pagination_class=None)
+    def meeting_allowed(self, request):
+        level = request.query_params.get("level", "")
+        try:
+            day = dt.date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError:
+            raise ValidationFailed(_("Give the date as YYYY-MM-DD."), details={"date": [_("Invalid date.")]}) \
+                from None
+        allowed, reason = contact_days.meeting_allowed(level, day)
+        return Response({"level": level, "date": day, "allowed": allowed, "reason": reason})
+
+    @extend_schema(summary="List an attendee (invited, or present: attended=true)", parameters=[ID],
+                   request=AttendeeInput, responses={201: AttendeeSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def attendees(self, request, pk=None):
+        day = self.get_object()
+        data = _input(request, AttendeeInput)
+        user = organization = None
+        if data["user"] is not None:
+            user = get_user_model().objects.filter(pk=data["user"], is_active=True).first()
+            if user is None:
+                raise ValidationFailed(_("No such user."), details={"user": [data["user"]]})
+        if data["organization"] is not None:
+            organization = Organization.objects.select_related("division").filter(pk=data["organization"]).first()
+            if organization is None:
+                raise ValidationFailed(_("No such organization."), details={"organization": [data["organization"]]})
+        attendee = contact_days.contact_day_attendee_add(
+            actor=request.user, contact_day=day, name=data["name"], role=data["role"], user=user,
+            organization=organization, attended=data["attended"])
+        return Response(AttendeeSerializer(attendee).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Tick whether a listed attendee came", parameters=[ID], request=AttendanceInput,
+                   responses={200: AttendeeSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def attendance(self, request, pk=None):
+        day = self.get_object()
+        data = _input(request, AttendanceInput)
+        attendee = day.attendees.filter(pk=data["attendee"]).select_related("contact_day__division",
+                                                                             "organization").first()
+        if attendee is None:
+            raise NotFound(_("No such attendee of this contact day."), details={"attendee": [data["attendee"]]})
+        attendee = contact_days.contact_day_attendance_mark(actor=request.user, attendee=attendee,
+                                                            attended=data["attended"])
+        return Response(AttendeeSerializer(attendee).data)
+
+    @extend_schema(summary="Log a visit to a village on a township-village contact day", parameters=[ID],
+                   request=DayVisitInput, responses={201: DayVisitSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def visits(self, request, pk=None):
+        day = self.get_object()
+        data = _input(request, DayVisitInput)
+        village = _division(data.pop("village"), field="village")
+        visit = contact_days.contact_day_visit_add(actor=request.user, contact_day=day, village=village, **data)
+        return Response(DayVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Raise a matter on the spot on this contact day", parameters=[ID],
+                   request=DayMatterInput, responses={201: MatterBriefSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def matters(self, request, pk=None):
+        day = self.get_object()
+        data = _input(request, DayMatterInput)
+        grid = _division(data.pop("grid"), field="grid")
+        household_id = data.pop("household")
+        household = None
+        if household_id is not None:
+            household = household_list_visible_to(request.user).filter(pk=household_id).first()
+            if household is None:
+                raise NotFound(_("No household %(id)s that you may see.") % {"id": household_id})
+        matter = contact_days.contact_day_matter_raise(actor=request.user, contact_day=day, grid=grid,
+                                                       household=household, category=_category(data.pop("category")),
+                                                       **data)
+        return Response(MatterBriefSerializer(matter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Mark the contact day held, with its summary", parameters=[ID], request=HoldInput,
+                   responses={200: ContactDayDetailSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def hold(self, request, pk=None):
+        day = self.get_object()
+        data = _input(request, HoldInput)
+        contact_days.contact_day_hold(actor=request.user, contact_day=day, summary=data["summary"])
+        return self._detail(day.pk)
+
+
+# ---------------------------------------------------------------- household visits
+
+WITHIN = OpenApiParameter("within", OpenApiTypes.STR, description="division code; defaults to your own area")
+PERIOD = OpenApiParameter("period", OpenApiTypes.STR, enum=list(visits.PERIODS), description="default month")
+ON = OpenApiParameter("on", OpenApiTypes.DATE, description="the day asked about; default today")
+COVERAGE_LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=list(visits.COVERAGE_LEVELS),
+                                  description="one level only; default every level below `within`")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Household visits you may see", responses={200: VisitSerializer,
+                                                                            **error_responses(400, 401)}),
+    retrieve=extend_schema(summary="One household visit, with the matters raised there", parameters=[ID],
+                           responses={200: VisitDetailSerializer, **error_responses(401, 404)}),
+    create=extend_schema(summary="Record a visit to a household", request=VisitInput,
+                         responses={201: VisitDetailSerializer, **WRITE_ERRORS}),
+)
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
+    serializer_class = VisitSerializer
+    filterset_class = visits.VisitFilterSet
+    lookup_value_regex = r"[0-9]+"
+    queryset = Visit.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return visits.visit_list_visible_to(self.request.user).annotate(matter_count=Count("matters"))
+
+    def get_object(self):
+        return visits.visit_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        visit = self.get_queryset().filter(pk=pk).first()
+        if visit is None:
+            raise NotFound("visit not found")
+        body = VisitSerializer(visit).data
+        body["matters"] = MatterBriefSerializer(visits.visit_matters(self.request.user, visit).select_related("grid"),
+                                                many=True).data
+        return Response(body, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = _input(request, VisitInput)
+        household = visits.household_for_visit(request.user, data.pop("household"))
+        visit = visits.visit_record(actor=request.user, household=household,
+                                    visited_on=data.pop("visited_on", None) or clock.today(), **data)
+        return self._detail(visit.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Raise a matter the household brought up at this visit", parameters=[ID],
+                   request=MatterInput, responses={201: MatterBriefSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def matters(self, request, pk=None):
+        visit = self.get_object()
+        data = _input(request, MatterInput)
+        matter = visits.visit_matter_raise(actor=request.user, visit=visit, category=_category(data.pop("category")),
+                                           **data)
+        return Response(MatterBriefSerializer(matter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Households visited this month or quarter against active households, per township, "
+                           "village and grid", parameters=[WITHIN, PERIOD, ON, COVERAGE_LEVEL],
+                   responses={200: CoverageSerializer, **error_responses(400, 401, 404)})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def coverage(self, request):
+        params = request.query_params
+        period = params.get("period") or "month"
+        try:
+            on = dt.date.fromisoformat(params["on"]) if params.get("on") else clock.today()
+        except ValueError:
+            raise ValidationFailed(_("Give the date as YYYY-MM-DD."), details={"on": [_("Invalid date.")]}) from None
+        win = visits.window(period, on)
+        within = visits.coverage_within(request.user, params.get("within"))
+        levels = visits.coverage_levels(within)
+        if params.get("level"):
+            if params["level"] not in levels:
+                raise ValidationFailed(_("Choose a level below %(name)s.") % {"name": within.name},
+                                       details={"level": [params["level"]]})
+            levels = [params["level"]]
+
+        def row(r):
+            return {"code": r["code"], "name": r["name"], "households": r["households"],
+                    "visited": r[f"visited_{period}"], "share": r[f"share_{period}"]}
+
+        total = visits.visit_coverage_total(request.user, within=within, on=on)
+        body = {"within": PlaceSerializer(within).data, "period": period, "start": win.start, "end": win.end,
+                "total": row(total),
+                "levels": [{"level": level,
+                            "rows": [row(r) for r in visits.visit_coverage(request.user, within=within, level=level,
+                                                                           on=on)]}
+                           for level in levels]}
+        return Response(body)
