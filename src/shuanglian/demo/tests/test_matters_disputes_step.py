@@ -14,9 +14,9 @@ from shuanglian.demo.builders import matters_disputes
 from shuanglian.demo.context import DemoContext
 from shuanglian.matters import services
 from shuanglian.matters.choices import Action
-from shuanglian.mediation.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
 from shuanglian.mediation import disputes
 from shuanglian.mediation.models import Dispute, DisputeParty, MediationAgreement
+from shuanglian.mediation.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
 
 
 def _ctx(seed=7):
