@@ -345,3 +345,12 @@ def test_a_department_sees_a_dispute_only_while_its_matter_is_held_by_it(distric
                         organization=personas.police)
     assert list(disputes.dispute_list_visible_to(member)) == [dispute]
     assert disputes.dispute_get_for_user(member, dispute.pk) == dispute
+
+
+def test_a_dispute_keeps_the_audit_type_it_had_before_mediation_was_an_app_of_its_own(dispute):
+    """Auditors look a record's history up by type and id; events from before the split say
+    `matters.dispute`, so events after it must say the same."""
+    from shuanglian.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(object_type="matters.dispute", object_id=str(dispute.pk)).exists()
+    assert not AuditEvent.objects.filter(object_type="mediation.dispute").exists()
