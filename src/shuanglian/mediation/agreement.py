@@ -21,8 +21,7 @@ from shuanglian.core.pdf import render_pdf
 from shuanglian.matters import policies
 
 from .choices import PartyRole
-from .disputes import CONFIRMATION_DAYS
-from .models import Dispute, MediationAgreement
+from .models import CONFIRMATION_DAYS, Dispute, MediationAgreement
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "mediation/agreement_pdf.html"

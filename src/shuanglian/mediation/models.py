@@ -1,5 +1,7 @@
 """Disputes and mediation (矛盾纠纷调解): the screening and mediation record of a matter of type dispute,
 its parties, mediators, sessions and agreement. The tables kept the names they had under `matters`."""
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.pii import PIIField
 
 from .choices import MediationOutcome, PartyRole
+
+CONFIRMATION_DAYS = 30  # Art. 33: apply for judicial confirmation within 30 days of the agreement taking effect
 
 
 class Dispute(models.Model):
@@ -119,6 +123,4 @@ class MediationAgreement(models.Model):
 
     @property
     def confirmation_deadline(self):
-        import datetime as dt
-
-        return self.effective_on + dt.timedelta(days=30)
+        return self.effective_on + dt.timedelta(days=CONFIRMATION_DAYS)

@@ -27,11 +27,12 @@ from shuanglian.core.htmx import (
 )
 from shuanglian.divisions.filtersets import division_for_within
 from shuanglian.divisions.forms import DateInput, within_filter_choices
-from shuanglian.matters import policies, services
+from shuanglian.matters import policies
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.selectors import matter_divisions, matter_get_for_user
 
 from . import agreement as agreement_pdf
-from . import disputes
+from . import filtersets, selectors, services
 from .choices import MediationOutcome, PartyRole, Remedy
 from .models import Dispute, MediationAgreement
 
@@ -59,7 +60,7 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", _("Any")), ("open", _("not concluded")), *MediationOutcome.choices]
         self.fields["within"].choices = [("", _("All my area")), *within_filter_choices(matter_divisions(user))]
-        self.fields["confirmation"].choices = [("", _("Any")), *disputes.WINDOW_LABELS.items()]
+        self.fields["confirmation"].choices = [("", _("Any")), *selectors.WINDOW_LABELS.items()]
 
 
 def _register_year(request) -> int:
@@ -73,18 +74,18 @@ def dispute_list(request):
     user = request.user
     _require_viewer(user)
     form = RegisterForm(request.GET, user=user)
-    filterset = disputes.DisputeFilterSet(request.GET, queryset=disputes.dispute_list_visible_to(user),
+    filterset = filtersets.DisputeFilterSet(request.GET, queryset=selectors.dispute_list_visible_to(user),
                                           request=request)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = paginate(request, rows.prefetch_related("parties"))
     today = clock.today()
     for dispute in page.object_list:
-        dispute.window = disputes.confirmation_window(_agreement(dispute), today=today)
+        dispute.window = selectors.confirmation_window(_agreement(dispute), today=today)
         dispute.party_names = [p.name for p in dispute.parties.all()]
     year = _register_year(request)
     code = (request.GET.get("within") or "").strip()
     within = division_for_within(code) if code else None
-    stats = disputes.dispute_stats(user, year, within=within) if within is not None or not code else None
+    stats = selectors.dispute_stats(user, year, within=within) if within is not None or not code else None
     return render_page(request, "mediation/list.html", {
         "section": SECTION, "form": form, "page_obj": page, "invalid": filterset.errors, "stats": stats,
         "stats_year": year, "stats_percent": stats["success_rate"] * 100 if stats and stats["success_rate"] is not None
@@ -204,7 +205,7 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         _require_viewer(request.user)
-        self.dispute = read(disputes.dispute_get_for_user, request.user, kwargs["pk"])
+        self.dispute = read(selectors.dispute_get_for_user, request.user, kwargs["pk"])
         self.agreement = _agreement(self.dispute)
         self.may_handle = policies.may_handle(request.user, self.dispute.matter)
         return super().dispatch(request, *args, **kwargs)
@@ -246,9 +247,9 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
         ops = [{"op": op, "title": OPERATIONS[op][1], "form": form if op == bound else self.make_form(op)}
                for op in self.operations()]
         context = {
-            "section": SECTION, "dispute": d, "matter": d.matter, "matter_url": services.matter_url(d.matter),
+            "section": SECTION, "dispute": d, "matter": d.matter, "matter_url": matter_services.matter_url(d.matter),
             "agreement": self.agreement,
-            "window": disputes.confirmation_window(self.agreement), "parties": list(d.parties.all()),
+            "window": selectors.confirmation_window(self.agreement), "parties": list(d.parties.all()),
             "mediators": list(d.mediators.all()), "sessions": list(d.sessions.all()),
             "remedies": [REMEDY_LABELS.get(r, r) for r in d.remedies_told or []], "operations": ops,
             "may_handle": self.may_handle,
@@ -273,24 +274,24 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
         actor, d, data = self.request.user, self.dispute, dict(form.cleaned_data)
         op = self.op
         if op == "party":
-            return disputes.dispute_party_add(actor=actor, dispute=d, **data)
+            return services.dispute_party_add(actor=actor, dispute=d, **data)
         if op == "mediator":
             me = data.pop("me")
-            return disputes.mediator_add(actor=actor, dispute=d, user=actor if me else None, **data)
+            return services.mediator_add(actor=actor, dispute=d, user=actor if me else None, **data)
         if op == "mediator_remove":
             mediator = next((m for m in d.mediators.all() if m.pk == data["mediator"]), None)
             if mediator is None:
                 raise NotFound(_("No such mediator on this dispute."))
-            return disputes.mediator_remove(actor=actor, mediator=mediator, reason=data["reason"])
+            return services.mediator_remove(actor=actor, mediator=mediator, reason=data["reason"])
         if op == "session":
-            return disputes.mediation_session_add(actor=actor, dispute=d, **data)
+            return services.mediation_session_add(actor=actor, dispute=d, **data)
         if op == "agreement":
-            return disputes.agreement_create(actor=actor, dispute=d, **data)
+            return services.agreement_create(actor=actor, dispute=d, **data)
         if op == "conclude":
-            return disputes.dispute_conclude(actor=actor, dispute=d, **data)
+            return services.dispute_conclude(actor=actor, dispute=d, **data)
         if op == "confirmation":
-            return disputes.agreement_confirmation_applied(actor=actor, agreement=self._agreement(), **data)
-        return disputes.agreement_confirmation_decided(actor=actor, agreement=self._agreement(), **data)
+            return services.agreement_confirmation_applied(actor=actor, agreement=self._agreement(), **data)
+        return services.agreement_confirmation_decided(actor=actor, agreement=self._agreement(), **data)
 
     def _agreement(self):
         if self.agreement is None:
@@ -332,7 +333,7 @@ class ScreenView(LoginRequiredMixin, ServiceFormMixin, View):
         return self.submit(ScreenForm(request.POST))
 
     def perform(self, form):
-        return disputes.dispute_screen(actor=self.request.user, matter=self.matter, **form.cleaned_data)
+        return services.dispute_screen(actor=self.request.user, matter=self.matter, **form.cleaned_data)
 
     def success_url(self, result) -> str:
         return reverse("mediation:dispute-detail", kwargs={"pk": result.pk})
@@ -345,7 +346,7 @@ class ScreenView(LoginRequiredMixin, ServiceFormMixin, View):
 def agreement_download(request, pk: int):
     """The agreement as a PDF (masked); audited by the service."""
     _require_viewer(request.user)
-    dispute = read(disputes.dispute_get_for_user, request.user, pk)
+    dispute = read(selectors.dispute_get_for_user, request.user, pk)
     try:
         result = agreement_pdf.agreement_pdf(actor=request.user, dispute=dispute)
     except NotFound as exc:

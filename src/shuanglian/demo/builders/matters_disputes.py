@@ -28,8 +28,8 @@ from shuanglian.core.idnumber import check_character
 from shuanglian.matters.choices import Action, MatterType, Status
 from shuanglian.matters.models import Matter, Transition
 from shuanglian.mediation.choices import MediationOutcome, PartyRole, Remedy
-from shuanglian.mediation.disputes import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
 from shuanglian.mediation.models import Dispute, DisputeParty, MediationAgreement, MediationSession, Mediator
+from shuanglian.mediation.services import CONFIRMATION_DAYS, NUMBER_PREFIX, agreement_number
 
 SCREENED = 4526
 MEDIATED = 4421

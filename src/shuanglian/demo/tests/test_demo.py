@@ -159,7 +159,7 @@ def test_second_run_recreates_a_missing_demo_account(county):
 
 def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
     from shuanglian.matters.models import Matter
-    from shuanglian.mediation.disputes import dispute_stats
+    from shuanglian.mediation.selectors import dispute_stats
 
     stats = dispute_stats(None, 2010, within=county)
     assert stats == {"screened": 4526, "mediated": 4421, "success_rate": 0.977}

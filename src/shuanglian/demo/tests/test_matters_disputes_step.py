@@ -14,7 +14,7 @@ from shuanglian.demo.builders import matters_disputes
 from shuanglian.demo.context import DemoContext
 from shuanglian.matters import services
 from shuanglian.matters.choices import Action
-from shuanglian.mediation import disputes
+from shuanglian.mediation import selectors
 from shuanglian.mediation.models import Dispute, DisputeParty, MediationAgreement
 from shuanglian.mediation.tests.test_disputes_fixtures import SH, clock, dispute, matter, report_dispute  # noqa: F401
 
@@ -44,8 +44,8 @@ def test_build_makes_exactly_the_counts_and_the_stats_count_them_back(personas, 
     summary = matters_disputes.build(_ctx(), matters, screened=12, mediated=9)
     assert {k: summary[k] for k in ("screened", "mediated", "failed", "withdrawn", "agreements")} == {
         "screened": 12, "mediated": 9, "failed": 2, "withdrawn": 1, "agreements": 9}
-    assert disputes.dispute_stats(None, 2010) == {"screened": 12, "mediated": 9, "success_rate": 0.75}
-    assert disputes.dispute_stats(personas.county_office, 2010) == {"screened": 12, "mediated": 9,
+    assert selectors.dispute_stats(None, 2010) == {"screened": 12, "mediated": 9, "success_rate": 0.75}
+    assert selectors.dispute_stats(personas.county_office, 2010) == {"screened": 12, "mediated": 9,
                                                                    "success_rate": 0.75}
     # The two latest-reported matters are left unscreened.
     earliest = sorted(matters, key=lambda m: m.reported_at)[:12]
@@ -116,4 +116,4 @@ def test_build_refuses_what_it_cannot_honour(personas, district, clock):
 
 def test_the_defaults_are_the_seed_figures():
     assert (matters_disputes.SCREENED, matters_disputes.MEDIATED) == (4526, 4421)
-    assert disputes.success_rate(matters_disputes.MEDIATED, matters_disputes.SCREENED) == 0.977
+    assert selectors.success_rate(matters_disputes.MEDIATED, matters_disputes.SCREENED) == 0.977

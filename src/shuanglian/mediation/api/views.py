@@ -35,7 +35,7 @@ from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.matters.selectors import matter_get_for_user
 
 from .. import agreement as agreement_pdf
-from .. import disputes
+from .. import filtersets, selectors, services
 from ..choices import MediationOutcome, PartyRole, Remedy
 from ..models import Dispute, DisputeParty, MediationAgreement, MediationSession, Mediator
 
@@ -92,7 +92,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class ConfirmationSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=list(disputes.WINDOW_LABELS), help_text=(
+    state = serializers.ChoiceField(choices=list(selectors.WINDOW_LABELS), help_text=(
         "applied: applied for; open: the 30-day window is open; closing: it closes within 7 days; "
         "lapsed: it closed without an application"))
     deadline = serializers.DateField(help_text="the last day to apply: 30 days after the agreement took effect")
@@ -102,7 +102,7 @@ class ConfirmationSerializer(serializers.Serializer):
 def _confirmation(agreement) -> dict | None:
     if agreement is None:
         return None
-    window = disputes.confirmation_window(agreement)
+    window = selectors.confirmation_window(agreement)
     return {"state": window.state, "deadline": window.deadline, "days_left": window.days_left}
 
 
@@ -292,15 +292,15 @@ def _write(summary, request, response=None, code=status.HTTP_200_OK, parameters=
 class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = DisputeSerializer
-    filterset_class = disputes.DisputeFilterSet
+    filterset_class = filtersets.DisputeFilterSet
     lookup_value_regex = r"[0-9]+"
     queryset = Dispute.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return disputes.dispute_list_visible_to(self.request.user).prefetch_related("parties")
+        return selectors.dispute_list_visible_to(self.request.user).prefetch_related("parties")
 
     def get_object(self):
-        return disputes.dispute_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.dispute_get_for_user(self.request.user, self.kwargs["pk"])
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
@@ -308,7 +308,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return dict(serializer.validated_data)
 
     def _render(self, pk, code=status.HTTP_200_OK):
-        dispute = disputes.dispute_get_for_user(self.request.user, pk)
+        dispute = selectors.dispute_get_for_user(self.request.user, pk)
         return Response(DisputeDetailSerializer(dispute, context=self.get_serializer_context()).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -317,7 +317,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def create(self, request, *args, **kwargs):
         data = self._input(ScreenInput)
         matter = matter_get_for_user(request.user, data.pop("matter"))
-        dispute = disputes.dispute_screen(actor=request.user, matter=matter, **data)
+        dispute = services.dispute_screen(actor=request.user, matter=matter, **data)
         return self._render(dispute.pk, status.HTTP_201_CREATED)
 
     @_write("Add a party (ID number checked, stored encrypted, shown masked)", PartyInput, code=201)
@@ -327,7 +327,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         data = self._input(PartyInput)
         person_id = data.pop("person", None)
         person = person_get_for_user(request.user, person_id) if person_id else None
-        disputes.dispute_party_add(actor=request.user, dispute=dispute, person=person, **data)
+        services.dispute_party_add(actor=request.user, dispute=dispute, person=person, **data)
         return self._render(dispute.pk, status.HTTP_201_CREATED)
 
     @_write("Add a mediator (the parties may choose one, Art. 23)", MediatorInput, code=201)
@@ -339,7 +339,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         user = None
         if user_id:
             user = request.user if user_id == request.user.pk else user_get_for_user(request.user, user_id)
-        disputes.mediator_add(actor=request.user, dispute=dispute, user=user, **data)
+        services.mediator_add(actor=request.user, dispute=dispute, user=user, **data)
         return self._render(dispute.pk, status.HTTP_201_CREATED)
 
     @_write("A party refuses a mediator: they leave the dispute, with the reason (Art. 23)", ReasonInput,
@@ -352,14 +352,14 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if mediator is None:
             raise NotFound(_("No such mediator on this dispute."))
         data = self._input(ReasonInput)
-        disputes.mediator_remove(actor=request.user, mediator=mediator, **data)
+        services.mediator_remove(actor=request.user, mediator=mediator, **data)
         return self._render(dispute.pk)
 
     @_write("Record a mediation session", SessionInput, code=201)
     @action(detail=True, methods=["post"])
     def sessions(self, request, pk=None):
         dispute = self.get_object()
-        disputes.mediation_session_add(actor=request.user, dispute=dispute, **self._input(SessionInput))
+        services.mediation_session_add(actor=request.user, dispute=dispute, **self._input(SessionInput))
         return self._render(dispute.pk, status.HTTP_201_CREATED)
 
     @_write("Record the signed mediation agreement (every Art. 29 element; numbered per year)", AgreementInput,
@@ -367,7 +367,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @action(detail=True, methods=["post"])
     def agreement(self, request, pk=None):
         dispute = self.get_object()
-        disputes.agreement_create(actor=request.user, dispute=dispute, **self._input(AgreementInput))
+        services.agreement_create(actor=request.user, dispute=dispute, **self._input(AgreementInput))
         return self._render(dispute.pk, status.HTTP_201_CREATED)
 
     @_write("Record the joint application for judicial confirmation (within 30 days, Art. 33)", ConfirmationInput)
@@ -375,7 +375,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def confirmation(self, request, pk=None):
         dispute = self.get_object()
         agreement = self._agreement_or_404(dispute)
-        disputes.agreement_confirmation_applied(actor=request.user, agreement=agreement,
+        services.agreement_confirmation_applied(actor=request.user, agreement=agreement,
                                                 **self._input(ConfirmationInput))
         return self._render(dispute.pk)
 
@@ -385,7 +385,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def confirmation_result(self, request, pk=None):
         dispute = self.get_object()
         agreement = self._agreement_or_404(dispute)
-        disputes.agreement_confirmation_decided(actor=request.user, agreement=agreement,
+        services.agreement_confirmation_decided(actor=request.user, agreement=agreement,
                                                 **self._input(ConfirmationResultInput))
         return self._render(dispute.pk)
 
@@ -396,7 +396,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         dispute = self.get_object()
         data = self._input(ConcludeInput)
         data["outcome_on"] = data.get("outcome_on") or clock.today()
-        disputes.dispute_conclude(actor=request.user, dispute=dispute, **data)
+        services.dispute_conclude(actor=request.user, dispute=dispute, **data)
         return self._render(dispute.pk)
 
     @extend_schema(summary="The mediation agreement as a PDF (人民调解协议书; ID numbers and phones masked)",
@@ -430,4 +430,4 @@ class DisputeStatsView(APIView):
         year = query.validated_data.get("year") or clock.today().year
         code = query.validated_data.get("within")
         within = division_get_for_user(request.user, code.strip()) if code else None  # out of scope: 404
-        return Response(StatsSerializer(disputes.dispute_stats(request.user, year, within=within)).data)
+        return Response(StatsSerializer(selectors.dispute_stats(request.user, year, within=within)).data)

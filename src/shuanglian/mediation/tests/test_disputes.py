@@ -7,9 +7,9 @@ import pytest
 
 from shuanglian.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.matters import services
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.choices import Action, Status
-from shuanglian.mediation import disputes
+from shuanglian.mediation import selectors, services
 from shuanglian.mediation.models import MediationAgreement
 
 from .test_disputes_fixtures import (  # noqa: F401
@@ -35,7 +35,7 @@ def test_a_dispute_is_screened_mediated_and_its_matter_resolved(dispute, persona
     assert agreement.number == "调字〔2010〕第0001号"
     assert agreement.copies == 3  # one for each of the two parties, one kept (Art. 29)
     assert agreement.confirmation_deadline == TODAY - dt.timedelta(days=1) + dt.timedelta(days=30)
-    concluded = disputes.dispute_conclude(actor=promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+    concluded = services.dispute_conclude(actor=promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
     assert (concluded.outcome, concluded.outcome_on, concluded.remedies_told) == ("mediated", TODAY, [])
     matter = concluded.matter
     matter.refresh_from_db()
@@ -65,17 +65,17 @@ def test_parties_are_stored_encrypted_and_their_sex_comes_from_the_id_number(dis
 
 
 def test_only_matters_of_type_dispute_are_screened_once(district, personas, clock, matter):
-    demand = services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
+    demand = matter_services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
                                     title="路灯坏了")
     with pytest.raises(ValidationFailed) as exc:
-        disputes.dispute_screen(actor=personas.promoter, matter=demand, screened_on=TODAY)
+        services.dispute_screen(actor=personas.promoter, matter=demand, screened_on=TODAY)
     assert exc.value.code == "not_a_dispute"
     screened(personas.promoter, matter)
     with pytest.raises(Conflict) as exc:
         screened(personas.promoter, matter)
     assert exc.value.code == "already_screened"
     with pytest.raises(ValidationFailed):
-        disputes.dispute_screen(actor=personas.promoter, matter=report_dispute(personas, district.grid),
+        services.dispute_screen(actor=personas.promoter, matter=report_dispute(personas, district.grid),
                                 screened_on=TODAY + dt.timedelta(days=1))
 
 
@@ -84,16 +84,16 @@ def test_only_who_may_handle_the_matter_acts_on_its_dispute(district, personas, 
     for stranger in (other_promoter, personas.outsider, personas.volunteer, personas.auditor,
                      personas.department_member):
         with pytest.raises(PermissionDenied):
-            disputes.mediation_session_add(actor=stranger, dispute=dispute, held_on=TODAY)
+            services.mediation_session_add(actor=stranger, dispute=dispute, held_on=TODAY)
         with pytest.raises(PermissionDenied):
-            disputes.dispute_screen(actor=stranger, matter=report_dispute(personas, district.grid, accept=False))
+            services.dispute_screen(actor=stranger, matter=report_dispute(personas, district.grid, accept=False))
     # Upper levels act on what is held below them.
-    disputes.mediation_session_add(actor=personas.township_cadre, dispute=dispute, held_on=TODAY)
+    services.mediation_session_add(actor=personas.township_cadre, dispute=dispute, held_on=TODAY)
     assert dispute.sessions.count() == 2
 
 
 def test_a_party_id_number_is_checked(dispute, personas):
-    add = disputes.dispute_party_add
+    add = services.dispute_party_add
     with pytest.raises(ValidationFailed) as exc:
         add(actor=personas.promoter, dispute=dispute, role="other", name="张三", id_number=APPLICANT_ID[:-1] + "0")
     assert exc.value.code == "invalid_id_number" and "check character" in exc.value.message
@@ -115,53 +115,53 @@ def test_a_party_id_number_is_checked(dispute, personas):
 def test_a_party_may_refuse_a_mediator_with_a_reason(dispute, personas):
     mediator = dispute.mediators.get()
     with pytest.raises(ValidationFailed) as exc:
-        disputes.mediator_remove(actor=personas.promoter, mediator=mediator, reason="  ")
+        services.mediator_remove(actor=personas.promoter, mediator=mediator, reason="  ")
     assert "reason" in exc.value.details
-    disputes.mediator_remove(actor=personas.promoter, mediator=mediator, reason="被申请人认为调解员系申请人亲属")
+    services.mediator_remove(actor=personas.promoter, mediator=mediator, reason="被申请人认为调解员系申请人亲属")
     dispute.refresh_from_db()
     assert not dispute.mediators.exists() and "被申请人认为调解员系申请人亲属" in dispute.notes and "徐调解" in dispute.notes
     event = AuditEvent.objects.get(action="matters.mediator_remove")
     assert event.after == {"reason": "被申请人认为调解员系申请人亲属"} and event.before["name"] == "徐调解"
     # Another mediator is chosen; the same one twice is refused.
-    disputes.mediator_add(actor=personas.promoter, dispute=dispute, user=personas.village_cadre)
+    services.mediator_add(actor=personas.promoter, dispute=dispute, user=personas.village_cadre)
     with pytest.raises(Conflict):
-        disputes.mediator_add(actor=personas.promoter, dispute=dispute, user=personas.village_cadre)
+        services.mediator_add(actor=personas.promoter, dispute=dispute, user=personas.village_cadre)
     assert dispute.mediators.get().name == personas.village_cadre.display_name
 
 
 def test_failed_mediation_requires_the_remedies_told(dispute, personas):
     with pytest.raises(ValidationFailed) as exc:
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY)
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY)
     assert exc.value.code == "remedies_required" and "Art. 26" in exc.value.message
     assert exc.value.details == {"remedies_told": ["Choose at least one."]}
     with pytest.raises(ValidationFailed):
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY,
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY,
                                   remedies_told=["prayer"])
-    done = disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY,
+    done = services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="failed", outcome_on=TODAY,
                                      remedies_told=["litigation", "arbitration", "litigation"])
     assert done.remedies_told == ["litigation", "arbitration"]
     done.matter.refresh_from_db()
     assert done.matter.status == Status.ACCEPTED  # still with its holder, who may escalate it
     with pytest.raises(Conflict) as exc:
-        disputes.mediation_session_add(actor=personas.promoter, dispute=dispute, held_on=TODAY)
+        services.mediation_session_add(actor=personas.promoter, dispute=dispute, held_on=TODAY)
     assert exc.value.code == "dispute_concluded"
     with pytest.raises(Conflict):
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="withdrawn", outcome_on=TODAY)
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="withdrawn", outcome_on=TODAY)
 
 
 def test_mediated_requires_an_agreement_and_an_agreement_forbids_any_other_outcome(dispute, personas):
     with pytest.raises(ValidationFailed) as exc:
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
     assert exc.value.code == "agreement_required"
     agreed(personas.promoter, dispute)
     with pytest.raises(ValidationFailed) as exc:
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="withdrawn", outcome_on=TODAY)
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="withdrawn", outcome_on=TODAY)
     assert exc.value.code == "agreement_signed"
     with pytest.raises(ValidationFailed):
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY,
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY,
                                   remedies_told=["litigation"])
     with pytest.raises(ValidationFailed):  # before the agreement took effect
-        disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated",
+        services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated",
                                   outcome_on=TODAY - dt.timedelta(days=3))
 
 
@@ -171,13 +171,13 @@ def test_an_agreement_lacking_an_art_29_element_is_refused(dispute, personas, mi
         agreed(personas.promoter, dispute, **{missing: "  "})
     assert exc.value.code == "agreement_incomplete" and "Art. 29" in exc.value.message
     assert set(exc.value.details) == {missing}
-    assert str(disputes.ART29_FIELDS[missing]) in exc.value.message
+    assert str(services.ART29_FIELDS[missing]) in exc.value.message
     assert not MediationAgreement.objects.exists()
 
 
 def test_an_agreement_needs_an_applicant_a_respondent_and_a_mediator_and_says_all_that_is_missing(matter, personas):
     dispute = screened(personas.promoter, matter)
-    disputes.dispute_party_add(actor=personas.promoter, dispute=dispute, role="applicant", name="王大明")
+    services.dispute_party_add(actor=personas.promoter, dispute=dispute, role="applicant", name="王大明")
     with pytest.raises(ValidationFailed) as exc:
         agreed(personas.promoter, dispute, terms="", performance="")
     assert set(exc.value.details) == {"parties", "mediators", "terms", "performance"}
@@ -200,7 +200,7 @@ def test_an_agreement_takes_effect_when_signed_with_a_copy_for_each_party_and_on
     with pytest.raises(Conflict):
         agreed(personas.promoter, dispute)
     with pytest.raises(Conflict) as exc:  # its parties are fixed now
-        disputes.dispute_party_add(actor=personas.promoter, dispute=dispute, role="other", name="张三")
+        services.dispute_party_add(actor=personas.promoter, dispute=dispute, role="other", name="张三")
     assert exc.value.code == "agreement_signed"
 
 
@@ -214,9 +214,9 @@ def test_agreement_numbers_run_per_year_of_taking_effect(district, personas, clo
     assert numbers == ["调字〔2010〕第0001号", "调字〔2010〕第0002号", "调字〔2009〕第0001号"]
     # Past 9,999 the numbers grow a digit and still come in order.
     MediationAgreement.objects.filter(number="调字〔2010〕第0002号").update(number="调字〔2010〕第9999号")
-    assert disputes._next_number(2010) == "调字〔2010〕第10000号"
+    assert services._next_number(2010) == "调字〔2010〕第10000号"
     MediationAgreement.objects.filter(number="调字〔2010〕第0001号").update(number="调字〔2010〕第10000号")
-    assert disputes._next_number(2010) == "调字〔2010〕第10001号"
+    assert services._next_number(2010) == "调字〔2010〕第10001号"
 
 
 def test_judicial_confirmation_is_applied_for_within_30_days(dispute, personas, clock):
@@ -225,25 +225,25 @@ def test_judicial_confirmation_is_applied_for_within_30_days(dispute, personas, 
     assert agreement.confirmation_deadline == deadline
     clock.move_to(dt.datetime(2010, 7, 1, 9, 0, tzinfo=NOW.tzinfo), tick=False)
     with pytest.raises(ValidationFailed) as exc:
-        disputes.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
+        services.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
                                                 applied_on=dt.date(2010, 6, 25))
     assert exc.value.code == "confirmation_window_closed"
     assert "2010-06-24" in exc.value.message and "Art. 33" in exc.value.message
     assert exc.value.details["deadline"] == "2010-06-24"
     with pytest.raises(ValidationFailed):  # before it took effect
-        disputes.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
+        services.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
                                                 applied_on=dt.date(2010, 5, 24))
     with pytest.raises(Conflict):  # nothing applied for yet
-        disputes.agreement_confirmation_decided(actor=personas.promoter, agreement=agreement, result="确认有效")
+        services.agreement_confirmation_decided(actor=personas.promoter, agreement=agreement, result="确认有效")
     # Applied for on the last day, recorded later: accepted.
-    agreement = disputes.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
+    agreement = services.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement,
                                                         applied_on=deadline)
     assert agreement.confirmation_applied_on == deadline
     with pytest.raises(Conflict):
-        disputes.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement, applied_on=deadline)
-    agreement = disputes.agreement_confirmation_decided(actor=personas.promoter, agreement=agreement, result="确认有效")
+        services.agreement_confirmation_applied(actor=personas.promoter, agreement=agreement, applied_on=deadline)
+    agreement = services.agreement_confirmation_decided(actor=personas.promoter, agreement=agreement, result="确认有效")
     assert agreement.confirmation_result == "确认有效"
-    assert disputes.confirmation_window(agreement).state == disputes.Window.APPLIED
+    assert selectors.confirmation_window(agreement).state == selectors.Window.APPLIED
 
 
 def test_the_confirmation_window_is_tracked(district, personas, clock):
@@ -256,29 +256,29 @@ def test_the_confirmation_window_is_tracked(district, personas, clock):
         made[effective] = dispute.pk
     # Today 2010-06-01. Deadlines: 05-20 (lapsed), 05-28 (lapsed), 06-05 (closing in 4 days), 06-19 (open).
     user = personas.village_cadre
-    assert [d.pk for d in disputes.agreements_lapsed(user)] == [made[dt.date(2010, 4, 28)], made[dt.date(2010, 4, 20)]]
-    assert [d.pk for d in disputes.agreements_closing(user, days=7)] == [made[dt.date(2010, 5, 6)]]
-    assert [d.pk for d in disputes.agreements_closing(user, days=18)] == [made[dt.date(2010, 5, 6)],
+    assert [d.pk for d in selectors.agreements_lapsed(user)] == [made[dt.date(2010, 4, 28)], made[dt.date(2010, 4, 20)]]
+    assert [d.pk for d in selectors.agreements_closing(user, days=7)] == [made[dt.date(2010, 5, 6)]]
+    assert [d.pk for d in selectors.agreements_closing(user, days=18)] == [made[dt.date(2010, 5, 6)],
                                                                           made[dt.date(2010, 5, 20)]]
-    assert [d.pk for d in disputes.agreements_closing(user, days=3)] == []
-    assert not disputes.agreements_lapsed(personas.outsider).exists()
-    window = disputes.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)]))
+    assert [d.pk for d in selectors.agreements_closing(user, days=3)] == []
+    assert not selectors.agreements_lapsed(personas.outsider).exists()
+    window = selectors.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)]))
     assert (window.state, window.deadline, window.days_left) == ("closing", dt.date(2010, 6, 5), 4)
-    window = disputes.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 20)]))
+    window = selectors.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 20)]))
     assert (window.state, window.days_left) == ("open", 18)
     clock.move_to(dt.datetime(2010, 6, 5, 23, 59, tzinfo=NOW.tzinfo), tick=False)
-    assert disputes.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)])).days_left == 0
+    assert selectors.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)])).days_left == 0
     clock.move_to(dt.datetime(2010, 6, 6, 0, 1, tzinfo=NOW.tzinfo), tick=False)
-    assert disputes.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)])).state \
+    assert selectors.confirmation_window(MediationAgreement.objects.get(dispute_id=made[dt.date(2010, 5, 6)])).state \
         == "lapsed"
-    assert len(disputes.agreements_lapsed(user)) == 3
+    assert len(selectors.agreements_lapsed(user)) == 3
 
 
 def test_a_mediated_dispute_leaves_a_matter_not_yet_accepted_as_it_is(district, personas, clock):
     matter = report_dispute(personas, district.grid, accept=False)
     dispute = with_parties(personas.promoter, screened(personas.promoter, matter, screened_on=TODAY))
     agreed(personas.promoter, dispute, effective_on=TODAY)
-    disputes.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+    services.dispute_conclude(actor=personas.promoter, dispute=dispute, outcome="mediated", outcome_on=TODAY)
     matter.refresh_from_db()
     assert matter.status == Status.REPORTED and not matter.result
 
@@ -290,13 +290,13 @@ def _conclude(personas, grid, outcome, *, screened_on, actor=None, title="纠纷
     actor = actor or personas.township_cadre
     matter = report_dispute(personas, grid, actor=actor, title=title,
                             reported_at=NOW.replace(year=screened_on.year, month=screened_on.month, day=screened_on.day))
-    dispute = disputes.dispute_screen(actor=actor, matter=matter, screened_on=screened_on)
+    dispute = services.dispute_screen(actor=actor, matter=matter, screened_on=screened_on)
     if outcome == "mediated":
         with_parties(actor, dispute)
         agreed(actor, dispute, effective_on=max(screened_on, TODAY - dt.timedelta(days=1)))
-        disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+        services.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
     elif outcome == "failed":
-        disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
+        services.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
                                   remedies_told=["litigation"])
     return dispute
 
@@ -310,41 +310,41 @@ def test_stats_count_the_disputes_screened_in_the_year_within_the_users_scope(di
     _conclude(personas, district.grid, "mediated", screened_on=dt.date(2009, 12, 31))
     _conclude(personas, district.outside_grid, "mediated", screened_on=jan, actor=promoter_at(district.outside_grid))
 
-    assert disputes.dispute_stats(personas.county_office, 2010) == {"screened": 6, "mediated": 4,
+    assert selectors.dispute_stats(personas.county_office, 2010) == {"screened": 6, "mediated": 4,
                                                                    "success_rate": 0.667}
-    assert disputes.dispute_stats(personas.township_cadre, 2010) == {"screened": 5, "mediated": 3,
+    assert selectors.dispute_stats(personas.township_cadre, 2010) == {"screened": 5, "mediated": 3,
                                                                     "success_rate": 0.6}
-    assert disputes.dispute_stats(personas.village_cadre, 2010) == {"screened": 3, "mediated": 2,
+    assert selectors.dispute_stats(personas.village_cadre, 2010) == {"screened": 3, "mediated": 2,
                                                                    "success_rate": 0.667}
-    assert disputes.dispute_stats(personas.promoter, 2010) == {"screened": 2, "mediated": 2, "success_rate": 1.0}
-    assert disputes.dispute_stats(personas.promoter, 2009) == {"screened": 1, "mediated": 1, "success_rate": 1.0}
-    assert disputes.dispute_stats(personas.county_office, 2010, within=district.village2) == {
+    assert selectors.dispute_stats(personas.promoter, 2010) == {"screened": 2, "mediated": 2, "success_rate": 1.0}
+    assert selectors.dispute_stats(personas.promoter, 2009) == {"screened": 1, "mediated": 1, "success_rate": 1.0}
+    assert selectors.dispute_stats(personas.county_office, 2010, within=district.village2) == {
         "screened": 2, "mediated": 1, "success_rate": 0.5}
-    assert disputes.dispute_stats(personas.county_office, 2010, within=district.township2) == {
+    assert selectors.dispute_stats(personas.county_office, 2010, within=district.township2) == {
         "screened": 1, "mediated": 1, "success_rate": 1.0}
-    assert disputes.dispute_stats(personas.county_office, 2010, within=district.township2.code)["screened"] == 1
+    assert selectors.dispute_stats(personas.county_office, 2010, within=district.township2.code)["screened"] == 1
     with pytest.raises(NotFound):
-        disputes.dispute_stats(personas.county_office, 2010, within="999999")
-    assert disputes.dispute_stats(personas.outsider, 2010) == {"screened": 1, "mediated": 1, "success_rate": 1.0}
-    assert disputes.dispute_stats(personas.department_member, 2010) == {"screened": 0, "mediated": 0,
+        selectors.dispute_stats(personas.county_office, 2010, within="999999")
+    assert selectors.dispute_stats(personas.outsider, 2010) == {"screened": 1, "mediated": 1, "success_rate": 1.0}
+    assert selectors.dispute_stats(personas.department_member, 2010) == {"screened": 0, "mediated": 0,
                                                                        "success_rate": None}
-    assert disputes.dispute_stats(personas.nobody, 2010)["screened"] == 0
-    assert disputes.dispute_stats(None, 2010)["screened"] == 7  # the system sees everything
+    assert selectors.dispute_stats(personas.nobody, 2010)["screened"] == 0
+    assert selectors.dispute_stats(None, 2010)["screened"] == 7  # the system sees everything
 
 
 def test_the_seed_figures_round_to_97_7_percent():
-    assert disputes.success_rate(4421, 4526) == 0.977
-    assert disputes.success_rate(0, 0) is None
-    assert disputes.success_rate(2, 3) == 0.667 and disputes.success_rate(1, 8) == 0.125
+    assert selectors.success_rate(4421, 4526) == 0.977
+    assert selectors.success_rate(0, 0) is None
+    assert selectors.success_rate(2, 3) == 0.667 and selectors.success_rate(1, 8) == 0.125
 
 
 def test_a_department_sees_a_dispute_only_while_its_matter_is_held_by_it(district, personas, dispute):
     member = personas.department_member
-    assert not disputes.dispute_list_visible_to(member).exists()
-    services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
+    assert not selectors.dispute_list_visible_to(member).exists()
+    matter_services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
                         organization=personas.police)
-    assert list(disputes.dispute_list_visible_to(member)) == [dispute]
-    assert disputes.dispute_get_for_user(member, dispute.pk) == dispute
+    assert list(selectors.dispute_list_visible_to(member)) == [dispute]
+    assert selectors.dispute_get_for_user(member, dispute.pk) == dispute
 
 
 def test_a_dispute_keeps_the_audit_type_it_had_before_mediation_was_an_app_of_its_own(dispute):

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.matters import services
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.choices import Action
-from shuanglian.mediation import disputes
+from shuanglian.mediation import services
 
 from .test_disputes_fixtures import (  # noqa: F401
     AGREEMENT,
@@ -108,7 +108,7 @@ def test_refusals_come_in_the_one_error_shape(api, personas, dispute, district):
                  400, "invalid")
     assert_error(client.post(f"{base}parties/", {"role": "other", "name": "张三", "id_number": "330803650312001"},
                              format="json"), 400, "invalid_id_number")
-    demand = services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
+    demand = matter_services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
                                     title="路灯坏了")
     assert_error(client.post(URL, {"matter": demand.pk}, format="json"), 400, "not_a_dispute")
     assert_error(client.post(URL, {"matter": dispute.matter_id}, format="json"), 409, "already_screened")
@@ -145,7 +145,7 @@ def test_out_of_scope_reads_as_404_and_looking_without_handling_is_403(api, pers
                      "permission_denied")
     assert api.as_(personas.volunteer).get(f"{base}agreement/pdf/").status_code == 200
     # A department sees the dispute while its organization holds the matter.
-    services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
+    matter_services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
                         organization=personas.police)
     client = api.as_(personas.department_member)
     assert client.get(base).status_code == 200 and client.get(URL).json()["count"] == 1
@@ -161,9 +161,9 @@ def test_the_register_filters_and_runs_a_constant_number_of_queries(api, persona
         dispute = with_parties(actor, screened(actor, matter, screened_on=screened_on))
         if outcome == "mediated":
             agreed(actor, dispute, effective_on=TODAY)
-            disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+            services.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
         elif outcome:
-            disputes.dispute_conclude(actor=actor, dispute=dispute, outcome=outcome, outcome_on=TODAY,
+            services.dispute_conclude(actor=actor, dispute=dispute, outcome=outcome, outcome_on=TODAY,
                                       remedies_told=["litigation"] if outcome == "failed" else [])
         return dispute
 
@@ -203,9 +203,9 @@ def test_stats_api_gives_the_figures_in_scope_and_404_outside_it(api, personas, 
         dispute = with_parties(actor, screened(actor, matter))
         if outcome == "mediated":
             agreed(actor, dispute)
-            disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+            services.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
         else:
-            disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
+            services.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
                                       remedies_told=["arbitration"])
     client = api.as_(personas.county_office)
     assert client.get(STATS, {"year": 2010}).json() == {"screened": 3, "mediated": 2, "success_rate": 0.667}
@@ -240,7 +240,7 @@ def test_two_agreements_made_at_once_get_two_numbers(district, personas, clock, 
         matter = report_dispute(personas, district.grid, title=f"并发{i}", reported_at=NOW - dt.timedelta(days=20))
         made.append(with_parties(actor, screened(actor, matter)))
     barrier = threading.Barrier(2, timeout=10)
-    real_next, seen = disputes._next_number, threading.local()
+    real_next, seen = services._next_number, threading.local()
 
     def next_number(year):
         number = real_next(year)
@@ -249,7 +249,7 @@ def test_two_agreements_made_at_once_get_two_numbers(district, personas, clock, 
             barrier.wait()
         return number
 
-    monkeypatch.setattr(disputes, "_next_number", next_number)
+    monkeypatch.setattr(services, "_next_number", next_number)
     numbers, errors = [], []
 
     def run(dispute):

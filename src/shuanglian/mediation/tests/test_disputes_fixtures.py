@@ -8,9 +8,9 @@ import pytest
 from shuanglian.access.roles import Role
 from shuanglian.accounts.services import grant_create, user_create
 from shuanglian.core.idnumber import make
-from shuanglian.matters import services
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.choices import Action
-from shuanglian.mediation import disputes
+from shuanglian.mediation import services
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2010, 6, 1, 9, 0, tzinfo=SH)  # a Tuesday
@@ -33,10 +33,10 @@ def clock(time_machine):
 def report_dispute(personas, grid, *, title="宅基地边界纠纷", actor=None, accept=True, **kw):
     """A dispute matter at `grid`, accepted there (by its promoter, or `actor`)."""
     actor = actor or personas.promoter
-    matter = services.matter_report(actor=actor, grid=grid, type="dispute", source="visit", title=title,
+    matter = matter_services.matter_report(actor=actor, grid=grid, type="dispute", source="visit", title=title,
                                     description="两户因宅基地边界发生争执", **kw)
     if accept:
-        matter = services.transition(actor=actor, matter=matter, action=Action.ACCEPT)
+        matter = matter_services.transition(actor=actor, matter=matter, action=Action.ACCEPT)
     return matter
 
 
@@ -56,25 +56,25 @@ AGREEMENT = {
 
 
 def with_parties(actor, dispute):
-    disputes.dispute_party_add(actor=actor, dispute=dispute, role="applicant", name="王大明", id_number=APPLICANT_ID,
+    services.dispute_party_add(actor=actor, dispute=dispute, role="applicant", name="王大明", id_number=APPLICANT_ID,
                                phone=APPLICANT_PHONE, address="樟潭社区1号")
-    disputes.dispute_party_add(actor=actor, dispute=dispute, role="respondent", name="李秀英",
+    services.dispute_party_add(actor=actor, dispute=dispute, role="respondent", name="李秀英",
                                id_number=RESPONDENT_ID, address="樟潭社区2号")
-    disputes.mediator_add(actor=actor, dispute=dispute, name="徐调解", committee="樟潭社区人民调解委员会")
-    disputes.mediation_session_add(actor=actor, dispute=dispute, held_on=dispute.screened_on,
+    services.mediator_add(actor=actor, dispute=dispute, name="徐调解", committee="樟潭社区人民调解委员会")
+    services.mediation_session_add(actor=actor, dispute=dispute, held_on=dispute.screened_on,
                                    place="社区调解室", notes="双方陈述意见")
     return dispute
 
 
 def screened(actor, matter, *, screened_on=None):
-    return disputes.dispute_screen(actor=actor, matter=matter, screened_on=screened_on or TODAY - dt.timedelta(days=10),
+    return services.dispute_screen(actor=actor, matter=matter, screened_on=screened_on or TODAY - dt.timedelta(days=10),
                                    facts="宅基地边界争执", issues="围墙位置")
 
 
 def agreed(actor, dispute, **kw):
     fields = {**AGREEMENT, "effective_on": TODAY - dt.timedelta(days=1), "parties_signed": True,
               "mediator_signed": True, **kw}
-    return disputes.agreement_create(actor=actor, dispute=dispute, **fields)
+    return services.agreement_create(actor=actor, dispute=dispute, **fields)
 
 
 @pytest.fixture

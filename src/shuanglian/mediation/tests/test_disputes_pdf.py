@@ -10,7 +10,7 @@ from shuanglian.archives import exports
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.models import AuditEvent
 from shuanglian.mediation import agreement as agreement_pdf
-from shuanglian.mediation import disputes
+from shuanglian.mediation import selectors
 
 from .test_disputes_fixtures import (  # noqa: F401
     AGREEMENT,
@@ -79,4 +79,4 @@ def test_user_text_is_escaped_and_loads_nothing(dispute, personas):
     agreed(personas.promoter, dispute, terms='<img src="http://example.com/x.png">赔偿<b>500</b>元')
     text = pdf_text(agreement_pdf.agreement_pdf(actor=personas.promoter, dispute=dispute).content)
     assert '<img src="http://example.com/x.png">' in text and "<b>500</b>" in text
-    assert disputes.confirmation_window(dispute.agreement).state == "open"
+    assert selectors.confirmation_window(dispute.agreement).state == "open"

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shuanglian.matters import services
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.choices import Action
-from shuanglian.mediation import disputes
+from shuanglian.mediation import services
 from shuanglian.mediation.models import Dispute
 
 from .test_disputes_fixtures import (  # noqa: F401
@@ -56,9 +56,9 @@ def _make(actor, personas, grid, outcome, screened_on, title="纠纷"):
     dispute = with_parties(actor, screened(actor, matter, screened_on=screened_on))
     if outcome == "mediated":
         agreed(actor, dispute, effective_on=TODAY - dt.timedelta(days=25))
-        disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
+        services.dispute_conclude(actor=actor, dispute=dispute, outcome="mediated", outcome_on=TODAY)
     elif outcome == "failed":
-        disputes.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
+        services.dispute_conclude(actor=actor, dispute=dispute, outcome="failed", outcome_on=TODAY,
                                   remedies_told=["litigation"])
     return dispute
 
@@ -141,7 +141,7 @@ def test_a_dispute_page_three_ways(client, personas, district, dispute):
     response = client.get(url)
     assert response.status_code == 200 and not response.context["operations"]
     assert client.post(url, {"op": "session", "session-held_on": "2010-06-01"}).status_code == 403
-    services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
+    matter_services.transition(actor=personas.promoter, matter=dispute.matter, action=Action.ASSIGN,
                         organization=personas.police)
     client.force_login(personas.department_member)
     assert client.get(url).status_code == 200
@@ -213,7 +213,7 @@ def test_a_dispute_matter_is_screened_from_its_page(client, personas, district, 
     dispute = Dispute.objects.get(matter=matter)
     assert response.status_code == 302 and response["Location"] == detail_url(dispute)
     assert client.get(url)["Location"] == detail_url(dispute)  # already screened: to its dispute
-    demand = services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
+    demand = matter_services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
                                     title="路灯坏了")
     response = client.post(reverse("mediation:dispute-screen", kwargs={"matter": demand.pk}),
                            {"screened_on": "2010-06-01"})

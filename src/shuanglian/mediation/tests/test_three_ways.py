@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 
 from shuanglian.core import clock
-from shuanglian.mediation import disputes
+from shuanglian.mediation import services
 from shuanglian.testing.views import Case, three_ways
 
 from .test_disputes_fixtures import AGREEMENT, agreed, report_dispute, screened, with_parties
@@ -32,7 +32,7 @@ def _agreed(w):
 
 def _applied(w):
     dispute = _agreed(w)
-    disputes.agreement_confirmation_applied(actor=w.personas.promoter, agreement=dispute.agreement,
+    services.agreement_confirmation_applied(actor=w.personas.promoter, agreement=dispute.agreement,
                                             applied_on=clock.today())
     return dispute
 

@@ -1,4 +1,5 @@
-"""Disputes and people's mediation (矛盾纠纷排查调处): services (writes) and selectors (reads).
+"""Disputes and people's mediation (矛盾纠纷排查调处): the writes. Reads are in selectors, the filters in
+filtersets.
 
 A dispute is the screening and mediation record of a matter of type dispute (one each). Who may act
 on it is who may handle its matter (`policies.may_handle`); who may read it is who may see its matter.
@@ -11,7 +12,7 @@ The rules are those of the People's Mediation Law (RULES.md, "People's mediation
   have signed; one copy per party plus one kept;
 - judicial confirmation is applied for within 30 days of the agreement taking effect (Art. 33).
 
-Concluding a dispute as mediated resolves its matter through `services.transition` when the matter's
+Concluding a dispute as mediated resolves its matter through `matters.services.transition` when the matter's
 status allows it (accepted or being handled). A matter still waiting to be accepted, suspended, or
 already resolved is left as it is: accepting is its holder's own step, and the mediation result
 stays on the dispute for them to resolve it with.
@@ -19,12 +20,9 @@ stays on the dispute for them to resolve it with.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-import django_filters as filters
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,18 +30,14 @@ from django.utils.translation import gettext_lazy
 from shuanglian.core import audit, clock, idnumber
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean, require_length
 from shuanglian.core.pii import normalize
-from shuanglian.core.scoped import get_visible
-from shuanglian.divisions.filtersets import WithinFilter, division_for_within, within_q
-from shuanglian.divisions.models import Division
-from shuanglian.matters import policies, services
+from shuanglian.matters import policies
+from shuanglian.matters import services as matter_services
 from shuanglian.matters.choices import Action, MatterType
 from shuanglian.matters.models import Matter
-from shuanglian.matters.selectors import visibility_q
 
 from .choices import MediationOutcome, PartyRole, Remedy
-from .models import Dispute, DisputeParty, MediationAgreement, MediationSession, Mediator
+from .models import CONFIRMATION_DAYS, Dispute, DisputeParty, MediationAgreement, MediationSession, Mediator
 
-CONFIRMATION_DAYS = 30  # Art. 33: apply for judicial confirmation within 30 days of the agreement taking effect
 NUMBER_PREFIX = "调字〔{year}〕第"
 NUMBER_DIGITS = 4
 _NUMBER_ATTEMPTS = 8
@@ -486,171 +480,8 @@ def dispute_conclude(*, actor, dispute: Dispute, outcome: str, outcome_on: dt.da
     dispute.save(update_fields=["outcome", "outcome_on", "remedies_told", "notes"])
     audit.record(actor=actor, action="matters.dispute_conclude", obj=dispute,
                  object_repr=f"{matter.number} {matter.title}", before=before, after=_snapshot(dispute))
-    if outcome == MediationOutcome.MEDIATED and Action.RESOLVE in services.allowed_actions(matter):
-        services.transition(actor=actor, matter=matter, action=Action.RESOLVE,
+    if outcome == MediationOutcome.MEDIATED and Action.RESOLVE in matter_services.allowed_actions(matter):
+        matter_services.transition(actor=actor, matter=matter, action=Action.RESOLVE,
                             result=_("Mediated: people's mediation agreement %(number)s.")
                             % {"number": agreement.number})
     return dispute
-
-
-# ---------------------------------------------------------------- selectors
-
-
-def _for_matter(q: Q, prefix: str = "matter__") -> Q:
-    """A filter on Matter, rewritten for a model that points to it."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    out.children = [_for_matter(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
-    return out
-
-
-def dispute_list_visible_to(user) -> QuerySet[Dispute]:
-    """Disputes whose matter the user may see (matters' visibility: the subtree, or what one's organization holds)."""
-    q = visibility_q(user)
-    if q is None:
-        return Dispute.objects.none()
-    return (Dispute.objects.filter(_for_matter(q))
-            .select_related("matter", "matter__grid", "matter__village", "matter__township", "agreement"))
-
-
-def dispute_get_for_user(user, pk) -> Dispute:
-    return get_visible(dispute_list_visible_to(user)
-                       .select_related("matter__county", "matter__holder_user", "matter__holder_organization")
-                       .prefetch_related("parties", "mediators", "sessions"),
-                       pk, what="dispute", message=_("No such dispute that you may see."))
-
-
-
-
-def _year_range(year: int) -> Q:
-    return Q(screened_on__gte=dt.date(year, 1, 1), screened_on__lt=dt.date(year + 1, 1, 1))
-
-
-def dispute_stats(user, year: int, within: Division | str | None = None) -> dict:
-    """Disputes screened in `year` that the user may see (under `within`, a division or its code), how
-    many were mediated successfully, and the success rate (mediated / screened, 3 decimals; None when
-    none were screened). The figures are always the user's own scope: a division outside it counts 0
-    here; the API answers 404 for it instead."""
-    rows = dispute_list_visible_to(user).filter(_year_range(year))
-    if isinstance(within, str):
-        division = division_for_within(within)
-        if division is None:
-            raise NotFound(_("No division %(code)s.") % {"code": within})
-        within = division
-    if within is not None:
-        rows = rows.filter(within_q(within, prefix="matter__"))
-    counts = rows.order_by().aggregate(screened=Count("pk"),
-                                       mediated=Count("pk", filter=Q(outcome=MediationOutcome.MEDIATED)))
-    screened, mediated = counts["screened"] or 0, counts["mediated"] or 0
-    return {"screened": screened, "mediated": mediated, "success_rate": success_rate(mediated, screened)}
-
-
-def success_rate(mediated: int, screened: int) -> float | None:
-    if not screened:
-        return None
-    return float((Decimal(mediated) / Decimal(screened)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-
-
-# The judicial confirmation window (Art. 33).
-
-class Window:
-    APPLIED = "applied"  # applied for within the window
-    OPEN = "open"  # still open, more than the warning period left
-    CLOSING = "closing"  # closes within the warning period
-    LAPSED = "lapsed"  # closed without an application
-    NONE = ""  # no agreement
-
-
-WINDOW_LABELS = {
-    Window.APPLIED: gettext_lazy("confirmation applied for"),
-    Window.OPEN: gettext_lazy("confirmation window open"),
-    Window.CLOSING: gettext_lazy("confirmation window closing"),
-    Window.LAPSED: gettext_lazy("confirmation window closed without application"),
-}
-WARN_DAYS = 7
-
-
-@dataclass(frozen=True)
-class ConfirmationWindow:
-    state: str
-    deadline: dt.date | None
-    days_left: int | None  # days from today to the deadline (0: the last day); None once applied or lapsed
-
-    @property
-    def label(self) -> str:
-        return str(WINDOW_LABELS.get(self.state, ""))
-
-
-def confirmation_window(agreement: MediationAgreement | None, *, today: dt.date | None = None,
-                        warn_days: int = WARN_DAYS) -> ConfirmationWindow:
-    if agreement is None:
-        return ConfirmationWindow(Window.NONE, None, None)
-    today = today or clock.today()
-    deadline = agreement.confirmation_deadline
-    if agreement.confirmation_applied_on:
-        return ConfirmationWindow(Window.APPLIED, deadline, None)
-    if today > deadline:
-        return ConfirmationWindow(Window.LAPSED, deadline, None)
-    left = (deadline - today).days
-    return ConfirmationWindow(Window.CLOSING if left <= warn_days else Window.OPEN, deadline, left)
-
-
-def _effective_for_deadline(deadline: dt.date) -> dt.date:
-    return deadline - dt.timedelta(days=CONFIRMATION_DAYS)
-
-
-def confirmation_q(state: str, *, today: dt.date | None = None, days: int = WARN_DAYS) -> Q:
-    """Disputes by the state of their agreement's confirmation window, as a filter (an indexable range
-    on effective_on: the deadline is effective_on + 30 days)."""
-    today = today or clock.today()
-    pending = Q(agreement__isnull=False, agreement__confirmation_applied_on__isnull=True)
-    if state == Window.APPLIED:
-        return Q(agreement__confirmation_applied_on__isnull=False)
-    if state == Window.LAPSED:  # the deadline has passed: effective_on + 30 < today
-        return pending & Q(agreement__effective_on__lt=_effective_for_deadline(today))
-    if state == Window.CLOSING:  # today <= deadline <= today + days
-        return pending & Q(agreement__effective_on__gte=_effective_for_deadline(today),
-                           agreement__effective_on__lte=_effective_for_deadline(today + dt.timedelta(days=days)))
-    if state == Window.OPEN:  # neither applied for nor lapsed
-        return pending & Q(agreement__effective_on__gte=_effective_for_deadline(today))
-    raise ValueError(state)
-
-
-def agreements_closing(user, *, days: int = WARN_DAYS, today: dt.date | None = None) -> QuerySet[Dispute]:
-    """Disputes whose agreement's confirmation window closes within `days` days without an application."""
-    return dispute_list_visible_to(user).filter(confirmation_q(Window.CLOSING, today=today, days=days)) \
-        .order_by("agreement__effective_on", "pk")
-
-
-def agreements_lapsed(user, *, today: dt.date | None = None) -> QuerySet[Dispute]:
-    """Disputes whose agreement's confirmation window closed without an application."""
-    return dispute_list_visible_to(user).filter(confirmation_q(Window.LAPSED, today=today)) \
-        .order_by("-agreement__effective_on", "pk")
-
-
-# ---------------------------------------------------------------- the one FilterSet (pages and API)
-
-
-class DisputeFilterSet(filters.FilterSet):
-    outcome = filters.ChoiceFilter(choices=[("open", gettext_lazy("not concluded")), *MediationOutcome.choices],
-                                   method="filter_outcome", label=gettext_lazy("outcome"))
-    year = filters.NumberFilter(method="filter_year", label=gettext_lazy("year screened"), min_value=1990,
-                                max_value=2100)
-    within = WithinFilter(prefix="matter__", label=gettext_lazy("division code (subtree)"))
-    confirmation = filters.ChoiceFilter(choices=[(k, v) for k, v in WINDOW_LABELS.items()],
-                                        method="filter_confirmation", label=gettext_lazy("judicial confirmation"))
-
-    class Meta:
-        model = Dispute
-        fields = ["outcome"]
-
-    def filter_outcome(self, queryset, name, value):
-        if value == "open":
-            return queryset.filter(outcome="")
-        return queryset.filter(outcome=value)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(_year_range(int(value))) if value is not None else queryset
-
-    def filter_confirmation(self, queryset, name, value):
-        return queryset.filter(confirmation_q(value))
