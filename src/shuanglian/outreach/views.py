@@ -2,8 +2,8 @@
 no-meeting days), one contact day (attendance ticks, visit logs, matters raised, holding it), household
 visits (record one, raise a matter there) and visit coverage per township, village and grid.
 
-Thin: reads through the selectors of contact_days.py and visits.py (out of scope reads as 404), writes
-through their services, whose refusals go on the form. Forms are single-column on a phone (360 px).
+Thin: reads through the scoped selectors (out of scope reads as 404), writes
+through the services, whose refusals go on the form. Forms are single-column on a phone (360 px).
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ from shuanglian.matters import policies as matter_policies
 from shuanglian.matters.choices import MatterType
 from shuanglian.organizations.models import Organization
 
-from . import contact_days, policies, visits
+from . import filtersets, policies, schedule, selectors, services
 from .choices import AttendeeRole, ContactDayKind
 
 SECTION = "contact_days"
@@ -63,7 +63,7 @@ def _require_visits(user) -> None:
 
 
 def _month(request) -> tuple[int, int]:
-    found = contact_days.parse_month(request.GET.get("month", ""))
+    found = schedule.parse_month(request.GET.get("month", ""))
     if found is None:
         today = clock.today()
         return today.year, today.month
@@ -196,16 +196,16 @@ class CalendarView(LoginRequiredMixin, ServiceFormMixin, View):
         year, month = self.year_month
         within = _within_param(request, user)
         calendar = work_calendar(years=range(year, year + 1))
-        days = list(contact_days.contact_days_in_month(user, year, month, within=within))
+        days = list(selectors.contact_days_in_month(user, year, month, within=within))
         by_date: dict[dt.date, list] = {}
         for day in days:
             by_date.setdefault(day.date, []).append(day)
-        weeks = contact_days.month_calendar(year, month, calendar)
+        weeks = schedule.month_calendar(year, month, calendar)
         for week in weeks:
             for cell in week:
                 cell.days = by_date.get(cell.date, []) if cell.in_month else []
                 cell.held = sum(d.held for d in cell.days)
-        notes = [s.note() for s in contact_days.scheduled_month(year, month, calendar).values() if s.note()]
+        notes = [s.note() for s in schedule.scheduled_month(year, month, calendar).values() if s.note()]
         plannable = _plannable(user)
         return {
             "section": SECTION, "weeks": weeks, "days": days, "year": year, "month": month,
@@ -213,7 +213,7 @@ class CalendarView(LoginRequiredMixin, ServiceFormMixin, View):
             "this_month": f"{year:04d}-{month:02d}", "within": within, "notes": notes,
             "plan_form": form or (PlanForm(divisions=plannable, prefix="plan") if plannable else None),
             "weekdays": [date_format(dt.date(2024, 1, i), "D") for i in range(1, 8)],  # 1 Jan 2024 is a Monday
-            "legal_roles": [AttendeeRole(r).label for r in contact_days.LEGAL_LIAISON_ROLES],
+            "legal_roles": [AttendeeRole(r).label for r in schedule.LEGAL_LIAISON_ROLES],
             "action": request.get_full_path(),
         }
 
@@ -231,7 +231,7 @@ class CalendarView(LoginRequiredMixin, ServiceFormMixin, View):
     def perform(self, form):
         year, month = self.year_month
         division = form.divisions[form.cleaned_data["division"]]
-        self.plan = contact_days.contact_days_plan(actor=self.request.user, division=division, year=year,
+        self.plan = services.contact_days_plan(actor=self.request.user, division=division, year=year,
                                                    month=month, townships=form.cleaned_data.get("townships", False))
         return self.plan
 
@@ -259,7 +259,7 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         user = request.user
         _require_viewer(user)
-        self.day = read(contact_days.contact_day_get_for_user, user, kwargs["pk"])
+        self.day = read(selectors.contact_day_get_for_user, user, kwargs["pk"])
         self.may_plan = policies.may_plan_contact_days(user, self.day.division)
         self.may_report = matter_policies.may_report_somewhere(user) and self.day.date <= clock.today()
         return super().dispatch(request, *args, **kwargs)
@@ -307,19 +307,19 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
     def get_context_data(self, form=None, **kwargs):
         user, day = self.request.user, self.day
         bound = getattr(self, "op", None) if form is not None else None
-        attendees = list(contact_days.contact_day_attendees(day))
+        attendees = list(selectors.contact_day_attendees(day))
         calendar = work_calendar(years=range(day.date.year, day.date.year + 1))
-        allowed, reason = contact_days.meeting_allowed(contact_days.LEVEL_OF_KIND[day.kind], day.date,
+        allowed, reason = schedule.meeting_allowed(schedule.LEVEL_OF_KIND[day.kind], day.date,
                                                        calendar=calendar)
-        sched = contact_days.scheduled_day(day.kind, day.date.year, day.date.month, calendar)
+        sched = schedule.scheduled_day(day.kind, day.date.year, day.date.month, calendar)
         ops = [{"op": op, "title": OPERATIONS[op], "form": form if op == bound else self.make_form(op)}
                for op in self.operations()]
         context = {
             "section": SECTION, "day": day, "attendees": attendees,
             "present": sum(a.attended for a in attendees),
-            "legal": contact_days.legal_liaison(day, attendees),
-            "visits": list(contact_days.contact_day_visits(day)),
-            "matters": list(contact_days.contact_day_matters(user, day).select_related("grid")),
+            "legal": selectors.legal_liaison(day, attendees),
+            "visits": list(selectors.contact_day_visits(day)),
+            "matters": list(selectors.contact_day_matters(user, day).select_related("grid")),
             "no_meeting": "" if allowed else reason, "note": sched.note() if sched.date == day.date else "",
             "working": calendar.is_working_day(day.date), "describe": calendar.describe(day.date),
             "may_plan": self.may_plan, "may_tick": self.may_plan and day.date <= clock.today(),
@@ -348,25 +348,25 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
         op = self.op
         if op == "attendee":
             organization = form.organizations.get(data.pop("organization"))
-            return contact_days.contact_day_attendee_add(actor=actor, contact_day=day, organization=organization,
+            return services.contact_day_attendee_add(actor=actor, contact_day=day, organization=organization,
                                                          **data)
         if op == "attendance":
             attendee = day.attendees.filter(pk=data["attendee"]).first()
             if attendee is None:
                 raise NotFound(_("No such attendee of this contact day."))
             attendee.contact_day = day
-            return contact_days.contact_day_attendance_mark(actor=actor, attendee=attendee,
+            return services.contact_day_attendance_mark(actor=actor, attendee=attendee,
                                                             attended=data["attended"])
         if op == "visit":
             village = form.villages[data.pop("village")]
-            return contact_days.contact_day_visit_add(actor=actor, contact_day=day, village=village, **data)
+            return services.contact_day_visit_add(actor=actor, contact_day=day, village=village, **data)
         if op == "matter":
             code = data.pop("grid").strip()
             grid = Division.objects.current().filter(code=code, level=DivisionLevel.GRID).first()
             if grid is None:
                 raise ValidationFailed(_("No grid %(code)s.") % {"code": code}, details={"grid": [code]})
-            return contact_days.contact_day_matter_raise(actor=actor, contact_day=day, grid=grid, **data)
-        return contact_days.contact_day_hold(actor=actor, contact_day=day, summary=data["summary"])
+            return services.contact_day_matter_raise(actor=actor, contact_day=day, grid=grid, **data)
+        return services.contact_day_hold(actor=actor, contact_day=day, summary=data["summary"])
 
     def success_url(self, result) -> str:
         return reverse("outreach:contact-day", kwargs={"pk": self.day.pk})
@@ -407,14 +407,14 @@ class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):
             return self.handle_no_permission()
         _require_visits(request.user)
         raw = (request.GET.get("household") or "").strip()
-        self.household = read(visits.household_for_visit, request.user, int(raw)) if raw.isdigit() else None
+        self.household = read(selectors.household_for_visit, request.user, int(raw)) if raw.isdigit() else None
         self.may_record = self.household is not None and policies.may_record_visit(request.user, self.household)
         self.may_report = matter_policies.may_report_somewhere(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
         request, user = self.request, self.request.user
-        filterset = visits.VisitFilterSet(request.GET, queryset=visits.visit_list_visible_to(user)
+        filterset = filtersets.VisitFilterSet(request.GET, queryset=selectors.visit_list_visible_to(user)
                                           .annotate(matter_count=Count("matters")))
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         page = paginate(request, rows)
@@ -451,15 +451,15 @@ class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):
             if not self.may_report or not raw.isdigit():
                 raise PermissionDenied
             self.op, self.visit_pk = op, int(raw)
-            self.visit = read(visits.visit_get_for_user, request.user, self.visit_pk)
+            self.visit = read(selectors.visit_get_for_user, request.user, self.visit_pk)
             return self.submit(VisitMatterForm(request.POST, prefix=f"m{self.visit_pk}"))
         return HttpResponseBadRequest(_("Unknown operation."))
 
     def perform(self, form):
         data = dict(form.cleaned_data)
         if self.op == "visit":
-            return visits.visit_record(actor=self.request.user, household=self.household, **data)
-        return visits.visit_matter_raise(actor=self.request.user, visit=self.visit, **data)
+            return services.visit_record(actor=self.request.user, household=self.household, **data)
+        return services.visit_matter_raise(actor=self.request.user, visit=self.visit, **data)
 
     def success_url(self, result) -> str:
         return self.request.get_full_path()
@@ -485,7 +485,7 @@ def coverage(request):
     except ValueError:
         on = clock.today()
     try:
-        within = visits.coverage_within(user, request.GET.get("within"))
+        within = selectors.coverage_within(user, request.GET.get("within"))
     except NotFound as exc:
         raise_for_read(exc)
     except DomainError:
@@ -493,15 +493,15 @@ def coverage(request):
     total = rows = level = None
     ancestors = []
     if within is not None:
-        total = visits.visit_coverage_total(user, within=within, on=on)
-        levels = visits.coverage_levels(within)
+        total = selectors.visit_coverage_total(user, within=within, on=on)
+        levels = selectors.coverage_levels(within)
         level = levels[0] if levels else None
-        rows = visits.visit_coverage(user, within=within, level=level, on=on) if level else []
-        ancestors = [a for a in division_ancestors(within) if visits.covers(user, a)]
+        rows = selectors.visit_coverage(user, within=within, level=level, on=on) if level else []
+        ancestors = [a for a in division_ancestors(within) if selectors.covers(user, a)]
     else:
         roots = _coverage_roots(user)
         rows = [{"code": d.code, "name": d.name} for d in roots]
-    month, quarter = visits.window("month", on), visits.window("quarter", on)
+    month, quarter = selectors.window("month", on), selectors.window("quarter", on)
     return render_page(request, "outreach/coverage.html", {
         "section": SECTION, "within": within, "total": total, "rows": rows, "level": level,
         "level_label": LEVEL_LABELS.get(level, "") if level else "", "ancestors": ancestors, "on": on,
@@ -510,7 +510,7 @@ def coverage(request):
 
 
 def _coverage_roots(user) -> list[Division]:
-    scopes = visits.visit_scope(user) or ()
+    scopes = selectors.visit_scope(user) or ()
     codes = sorted({c for s in scopes for c in s.codes})
     if any(s.everything for s in scopes):
         return list(Division.objects.current().filter(level=DivisionLevel.COUNTY).order_by("code_key")[:50])

@@ -3,7 +3,7 @@
 `build(ctx, year=2010)` writes, for each month of the year:
 
 - every township's township-village contact day (the 10th) and the county's county-township day (the
-  20th), on the dates the rule gives (contact_days.scheduled_day), held when the date has passed,
+  20th), on the dates the rule gives (schedule.scheduled_day), held when the date has passed,
   with a summary;
 - their attendance: township cadres on the 10th; on the 20th county leaders, members of the county
   departments and the legal liaison (police, a judge, a lawyer), nearly all present;
@@ -38,8 +38,8 @@ from shuanglian.core import audit, clock
 from shuanglian.core.calendar import work_calendar
 from shuanglian.organizations.choices import Function
 from shuanglian.outreach.choices import AttendeeRole, ContactDayKind
-from shuanglian.outreach.contact_days import scheduled_day
 from shuanglian.outreach.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
+from shuanglian.outreach.schedule import scheduled_day
 
 BATCH = 5000
 QUARTER_VISIT = 0.86  # chance a household is visited in a given quarter (or the part of it after gridding)

@@ -13,7 +13,7 @@ from shuanglian.demo.context import DemoContext
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.services import organization_create
-from shuanglian.outreach import visits
+from shuanglian.outreach import selectors
 from shuanglian.outreach.choices import ContactDayKind
 from shuanglian.outreach.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
@@ -72,7 +72,7 @@ def test_a_year_of_contact_days_and_visits(district, personas, ctx):
         sample.household.county_id, sample.household.grid_id)
     assert Visit.objects.filter(visitor=personas.promoter).exists()  # the grid's promoter, in their grid
     assert not Visit.objects.filter(visitor=personas.promoter).exclude(grid=district.grid).exists()
-    total = visits.visit_coverage_total(None, within=district.county, on=dt.date(2010, 12, 31))
+    total = selectors.visit_coverage_total(None, within=district.county, on=dt.date(2010, 12, 31))
     assert total["households"] == 80
     assert 0.7 < total["share_quarter"] < 0.97 and 0.15 < total["share_month"] < 0.6
     assert AuditEvent.objects.filter(action="matters.contact_demo").count() == 1

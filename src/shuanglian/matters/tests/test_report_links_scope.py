@@ -11,7 +11,7 @@ from django.urls import reverse
 from shuanglian.archives.services import household_register
 from shuanglian.matters import services
 from shuanglian.matters.models import Matter
-from shuanglian.outreach import contact_days, visits
+from shuanglian.outreach import services as outreach
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 MATTERS = "/api/v1/matters/"
@@ -22,12 +22,12 @@ NEW = reverse("matters:new")
 def world(time_machine, district, personas):
     time_machine.move_to(dt.datetime(2010, 3, 25, 9, 0, tzinfo=SH), tick=False)
     services.ensure_default_categories()
-    plan = contact_days.contact_days_plan(actor=personas.county_office, division=district.county, year=2010,
+    plan = outreach.contact_days_plan(actor=personas.county_office, division=district.county, year=2010,
                                           month=3, townships=True)
     days = {d.division_id: d for d in plan.days}
     home = household_register(actor=None, grid=district.grid, number="001")
     next_door = household_register(actor=None, grid=district.grid2, number="002")
-    visit_next_door = visits.visit_record(actor=personas.county_office, household=next_door,
+    visit_next_door = outreach.visit_record(actor=personas.county_office, household=next_door,
                                           visited_on=dt.date(2010, 3, 24))
     return {"home": home, "next_door": next_door, "ten2": days[district.township2.pk],
             "visit_next_door": visit_next_door}

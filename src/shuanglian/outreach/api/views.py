@@ -1,6 +1,6 @@
 """Contact days, no-meeting days and household visits over the API.
 
-Reads go through the scoped selectors of contact_days.py and visits.py (out of scope reads as 404);
+Reads go through the scoped selectors (out of scope reads as 404);
 writes call their services, which decide who may (403). Shapes carry names, never phones or ID numbers.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from shuanglian.divisions.models import Division
 from shuanglian.matters.choices import MatterType
 from shuanglian.organizations.models import Organization
 
-from .. import contact_days, visits
+from .. import filtersets, schedule, selectors, services
 from ..choices import AttendeeRole, ContactDayKind
 from ..models import ContactDay, ContactDayAttendee, Visit
 
@@ -295,32 +295,32 @@ DATE = OpenApiParameter("date", OpenApiTypes.DATE, required=True)
 )
 class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ContactDaySerializer
-    filterset_class = contact_days.ContactDayFilterSet
+    filterset_class = filtersets.ContactDayFilterSet
     lookup_value_regex = r"[0-9]+"
     queryset = ContactDay.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return contact_days.with_counts(contact_days.contact_day_list_visible_to(self.request.user))
+        return selectors.with_counts(selectors.contact_day_list_visible_to(self.request.user))
 
     def get_object(self):
-        return contact_days.contact_day_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.contact_day_get_for_user(self.request.user, self.kwargs["pk"])
 
     def _detail(self, pk, code=status.HTTP_200_OK):
         user = self.request.user
-        day = contact_days.with_counts(contact_days.contact_day_list_visible_to(user)).filter(pk=pk).first()
+        day = selectors.with_counts(selectors.contact_day_list_visible_to(user)).filter(pk=pk).first()
         if day is None:
             raise NotFound("contact day not found")
-        attendees = list(contact_days.contact_day_attendees(day))
-        allowed, reason = contact_days.meeting_allowed(contact_days.LEVEL_OF_KIND[day.kind], day.date)
+        attendees = list(selectors.contact_day_attendees(day))
+        allowed, reason = schedule.meeting_allowed(schedule.LEVEL_OF_KIND[day.kind], day.date)
         body = ContactDaySerializer(day, context=self.get_serializer_context()).data
         body.update({
             "agenda": day.agenda, "summary": day.summary,
             "attendees": AttendeeSerializer(attendees, many=True).data,
-            "visits": DayVisitSerializer(contact_days.contact_day_visits(day), many=True).data,
-            "matters": MatterBriefSerializer(contact_days.contact_day_matters(user, day).select_related("grid"),
+            "visits": DayVisitSerializer(selectors.contact_day_visits(day), many=True).data,
+            "matters": MatterBriefSerializer(selectors.contact_day_matters(user, day).select_related("grid"),
                                              many=True).data,
             "legal_liaison": [{"role": r["role"], "listed": len(r["listed"]), "attended": r["attended"]}
-                              for r in contact_days.legal_liaison(day, attendees)],
+                              for r in selectors.legal_liaison(day, attendees)],
             "no_meeting": "" if allowed else reason,
         })
         return Response(body, status=code)
@@ -334,8 +334,8 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def plan(self, request):
         data = _input(request, PlanInput)
         division = _division(data.pop("division"), field="division")
-        plan = contact_days.contact_days_plan(actor=request.user, division=division, **data)
-        days = contact_days.with_counts(ContactDay.objects.filter(pk__in=[d.pk for d in plan.days])
+        plan = services.contact_days_plan(actor=request.user, division=division, **data)
+        days = selectors.with_counts(ContactDay.objects.filter(pk__in=[d.pk for d in plan.days])
                                         .select_related("division")).order_by("date", "division__code_key")
         context = self.get_serializer_context()
         return Response({"year": plan.year, "month": plan.month,
@@ -354,7 +354,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         except ValueError:
             raise ValidationFailed(_("Give the date as YYYY-MM-DD."), details={"date": [_("Invalid date.")]}) \
                 from None
-        allowed, reason = contact_days.meeting_allowed(level, day)
+        allowed, reason = schedule.meeting_allowed(level, day)
         return Response({"level": level, "date": day, "allowed": allowed, "reason": reason})
 
     @extend_schema(summary="List an attendee (invited, or present: attended=true)", parameters=[ID],
@@ -372,7 +372,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             organization = Organization.objects.select_related("division").filter(pk=data["organization"]).first()
             if organization is None:
                 raise ValidationFailed(_("No such organization."), details={"organization": [data["organization"]]})
-        attendee = contact_days.contact_day_attendee_add(
+        attendee = services.contact_day_attendee_add(
             actor=request.user, contact_day=day, name=data["name"], role=data["role"], user=user,
             organization=organization, attended=data["attended"])
         return Response(AttendeeSerializer(attendee).data, status=status.HTTP_201_CREATED)
@@ -387,7 +387,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                                                                              "organization").first()
         if attendee is None:
             raise NotFound(_("No such attendee of this contact day."), details={"attendee": [data["attendee"]]})
-        attendee = contact_days.contact_day_attendance_mark(actor=request.user, attendee=attendee,
+        attendee = services.contact_day_attendance_mark(actor=request.user, attendee=attendee,
                                                             attended=data["attended"])
         return Response(AttendeeSerializer(attendee).data)
 
@@ -398,7 +398,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         day = self.get_object()
         data = _input(request, DayVisitInput)
         village = _division(data.pop("village"), field="village")
-        visit = contact_days.contact_day_visit_add(actor=request.user, contact_day=day, village=village, **data)
+        visit = services.contact_day_visit_add(actor=request.user, contact_day=day, village=village, **data)
         return Response(DayVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Raise a matter on the spot on this contact day", parameters=[ID],
@@ -414,7 +414,7 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             household = household_list_visible_to(request.user).filter(pk=household_id).first()
             if household is None:
                 raise NotFound(_("No household %(id)s that you may see.") % {"id": household_id})
-        matter = contact_days.contact_day_matter_raise(actor=request.user, contact_day=day, grid=grid,
+        matter = services.contact_day_matter_raise(actor=request.user, contact_day=day, grid=grid,
                                                        household=household, category=_category(data.pop("category")),
                                                        **data)
         return Response(MatterBriefSerializer(matter).data, status=status.HTTP_201_CREATED)
@@ -425,16 +425,16 @@ class ContactDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def hold(self, request, pk=None):
         day = self.get_object()
         data = _input(request, HoldInput)
-        contact_days.contact_day_hold(actor=request.user, contact_day=day, summary=data["summary"])
+        services.contact_day_hold(actor=request.user, contact_day=day, summary=data["summary"])
         return self._detail(day.pk)
 
 
 # ---------------------------------------------------------------- household visits
 
 WITHIN = OpenApiParameter("within", OpenApiTypes.STR, description="division code; defaults to your own area")
-PERIOD = OpenApiParameter("period", OpenApiTypes.STR, enum=list(visits.PERIODS), description="default month")
+PERIOD = OpenApiParameter("period", OpenApiTypes.STR, enum=list(selectors.PERIODS), description="default month")
 ON = OpenApiParameter("on", OpenApiTypes.DATE, description="the day asked about; default today")
-COVERAGE_LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=list(visits.COVERAGE_LEVELS),
+COVERAGE_LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=list(selectors.COVERAGE_LEVELS),
                                   description="one level only; default every level below `within`")
 
 
@@ -449,22 +449,22 @@ COVERAGE_LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=list(visits.CO
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     serializer_class = VisitSerializer
-    filterset_class = visits.VisitFilterSet
+    filterset_class = filtersets.VisitFilterSet
     lookup_value_regex = r"[0-9]+"
     queryset = Visit.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
-        return visits.visit_list_visible_to(self.request.user).annotate(matter_count=Count("matters"))
+        return selectors.visit_list_visible_to(self.request.user).annotate(matter_count=Count("matters"))
 
     def get_object(self):
-        return visits.visit_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.visit_get_for_user(self.request.user, self.kwargs["pk"])
 
     def _detail(self, pk, code=status.HTTP_200_OK):
         visit = self.get_queryset().filter(pk=pk).first()
         if visit is None:
             raise NotFound("visit not found")
         body = VisitSerializer(visit).data
-        body["matters"] = MatterBriefSerializer(visits.visit_matters(self.request.user, visit).select_related("grid"),
+        body["matters"] = MatterBriefSerializer(selectors.visit_matters(self.request.user, visit).select_related("grid"),
                                                 many=True).data
         return Response(body, status=code)
 
@@ -473,8 +473,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def create(self, request, *args, **kwargs):
         data = _input(request, VisitInput)
-        household = visits.household_for_visit(request.user, data.pop("household"))
-        visit = visits.visit_record(actor=request.user, household=household,
+        household = selectors.household_for_visit(request.user, data.pop("household"))
+        visit = services.visit_record(actor=request.user, household=household,
                                     visited_on=data.pop("visited_on", None) or clock.today(), **data)
         return self._detail(visit.pk, status.HTTP_201_CREATED)
 
@@ -484,7 +484,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def matters(self, request, pk=None):
         visit = self.get_object()
         data = _input(request, MatterInput)
-        matter = visits.visit_matter_raise(actor=request.user, visit=visit, category=_category(data.pop("category")),
+        matter = services.visit_matter_raise(actor=request.user, visit=visit, category=_category(data.pop("category")),
                                            **data)
         return Response(MatterBriefSerializer(matter).data, status=status.HTTP_201_CREATED)
 
@@ -499,9 +499,9 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             on = dt.date.fromisoformat(params["on"]) if params.get("on") else clock.today()
         except ValueError:
             raise ValidationFailed(_("Give the date as YYYY-MM-DD."), details={"on": [_("Invalid date.")]}) from None
-        win = visits.window(period, on)
-        within = visits.coverage_within(request.user, params.get("within"))
-        levels = visits.coverage_levels(within)
+        win = selectors.window(period, on)
+        within = selectors.coverage_within(request.user, params.get("within"))
+        levels = selectors.coverage_levels(within)
         if params.get("level"):
             if params["level"] not in levels:
                 raise ValidationFailed(_("Choose a level below %(name)s.") % {"name": within.name},
@@ -512,11 +512,11 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             return {"code": r["code"], "name": r["name"], "households": r["households"],
                     "visited": r[f"visited_{period}"], "share": r[f"share_{period}"]}
 
-        total = visits.visit_coverage_total(request.user, within=within, on=on)
+        total = selectors.visit_coverage_total(request.user, within=within, on=on)
         body = {"within": PlaceSerializer(within).data, "period": period, "start": win.start, "end": win.end,
                 "total": row(total),
                 "levels": [{"level": level,
-                            "rows": [row(r) for r in visits.visit_coverage(request.user, within=within, level=level,
+                            "rows": [row(r) for r in selectors.visit_coverage(request.user, within=within, level=level,
                                                                            on=on)]}
                            for level in levels]}
         return Response(body)

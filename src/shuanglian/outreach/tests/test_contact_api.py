@@ -8,8 +8,7 @@ import pytest
 
 from shuanglian.archives.services import household_register
 from shuanglian.matters.models import Matter
-from shuanglian.outreach import contact_days as cd
-from shuanglian.outreach import visits
+from shuanglian.outreach import services
 from shuanglian.outreach.models import ContactDay, Visit
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -25,7 +24,7 @@ def clock(time_machine):
 
 @pytest.fixture
 def march(district, personas, clock):
-    plan = cd.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=3,
+    plan = services.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=3,
                                 townships=True)
     days = {d.division_id: d for d in plan.days}
     return {"twenty": days[district.county.pk], "ten": days[district.township.pk],
@@ -113,7 +112,7 @@ def test_the_list_filters_and_is_scoped(api, district, personas, march):
 
 def test_the_list_runs_constant_queries(api, district, personas, march, django_assert_max_num_queries):
     for month in range(4, 9):
-        cd.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=month,
+        services.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=month,
                              townships=True)
     client = api.as_(personas.county_office)
     client.get(DAYS, {"page_size": 2})  # warm up: the token and the user
@@ -209,7 +208,7 @@ def test_record_and_list_household_visits(api, district, personas, homes, clock)
 def test_visit_list_runs_constant_queries(api, district, personas, homes, django_assert_max_num_queries):
     for household in homes["grid"] + homes["grid2"]:
         for day in (1, 2):
-            visits.visit_record(actor=personas.county_office, household=household, visited_on=dt.date(2010, 3, day))
+            services.visit_record(actor=personas.county_office, household=household, visited_on=dt.date(2010, 3, day))
     client = api.as_(personas.county_office)
     client.get(VISITS, {"page_size": 2})
     with django_assert_max_num_queries(8) as small:
@@ -222,7 +221,7 @@ def test_coverage_over_the_api(api, district, personas, homes):
     office = personas.county_office
     for household, day in ((homes["grid"][0], dt.date(2010, 3, 2)), (homes["grid"][1], dt.date(2010, 1, 20)),
                            (homes["grid4"][0], dt.date(2010, 3, 5))):
-        visits.visit_record(actor=office, household=household, visited_on=day)
+        services.visit_record(actor=office, household=household, visited_on=day)
     client = api.as_(office)
     body = client.get(f"{VISITS}coverage/", {"within": district.county.code, "on": "2010-03-25"}).json()
     assert (body["within"]["code"], body["period"], body["start"], body["end"]) == (

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from shuanglian.core.exceptions import Conflict
-from shuanglian.outreach import contact_days as cd
+from shuanglian.outreach import services
 from shuanglian.outreach.models import ContactDay, ContactDayAttendee
 from shuanglian.testing.race import race
 
@@ -16,7 +16,7 @@ def test_planning_the_same_month_twice_at_once_makes_one_day(district, personas,
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
     # Both planners held until each has looked for an existing day and found none.
     cadre = personas.township_cadre
-    plans, errors = race(monkeypatch, cd, lambda i: cd.contact_days_plan(actor=cadre, division=district.township,
+    plans, errors = race(monkeypatch, services, lambda i: services.contact_days_plan(actor=cadre, division=district.township,
                                                                          year=2010, month=6), hold="_create_day")
     assert errors == []
     assert ContactDay.objects.filter(division=district.township).count() == 1
@@ -28,9 +28,9 @@ def test_planning_the_same_month_twice_at_once_makes_one_day(district, personas,
 def test_listing_the_same_person_twice_at_once_lists_them_once(district, personas):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers itself")
-    day = cd.contact_days_plan(actor=None, division=district.county, year=2010, month=6).days[0]
+    day = services.contact_days_plan(actor=None, division=district.county, year=2010, month=6).days[0]
     user = personas.department_member
-    results, errors = race(None, None, n=4, call=lambda i: cd.contact_day_attendee_add(
+    results, errors = race(None, None, n=4, call=lambda i: services.contact_day_attendee_add(
         actor=personas.county_office, contact_day=day, user=user, role="police", organization=personas.police))
     assert len([r for r in results if r is not None]) == 1
     assert len(errors) == 3 and all(isinstance(e, Conflict) and e.code == "already_listed" for e in errors)

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from shuanglian.archives.services import household_register
 from shuanglian.matters.models import Matter
-from shuanglian.outreach import contact_days as cd
-from shuanglian.outreach import visits
+from shuanglian.outreach import services
 from shuanglian.outreach.models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -35,7 +34,7 @@ def clock(time_machine):
 
 @pytest.fixture
 def march(district, personas, clock):
-    plan = cd.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=3,
+    plan = services.contact_days_plan(actor=personas.county_office, division=district.county, year=2010, month=3,
                                 townships=True)
     days = {d.division_id: d for d in plan.days}
     return {"twenty": days[district.county.pk], "ten": days[district.township.pk],
@@ -123,7 +122,7 @@ def test_the_calendar_runs_constant_queries(client, district, personas, march, d
         client.get(f"{CALENDAR}?month=2010-02")
     for day in march.values():
         for n in range(4):
-            cd.contact_day_attendee_add(actor=personas.county_office, contact_day=day, name=f"人{n}", attended=True)
+            services.contact_day_attendee_add(actor=personas.county_office, contact_day=day, name=f"人{n}", attended=True)
     with django_assert_max_num_queries(len(empty.captured_queries)):
         response = client.get(f"{CALENDAR}?month=2010-03")
     assert [d.attended_count for d in response.context["days"]] == [4, 4, 4]
@@ -176,9 +175,9 @@ def test_a_refused_step_shows_its_message_on_the_form(client, district, personas
 
 
 def test_ticking_attendance_before_the_day_is_refused_in_the_messages(client, district, personas, clock):
-    april = cd.contact_days_plan(actor=personas.township_cadre, division=district.township, year=2010,
+    april = services.contact_days_plan(actor=personas.township_cadre, division=district.township, year=2010,
                                  month=4).days[0]
-    attendee = cd.contact_day_attendee_add(actor=personas.township_cadre, contact_day=april, name="张书记")
+    attendee = services.contact_day_attendee_add(actor=personas.township_cadre, contact_day=april, name="张书记")
     client.force_login(personas.township_cadre)
     page = client.get(day_url(april))
     assert not page.context["may_tick"] and "Mark present" not in page.content.decode()
@@ -208,7 +207,7 @@ def test_the_detail_page_runs_constant_queries(client, district, personas, march
     with django_assert_max_num_queries(20) as few:
         client.get(url)
     for n in range(6):
-        cd.contact_day_attendee_add(actor=personas.county_office, contact_day=march["twenty"], name=f"人{n}",
+        services.contact_day_attendee_add(actor=personas.county_office, contact_day=march["twenty"], name=f"人{n}",
                                     role="police" if n % 2 else "department", organization=personas.police)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
@@ -239,7 +238,7 @@ def test_a_promoter_records_a_visit_and_raises_a_matter(client, district, person
 
 
 def test_an_auditor_reads_visits_but_records_none(client, personas, homes):
-    visits.visit_record(actor=None, household=homes["grid"][0], visited_on=dt.date(2010, 3, 1))
+    services.visit_record(actor=None, household=homes["grid"][0], visited_on=dt.date(2010, 3, 1))
     client.force_login(personas.auditor)
     url = f"{VISITS}?household={homes['grid'][0].pk}"
     page = client.get(url)
@@ -249,13 +248,13 @@ def test_an_auditor_reads_visits_but_records_none(client, personas, homes):
 
 def test_the_visit_list_runs_constant_queries(client, district, personas, homes, django_assert_max_num_queries):
     client.force_login(personas.township_cadre)
-    visits.visit_record(actor=None, household=homes["grid"][0], visited_on=dt.date(2010, 3, 1))
+    services.visit_record(actor=None, household=homes["grid"][0], visited_on=dt.date(2010, 3, 1))
     client.get(VISITS)
     with django_assert_max_num_queries(12) as one:
         client.get(VISITS)
     for household in homes["grid"] + homes["grid2"]:
         for day in range(1, 8):
-            visits.visit_record(actor=None, household=household, visited_on=dt.date(2010, 3, day))
+            services.visit_record(actor=None, household=household, visited_on=dt.date(2010, 3, day))
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(VISITS)
     assert len(response.context["page_obj"]) == 36
@@ -267,7 +266,7 @@ def test_the_visit_list_runs_constant_queries(client, district, personas, homes,
 def test_coverage_pages(client, district, personas, homes, django_assert_max_num_queries):
     for household, day in ((homes["grid"][0], dt.date(2010, 3, 2)), (homes["grid2"][0], dt.date(2010, 2, 2)),
                            (homes["grid4"][0], dt.date(2010, 3, 5))):
-        visits.visit_record(actor=None, household=household, visited_on=day)
+        services.visit_record(actor=None, household=household, visited_on=day)
     client.force_login(personas.county_office)
     page = client.get(COVERAGE)
     assert page.context["within"] == district.county and page.context["level"] == "township"
@@ -293,10 +292,10 @@ def test_coverage_pages(client, district, personas, homes, django_assert_max_num
 def test_the_calendar_and_a_contact_day_fit_a_phone(district, personas, persona_password, live_server,
                                                      transactional_db, browser_page):
     # No frozen clock: the browser's cookies live in real time. March 2010 is in the past.
-    plan = cd.contact_days_plan(actor=None, division=district.county, year=2010, month=3, townships=True)
+    plan = services.contact_days_plan(actor=None, division=district.county, year=2010, month=3, townships=True)
     ten = next(d for d in plan.days if d.division_id == district.township.pk)
     for name in ("张书记", "李镇长", "王主任"):
-        cd.contact_day_attendee_add(actor=None, contact_day=ten, name=name, attended=True)
+        services.contact_day_attendee_add(actor=None, contact_day=ten, name=name, attended=True)
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", personas.township_cadre.username)

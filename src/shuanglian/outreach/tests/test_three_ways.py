@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from shuanglian.archives.services import household_register
 from shuanglian.core import clock
-from shuanglian.outreach import contact_days, visits
+from shuanglian.outreach import services
 from shuanglian.testing.views import Case, three_ways
 
 DAYS = "/api/v1/contact-days/"
@@ -21,20 +21,20 @@ def _last_month() -> tuple[int, int]:
 def _ten(w):
     """Last month's contact days (past, so they may be kept): the 樟潭 10th, as the app's `march` fixture."""
     year, month = _last_month()
-    plan = contact_days.contact_days_plan(actor=w.personas.county_office, division=w.district.county, year=year, month=month,
+    plan = services.contact_days_plan(actor=w.personas.county_office, division=w.district.county, year=year, month=month,
                                 townships=True)
     return next(d for d in plan.days if d.division_id == w.district.township.pk)
 
 
 def _ten_with_attendee(w):
     ten = _ten(w)
-    return contact_days.contact_day_attendee_add(actor=w.personas.township_cadre, contact_day=ten,
+    return services.contact_day_attendee_add(actor=w.personas.township_cadre, contact_day=ten,
                                        user=w.personas.village_cadre)
 
 
 def _visit(w):
     household = household_register(actor=None, grid=w.district.grid, number="001")
-    return visits.visit_record(actor=w.personas.promoter, household=household, visited_on=clock.today(),
+    return services.visit_record(actor=w.personas.promoter, household=household, visited_on=clock.today(),
                                notes="走访")
 
 

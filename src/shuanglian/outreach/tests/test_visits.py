@@ -11,7 +11,7 @@ from shuanglian.archives.services import household_register
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent
 from shuanglian.matters.choices import Source
-from shuanglian.outreach import visits
+from shuanglian.outreach import filtersets, selectors, services
 from shuanglian.outreach.models import Visit
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -37,7 +37,7 @@ def homes(district, clock):
 
 def test_a_promoter_records_a_visit_in_their_grid(district, personas, homes):
     household = homes["grid"][0]
-    visit = visits.visit_record(actor=personas.promoter, household=household, visited_on=dt.date(2010, 5, 18),
+    visit = services.visit_record(actor=personas.promoter, household=household, visited_on=dt.date(2010, 5, 18),
                                 notes="了解生产生活情况")
     assert (visit.grid, visit.village, visit.township, visit.county) == (
         district.grid, district.village, district.township, district.county)
@@ -48,36 +48,36 @@ def test_a_promoter_records_a_visit_in_their_grid(district, personas, homes):
 
 def test_visits_are_not_recorded_outside_ones_area_or_in_the_future(district, personas, homes):
     with pytest.raises(PermissionDenied):
-        visits.visit_record(actor=personas.promoter, household=homes["grid2"][0], visited_on=TODAY)
+        services.visit_record(actor=personas.promoter, household=homes["grid2"][0], visited_on=TODAY)
     with pytest.raises(PermissionDenied):
-        visits.visit_record(actor=personas.outsider, household=homes["grid"][0], visited_on=TODAY)
+        services.visit_record(actor=personas.outsider, household=homes["grid"][0], visited_on=TODAY)
     with pytest.raises(PermissionDenied):  # auditors read, never write
-        visits.visit_record(actor=personas.auditor, household=homes["grid"][0], visited_on=TODAY)
+        services.visit_record(actor=personas.auditor, household=homes["grid"][0], visited_on=TODAY)
     with pytest.raises(ValidationFailed) as exc:
-        visits.visit_record(actor=personas.promoter, household=homes["grid"][0], visited_on=TODAY + dt.timedelta(1))
+        services.visit_record(actor=personas.promoter, household=homes["grid"][0], visited_on=TODAY + dt.timedelta(1))
     assert exc.value.code == "future_date"
-    visits.visit_record(actor=personas.volunteer, household=homes["grid"][0], visited_on=TODAY)  # today is fine
+    services.visit_record(actor=personas.volunteer, household=homes["grid"][0], visited_on=TODAY)  # today is fine
     assert Visit.objects.count() == 1
 
 
 def test_a_visit_raises_a_matter(district, personas, homes):
     household = homes["grid"][1]
-    visit = visits.visit_record(actor=personas.promoter, household=household, visited_on=TODAY)
-    matter = visits.visit_matter_raise(actor=personas.promoter, visit=visit, type="demand", title="屋顶漏雨",
+    visit = services.visit_record(actor=personas.promoter, household=household, visited_on=TODAY)
+    matter = services.visit_matter_raise(actor=personas.promoter, visit=visit, type="demand", title="屋顶漏雨",
                                        description="老人独居，屋顶漏雨")
     assert (matter.source, matter.visit, matter.household, matter.grid) == (Source.VISIT, visit, household,
                                                                             district.grid)
-    assert list(visits.visit_matters(personas.promoter, visit)) == [matter]
-    assert list(visits.visit_matters(personas.outsider, visit)) == []
+    assert list(selectors.visit_matters(personas.promoter, visit)) == [matter]
+    assert list(selectors.visit_matters(personas.outsider, visit)) == []
 
 
 def test_who_sees_which_visits(district, personas, homes):
     for grid, actor in (("grid", personas.promoter), ("grid2", personas.village_cadre),
                         ("grid3", personas.township_cadre), ("grid4", personas.county_office)):
-        visits.visit_record(actor=actor, household=homes[grid][0], visited_on=TODAY)
+        services.visit_record(actor=actor, household=homes[grid][0], visited_on=TODAY)
 
     def grids(user):
-        return {v.grid_id for v in visits.visit_list_visible_to(user)}
+        return {v.grid_id for v in selectors.visit_list_visible_to(user)}
 
     assert grids(personas.promoter) == {district.grid.pk}
     assert grids(personas.volunteer) == {district.grid.pk}
@@ -88,20 +88,20 @@ def test_who_sees_which_visits(district, personas, homes):
     assert grids(personas.outsider) == grids(personas.nobody) == grids(personas.department_member) == set()
     other = Visit.objects.get(grid=district.grid2)
     with pytest.raises(NotFound):
-        visits.visit_get_for_user(personas.promoter, other.pk)
+        selectors.visit_get_for_user(personas.promoter, other.pk)
     with pytest.raises(NotFound):
-        visits.household_for_visit(personas.outsider, homes["grid"][0].pk)
+        selectors.household_for_visit(personas.outsider, homes["grid"][0].pk)
 
 
 def test_filters(district, personas, homes):
     office = personas.county_office
-    visits.visit_record(actor=office, household=homes["grid"][0], visited_on=dt.date(2010, 4, 2))
-    visits.visit_record(actor=office, household=homes["grid"][1], visited_on=dt.date(2010, 5, 2))
-    visits.visit_record(actor=office, household=homes["grid4"][0], visited_on=dt.date(2010, 5, 3))
-    qs = visits.visit_list_visible_to(office)
+    services.visit_record(actor=office, household=homes["grid"][0], visited_on=dt.date(2010, 4, 2))
+    services.visit_record(actor=office, household=homes["grid"][1], visited_on=dt.date(2010, 5, 2))
+    services.visit_record(actor=office, household=homes["grid4"][0], visited_on=dt.date(2010, 5, 3))
+    qs = selectors.visit_list_visible_to(office)
 
     def f(**params):
-        return {v.household.address for v in visits.VisitFilterSet(params, queryset=qs).qs}
+        return {v.household.address for v in filtersets.VisitFilterSet(params, queryset=qs).qs}
 
     assert f(month="2010-05") == {"grid-2", "grid4-1"}
     assert f(within=district.township.code) == {"grid-1", "grid-2"}
@@ -124,59 +124,59 @@ def visited(district, personas, homes):
                            (homes["grid2"][0], dt.date(2010, 4, 15)),
                            (homes["grid3"][0], dt.date(2010, 3, 31)),  # last quarter: does not count
                            (homes["grid4"][0], dt.date(2010, 5, 1))):
-        visits.visit_record(actor=office, household=household, visited_on=day)
-    visits.visit_record(actor=None, household=homes["outside_grid"][0], visited_on=dt.date(2010, 5, 2))
+        services.visit_record(actor=office, household=household, visited_on=day)
+    services.visit_record(actor=None, household=homes["outside_grid"][0], visited_on=dt.date(2010, 5, 2))
 
 
 def test_coverage_per_grid_village_and_township(district, personas, visited):
     office = personas.county_office
-    per_grid = {r["code"]: r for r in visits.visit_coverage(office, within=district.county, level="grid")}
+    per_grid = {r["code"]: r for r in selectors.visit_coverage(office, within=district.county, level="grid")}
     assert {code: (r["households"], r["visited_month"], r["visited_quarter"]) for code, r in per_grid.items()} == {
         district.grid.code: (4, 2, 4), district.grid2.code: (2, 0, 1), district.grid3.code: (3, 0, 0),
         district.grid4.code: (1, 1, 1)}
     assert per_grid[district.grid.code]["share_month"] == 0.5 and per_grid[district.grid.code]["share_quarter"] == 1.0
-    per_village = {r["code"]: r for r in visits.visit_coverage(office, within=district.county, level="village")}
+    per_village = {r["code"]: r for r in selectors.visit_coverage(office, within=district.county, level="village")}
     assert (per_village[district.village.code]["households"], per_village[district.village.code]["visited_quarter"]) \
         == (6, 5)
-    per_township = {r["code"]: r for r in visits.visit_coverage(office, within=district.county, level="township")}
+    per_township = {r["code"]: r for r in selectors.visit_coverage(office, within=district.county, level="township")}
     t1 = per_township[district.township.code]
     assert (t1["households"], t1["visited_month"], t1["visited_quarter"], t1["share_quarter"]) == (9, 2, 5, 0.5556)
-    total = visits.visit_coverage_total(office, within=district.county)
+    total = selectors.visit_coverage_total(office, within=district.county)
     assert (total["households"], total["visited_month"], total["visited_quarter"]) == (10, 3, 6)
 
 
 def test_coverage_as_of_another_day_and_an_inactive_household(district, personas, homes, visited):
     office = personas.county_office
-    april = visits.visit_coverage_total(office, within=district.county, on=dt.date(2010, 4, 30))
+    april = selectors.visit_coverage_total(office, within=district.county, on=dt.date(2010, 4, 30))
     assert (april["visited_month"], april["visited_quarter"]) == (3, 3)  # g[2], g[3] (30 April), grid2
     homes["grid"][3].is_active = False
     homes["grid"][3].save(update_fields=["is_active"])
-    total = visits.visit_coverage_total(office, within=district.county)
+    total = selectors.visit_coverage_total(office, within=district.county)
     assert (total["households"], total["visited_quarter"]) == (9, 5)
 
 
 def test_coverage_is_one_query_per_level(district, personas, visited):
     office = personas.county_office
     office.__dict__.pop("_scope_cache", None)
-    visits.visit_coverage(office, within=district.county, level="grid")  # warm the user's grant cache
+    selectors.visit_coverage(office, within=district.county, level="grid")  # warm the user's grant cache
     for level in ("township", "village", "grid"):
         with CaptureQueriesContext(connection) as queries:
-            visits.visit_coverage(office, within=district.county, level=level)
+            selectors.visit_coverage(office, within=district.county, level=level)
         assert len(queries.captured_queries) == 1, level
 
 
 def test_coverage_is_scoped(district, personas, visited):
     promoter = personas.promoter
     # The village cadre sees the village's two grids; the promoter only their own grid's total.
-    rows = visits.visit_coverage(personas.village_cadre, within=district.village, level="grid")
+    rows = selectors.visit_coverage(personas.village_cadre, within=district.village, level="grid")
     assert [(r["code"], r["households"]) for r in rows] == [(district.grid.code, 4), (district.grid2.code, 2)]
-    assert visits.visit_coverage_total(promoter, within=district.grid)["households"] == 4
-    assert visits.coverage_within(promoter, None) == district.grid  # the promoter's own area
+    assert selectors.visit_coverage_total(promoter, within=district.grid)["households"] == 4
+    assert selectors.coverage_within(promoter, None) == district.grid  # the promoter's own area
     with pytest.raises(NotFound):
-        visits.coverage_within(promoter, district.village.code)
+        selectors.coverage_within(promoter, district.village.code)
     with pytest.raises(NotFound):
-        visits.coverage_within(personas.outsider, district.county.code)
-    assert visits.coverage_levels(district.county) == ["township", "village", "grid"]
-    assert visits.coverage_levels(district.village) == ["grid"] and visits.coverage_levels(district.grid) == []
+        selectors.coverage_within(personas.outsider, district.county.code)
+    assert selectors.coverage_levels(district.county) == ["township", "village", "grid"]
+    assert selectors.coverage_levels(district.village) == ["grid"] and selectors.coverage_levels(district.grid) == []
     with pytest.raises(ValidationFailed):
-        visits.visit_coverage(promoter, within=district.grid, level="county")
+        selectors.visit_coverage(promoter, within=district.grid, level="county")

@@ -1,4 +1,4 @@
-"""Household visits (走访): a grid team's visit to a household, the matters raised there, and coverage.
+"""Contact days and visits: who sees which, the counts of a day, and visit coverage.
 
 Cadres keep in regular contact with every household (the three-people programme's second part); the
 coverage selectors say how many of the active households of each grid, village and township were
@@ -10,94 +10,140 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import django_filters as filters
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils.formats import date_format
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuanglian.access.roles import RECORD_VISITS, VIEW_MATTERS
+from shuanglian.access.roles import RECORD_VISITS, VIEW_ASSIGNED_MATTERS, VIEW_MATTERS
 from shuanglian.access.scope import scope_for
 from shuanglian.archives.models import Household
-from shuanglian.core import audit, clock
-from shuanglian.core.exceptions import NotFound, ValidationFailed, full_clean
+from shuanglian.core import clock
+from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
-from shuanglian.divisions.filtersets import SCOPE_COLUMN_LEVELS, WithinFilter, within_q
+from shuanglian.divisions.filtersets import SCOPE_COLUMN_LEVELS, within_q
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
-from shuanglian.matters.choices import Source
+from shuanglian.matters.choices import OPEN_STATUSES, Level
 from shuanglian.matters.models import Matter
 from shuanglian.matters.selectors import matter_list_visible_to
-from shuanglian.matters.services import matter_report  # the matter workflow's one entry
 
-from . import policies
-from .contact_days import parse_month
-from .models import Visit
+from .choices import LEGAL_LIAISON_ROLES, AttendeeRole, ContactDayKind
+from .models import ContactDay, ContactDayAttendee, ContactDayVisit, Visit
+from .schedule import expected_legal_liaison
 
-MAX_NAMES = 200
-MAX_NOTES = 5000
 # The levels a coverage table is drawn for, below the division asked about.
 COVERAGE_LEVELS = (DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID)
 
 
-# ---------------------------------------------------------------- writes
+def _ancestor_ids(codes: list[str]) -> list[int]:
+    """Ids of the current county and township divisions above (or at) these codes."""
+    wanted = {code[:n] for code in codes for n in (6, 9) if len(code) >= n}
+    if not wanted:
+        return []
+    return list(Division.objects.current().filter(code__in=wanted,
+                                                  level__in=[DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP])
+                .values_list("pk", flat=True))
 
 
-def _snapshot(visit: Visit) -> dict:
-    return {"household": visit.household.number, "grid": visit.grid.code if visit.grid_id else None,
-            "visited_on": visit.visited_on.isoformat(), "visitor_names": visit.visitor_names}
+def contact_day_visibility_q(user) -> Q | None:
+    """Contact days a user may see; None for none.
+
+    - those in the subtree their matter grants cover (a township cadre: the township's 10ths; the
+      county office: every day of the county);
+    - those of the divisions above them (a village cadre sees the 10th of the township whose cadres
+      come to the village, and the county's 20th; a township cadre sees the 20th it escalates to);
+    - those of the division an organization of theirs serves (a county department's member sees the
+      20th their department attends).
+    """
+    if user is None:
+        return Q()
+    divisions: Scope = scope_for(user, VIEW_MATTERS, via_organizations=False)
+    if divisions.everything:
+        return Q()
+    served = scope_for(user, VIEW_ASSIGNED_MATTERS)
+    ancestors = _ancestor_ids(divisions.codes)
+    served_ids = [served.ids[c] for c in served.codes]
+    above = sorted({*ancestors, *served_ids})
+    return scoped_visibility_q(divisions, extra=Q(division_id__in=above) if above else None)
 
 
-@transaction.atomic
-def visit_record(*, actor, household: Household, visited_on: dt.date, notes: str = "",
-                 visitor_names: str = "") -> Visit:
-    """Record a visit to a household, attached to the household's grid. Needs matters.record_visits where
-    the household is (403); the date may not lie in the future."""
-    if household is None or not household.is_active:
-        raise ValidationFailed(_("Choose a household on the archives."), details={"household": [_("Required.")]})
-    policies.require_record_visit(actor, household)
-    if not isinstance(visited_on, dt.date) or isinstance(visited_on, dt.datetime):
-        raise ValidationFailed(_("Give the date of the visit."), details={"visited_on": [str(visited_on)]})
-    if visited_on > clock.today():
-        raise ValidationFailed(_("A visit cannot be recorded for a day that has not come (%(date)s).")
-                               % {"date": date_format(visited_on)}, code="future_date",
-                               details={"visited_on": [_("Not in the future.")]})
-    if household.grid_id is None:
-        raise ValidationFailed(_("Household %(number)s is not in a grid.") % {"number": household.number},
-                               details={"household": [household.pk]})
-    names = (visitor_names or "").strip() or (actor.display_name if getattr(actor, "pk", None) else "")
-    if len(names) > MAX_NAMES:
-        raise ValidationFailed(_("The visitors' names are too long (at most %(n)d characters).") % {"n": MAX_NAMES},
-                               details={"visitor_names": [_("Too long.")]})
-    notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise ValidationFailed(_("The notes are too long (at most %(n)d characters).") % {"n": MAX_NOTES},
-                               details={"notes": [_("Too long.")]})
-    visit = Visit(household=household, visited_on=visited_on, notes=notes, visitor_names=names,
-                  visitor=actor if getattr(actor, "pk", None) else None)
-    visit.attach_to(household.grid)
-    full_clean(visit)
-    visit.save()
-    audit.record(actor=actor, action="matters.visit_record", obj=visit, object_repr=f"{household.number}",
-                 after=_snapshot(visit))
-    return visit
+def _count(model, **filters):
+    rows = (model.objects.filter(contact_day=OuterRef("pk"), **filters).order_by()
+            .values("contact_day").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def visit_matter_raise(*, actor, visit: Visit, type: str, title: str, description: str = "", category=None,
-                       persons=(), raised_by_name: str = "", raised_by_phone: str = "") -> Matter:
-    """A matter the household raised at a visit: recorded at the household's grid, source "visit",
-    linked to the visit. The matter service decides who may report it there (403)."""
+def with_counts(queryset: QuerySet[ContactDay]) -> QuerySet[ContactDay]:
+    """Attendees listed and present, visits logged, households they saw and matters raised: subqueries,
+    so one query for any number of days."""
+    households = (ContactDayVisit.objects.filter(contact_day=OuterRef("pk")).order_by().values("contact_day")
+                  .annotate(n=Sum("households_visited")).values("n"))
+    return queryset.annotate(
+        attendee_count=_count(ContactDayAttendee), attended_count=_count(ContactDayAttendee, attended=True),
+        legal_attended_count=_count(ContactDayAttendee, attended=True, role__in=LEGAL_LIAISON_ROLES),
+        visit_count=_count(ContactDayVisit), matter_count=_count(Matter),
+        households_visited=Coalesce(Subquery(households, output_field=IntegerField()), Value(0)))
 
-    household = visit.household
-    return matter_report(actor=actor, grid=household.grid, type=type, source=Source.VISIT, title=title,
-                         description=description, category=category, household=household, persons=persons,
-                         raised_by_name=raised_by_name, raised_by_phone=raised_by_phone, visit=visit)
+
+def contact_day_list_visible_to(user) -> QuerySet[ContactDay]:
+    q = contact_day_visibility_q(user)
+    if q is None:
+        return ContactDay.objects.none()
+    return ContactDay.objects.filter(q).select_related("division").order_by("-date", "division__code_key")
 
 
-# ---------------------------------------------------------------- reads
+def contact_day_get_for_user(user, pk) -> ContactDay:
+    return get_visible(contact_day_list_visible_to(user).select_related("division__parent", "county"), pk,
+                       what="contact day")
+
+
+def contact_day_attendees(day: ContactDay) -> QuerySet[ContactDayAttendee]:
+    return day.attendees.select_related("organization").order_by("role", "name", "pk")
+
+
+def contact_day_visits(day: ContactDay) -> QuerySet[ContactDayVisit]:
+    return day.visits.select_related("village").order_by("village__code", "pk")
+
+
+def contact_day_matters(user, day: ContactDay) -> QuerySet[Matter]:
+    """The matters of a contact day that the user may see: those raised there or sent to it (a township
+    escalating to the county links the matter to the next 20th); and, on a county-township day not yet
+    held, every open matter held at the county level of its county, which is the 20th's agenda."""
+
+    q = Q(contact_day=day)
+    if day.kind == ContactDayKind.COUNTY_TOWNSHIP and not day.held:
+        q |= Q(level=Level.COUNTY, county_id=day.county_id, status__in=OPEN_STATUSES)
+    return matter_list_visible_to(user).filter(q).order_by("reported_at", "pk")
+
+
+def legal_liaison(day: ContactDay, attendees) -> list[dict]:
+    """For a county-township day: each legal liaison role expected, who is listed and whether they came."""
+    rows = []
+    for role in expected_legal_liaison(day):
+        listed = [a for a in attendees if a.role == role]
+        rows.append({"role": role, "label": AttendeeRole(role).label, "listed": listed,
+                     "attended": any(a.attended for a in listed)})
+    return rows
+
+
+def contact_days_in_month(user, year: int, month: int, *, within: Division | None = None) -> QuerySet[ContactDay]:
+    """The month's contact days the user may see (optionally within a division), with their counts."""
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    qs = contact_day_list_visible_to(user).filter(date__gte=first, date__lt=after)
+    if within is not None:
+        qs = qs.filter(within_q(within))
+    return with_counts(qs).order_by("date", "division__code_key")
+
+
+def next_county_contact_day(county_id: int, on: dt.date) -> ContactDay | None:
+    """The county's next 20th-of-the-month contact day on or after `on`, if one is planned: where a matter
+    sent up to the county goes on the agenda."""
+    return (ContactDay.objects.filter(division_id=county_id, kind=ContactDayKind.COUNTY_TOWNSHIP, date__gte=on)
+            .order_by("date").first())
 
 
 def visit_scope(user) -> tuple[Scope, Scope] | None:
@@ -108,7 +154,7 @@ def visit_scope(user) -> tuple[Scope, Scope] | None:
             scope_for(user, VIEW_MATTERS, via_organizations=False))
 
 
-def visibility_q(user) -> Q | None:
+def visit_visibility_q(user) -> Q | None:
     scopes = visit_scope(user)
     return Q() if scopes is None else scoped_visibility_q(*scopes)
 
@@ -119,7 +165,7 @@ def covers(user, division: Division) -> bool:
 
 
 def visit_list_visible_to(user) -> QuerySet[Visit]:
-    q = visibility_q(user)
+    q = visit_visibility_q(user)
     if q is None:
         return Visit.objects.none()
     return (Visit.objects.filter(q).select_related("household", "grid", "village", "township", "visitor")
@@ -132,7 +178,7 @@ def visit_get_for_user(user, pk) -> Visit:
 
 def household_for_visit(user, pk) -> Household:
     """A household the user may see visits of (404 otherwise); whether they may record one is the service's."""
-    q = visibility_q(user)
+    q = visit_visibility_q(user)
     found = None
     if q is not None:
         found = Household.objects.filter(q, is_active=True, pk=pk).select_related("grid").first()
@@ -179,7 +225,7 @@ def _visited(win: Window):
 
 def _households(user, within: Division):
     """Active households under `within` that the user may see (by the scope columns)."""
-    q = visibility_q(user)
+    q = visit_visibility_q(user)
     qs = Household.objects.filter(is_active=True)
     if q is None:
         return qs.none()
@@ -241,25 +287,3 @@ def coverage_within(user, code: str | None) -> Division:
     if len(roots) != 1:
         raise ValidationFailed(_("Name the division (within=code)."), details={"within": [_("Required.")]})
     return Division.objects.get(pk=roots[0][1])
-
-
-# ---------------------------------------------------------------- filtering (API and pages)
-
-
-class VisitFilterSet(filters.FilterSet):
-    household = filters.NumberFilter(field_name="household_id")
-    grid = filters.CharFilter(field_name="grid__code", label="grid code")
-    within = WithinFilter()
-    month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
-
-    class Meta:
-        model = Visit
-        fields = ["household"]
-
-    def filter_month(self, queryset, name, value):
-        found = parse_month(value)
-        if found is None:
-            return queryset.none()
-        year, month = found
-        return queryset.filter(visited_on__gte=dt.date(year, month, 1),
-                               visited_on__lt=dt.date(year + month // 12, month % 12 + 1, 1))
