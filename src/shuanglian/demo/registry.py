@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 
-from .builders import archives, associations, divisions, matters, organizations, services, teams, users
+from .builders import applications, archives, associations, divisions, matters, organizations, teams, users
 from .context import DemoContext
 
 Builder = Callable[[DemoContext], None]
@@ -51,7 +51,7 @@ APP_STEPS: list[tuple[str, Builder]] = [
     ("matters", matters.build),
     ("teams", teams.build),
     ("associations", associations.build),
-    ("services", services.build),
+    ("services", applications.build),
 ]
 
 

@@ -18,7 +18,7 @@ from shuanglian.archives.models import Household
 from shuanglian.core import clock
 from shuanglian.core.calendar import work_calendar
 from shuanglian.core.deadlines import sweep
-from shuanglian.demo.builders import matters_contact, matters_disputes
+from shuanglian.demo.builders import mediation, outreach
 from shuanglian.demo.figures import GRIDDED
 from shuanglian.matters import services
 from shuanglian.matters.choices import Action, Level, MatterType, Satisfaction, Source, Status
@@ -62,11 +62,11 @@ def build(ctx):
 
 
 def _contact_days(ctx) -> dict:
-    return matters_contact.build(ctx, year=YEAR) or {}
+    return outreach.build(ctx, year=YEAR) or {}
 
 
 def _disputes(ctx, disputes) -> None:
-    matters_disputes.build(ctx, disputes)
+    mediation.build(ctx, disputes)
 
 
 def _weighted(rng, pairs):

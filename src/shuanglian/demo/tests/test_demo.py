@@ -16,8 +16,8 @@ from shuanglian.accounts.models import Grant, User
 from shuanglian.core import audit, clock
 from shuanglian.core.models import AuditEvent
 from shuanglian.demo import figures
+from shuanglian.demo.builders.applications_catalog import EXTRA_DEPARTMENTS
 from shuanglian.demo.builders.organizations import COUNTY
-from shuanglian.demo.builders.services_catalog import EXTRA_DEPARTMENTS
 from shuanglian.demo.builders.users import PASSWORD, USERS
 from shuanglian.divisions.models import Division, DivisionVersion
 from shuanglian.divisions.selectors import division_counts_as_of
@@ -203,16 +203,16 @@ def test_full_process_service_is_the_seeds(county):
         service_stats,
         supervision_board,
     )
-    from shuanglian.demo.builders import services_year
+    from shuanglian.demo.builders import applications_year
 
     stats = service_stats(None, within=county)
     assert (stats["centers"], stats["agent_points"], stats["staff"]) == (21, 297, 538)
     assert stats["applications"] == sum(stats["by_status"].values()) == Application.objects.count()
-    assert 0.9 < stats["on_time_rate"] < 1 and stats["closed"] > services_year.APPLICATIONS * 0.99
-    year = Application.objects.filter(accepted_at__year=services_year.YEAR)
-    assert year.count() == services_year.APPLICATIONS and not year.filter(status__in=OPEN_STATUSES).exists()
-    assert ReceiptCounter.objects.get(year=services_year.YEAR).last == services_year.APPLICATIONS
-    assert year.filter(receipt_no=f"{services_year.YEAR}-{services_year.APPLICATIONS:06d}").exists()
+    assert 0.9 < stats["on_time_rate"] < 1 and stats["closed"] > applications_year.APPLICATIONS * 0.99
+    year = Application.objects.filter(accepted_at__year=applications_year.YEAR)
+    assert year.count() == applications_year.APPLICATIONS and not year.filter(status__in=OPEN_STATUSES).exists()
+    assert ReceiptCounter.objects.get(year=applications_year.YEAR).last == applications_year.APPLICATIONS
+    assert year.filter(receipt_no=f"{applications_year.YEAR}-{applications_year.APPLICATIONS:06d}").exists()
     # A center per township, linked to its 便民服务中心; 23 villages formed by merging keep a second agent point.
     centers = ServicePoint.objects.filter(kind="center")
     assert not centers.filter(organization__isnull=True).exists()

@@ -12,8 +12,8 @@ from shuanglian.applications.models import Application, ReceiptCounter, ServiceP
 from shuanglian.core.calendar import WorkCalendar, work_calendar
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
-from shuanglian.demo.builders import services as demo
-from shuanglian.demo.builders import services_catalog, services_year
+from shuanglian.demo.builders import applications as demo
+from shuanglian.demo.builders import applications_catalog, applications_year
 from shuanglian.demo.context import DemoContext
 
 YEAR_COUNT = 400
@@ -26,8 +26,8 @@ def built(district, personas):
                       villages={d.code: d for d in (district.village, district.village2, district.village3)},
                       service_centers={district.township.code: personas.service_center})
     points = demo.build_network(ctx, agent_points=3, staff=20)
-    items = services_catalog.build(ctx)
-    counts = services_year.build(ctx, points, items, count=YEAR_COUNT)
+    items = applications_catalog.build(ctx)
+    counts = applications_year.build(ctx, points, items, count=YEAR_COUNT)
     opened = demo.open_today(ctx, points, items)
     return ctx, points, items, counts, opened
 
@@ -45,7 +45,7 @@ def test_the_network_and_the_stats_read_back(built, district):
     # 17 besides the 3 agents: 6 each, the other 5 by points served (3 and 2): the bigger center has more
     assert StaffPosting.objects.filter(point=center).count() == 9
     assert StaffPosting.objects.filter(point__division=district.township2, point__kind="center").count() == 8
-    assert len(items) == len(services_catalog.CATALOG) >= 30
+    assert len(items) == len(applications_catalog.CATALOG) >= 30
     assert all(i.promised_days <= i.legal_days for i in items)
     assert AuditEvent.objects.filter(action__in=["services.points_load", "services.load_year"]).count() == 2
 
@@ -78,7 +78,7 @@ def test_the_year_is_as_the_services_would_leave_it(built):
 
 def test_the_indexed_calendar_answers_as_the_shared_one():
     shared = WorkCalendar()
-    days = services_year.Workdays(shared, dt.date(2010, 1, 1), dt.date(2011, 12, 31))
+    days = applications_year.Workdays(shared, dt.date(2010, 1, 1), dt.date(2011, 12, 31))
     rng = random.Random(5)
     for _i in range(300):
         start = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(365))

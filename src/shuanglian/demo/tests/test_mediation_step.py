@@ -10,7 +10,7 @@ from shuanglian.archives import services as archive_services
 from shuanglian.core import idnumber
 from shuanglian.core.exceptions import DomainError
 from shuanglian.core.models import AuditEvent
-from shuanglian.demo.builders import matters_disputes
+from shuanglian.demo.builders import mediation
 from shuanglian.demo.context import DemoContext
 from shuanglian.matters import services
 from shuanglian.matters.choices import Action
@@ -41,7 +41,7 @@ def _matters(personas, district, n):
 
 def test_build_makes_exactly_the_counts_and_the_stats_count_them_back(personas, district, clock):
     matters = _matters(personas, district, 14)
-    summary = matters_disputes.build(_ctx(), matters, screened=12, mediated=9)
+    summary = mediation.build(_ctx(), matters, screened=12, mediated=9)
     assert {k: summary[k] for k in ("screened", "mediated", "failed", "withdrawn", "agreements")} == {
         "screened": 12, "mediated": 9, "failed": 2, "withdrawn": 1, "agreements": 9}
     assert selectors.dispute_stats(None, 2010) == {"screened": 12, "mediated": 9, "success_rate": 0.75}
@@ -65,7 +65,7 @@ def test_the_records_are_consistent(personas, district, clock):
                                        relation_to_head="head", id_number=head_id, phone="13812345678")
     matters.append(report_dispute(personas, district.grid, household=household,
                                   reported_at=dt.datetime(2010, 3, 3, 9, tzinfo=SH)))
-    matters_disputes.build(_ctx(), matters, screened=9, mediated=6)
+    mediation.build(_ctx(), matters, screened=9, mediated=6)
     numbers = sorted(MediationAgreement.objects.values_list("number", flat=True))
     assert numbers == [f"调字〔2010〕第{n:04d}号" for n in range(1, 7)]
     for d in Dispute.objects.prefetch_related("parties", "mediators", "sessions"):
@@ -104,16 +104,16 @@ def test_the_records_are_consistent(personas, district, clock):
 def test_build_refuses_what_it_cannot_honour(personas, district, clock):
     matters = _matters(personas, district, 3)
     with pytest.raises(DomainError):
-        matters_disputes.build(_ctx(), matters, screened=4, mediated=2)
+        mediation.build(_ctx(), matters, screened=4, mediated=2)
     with pytest.raises(DomainError):
-        matters_disputes.build(_ctx(), matters, screened=3, mediated=4)
+        mediation.build(_ctx(), matters, screened=3, mediated=4)
     demand = services.matter_report(actor=personas.promoter, grid=district.grid, type="demand", source="visit",
                                     title="路灯坏了")
     with pytest.raises(DomainError):
-        matters_disputes.build(_ctx(), [*matters, demand], screened=3, mediated=2)
+        mediation.build(_ctx(), [*matters, demand], screened=3, mediated=2)
     assert not Dispute.objects.exists()
 
 
 def test_the_defaults_are_the_seed_figures():
-    assert (matters_disputes.SCREENED, matters_disputes.MEDIATED) == (4526, 4421)
-    assert selectors.success_rate(matters_disputes.MEDIATED, matters_disputes.SCREENED) == 0.977
+    assert (mediation.SCREENED, mediation.MEDIATED) == (4526, 4421)
+    assert selectors.success_rate(mediation.MEDIATED, mediation.SCREENED) == 0.977

@@ -2,7 +2,7 @@
 numbers of the year in order of acceptance, promised dates from the shared working-day calendar, a
 timeline row per step, on_time as transition() sets it) in a few statements, so the step takes seconds.
 
-Volume: 30,000 applications, about one for every four households; the items' weights (services_catalog) make
+Volume: 30,000 applications, about one for every four households; the items' weights (applications_catalog) make
 the rural medical scheme and the pension insurance the busiest. 45% of what an agent point may accept is
 handed in there and forwarded the same or the next working day. Flows: most are handled and replied within
 the promised days; 7% wait for materials (the clock stops), 1% of those are never completed and returned;

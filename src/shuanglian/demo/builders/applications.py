@@ -9,7 +9,7 @@ the office of a former village (named after it, e.g. 周家村（原上坞村）
 merged-away village still hand in applications without walking to the new village seat. Each agent point
 has one full-time agent (代办员); the centers share the other 241, by how many villages they serve.
 
-Points, staff and catalog go through the services (audited); the year is written in bulk (services_year);
+Points, staff and catalog go through the services (audited); the year is written in bulk (applications_year);
 the open applications of today through application_accept and transition, so queues and the supervision
 board are live.
 """
@@ -22,7 +22,7 @@ from shuanglian.applications import services
 from shuanglian.applications.choices import AcceptedAt, Action, NotifiedBy, PointKind
 from shuanglian.applications.models import ServicePoint
 from shuanglian.core import clock
-from shuanglian.demo.builders import services_catalog, services_year
+from shuanglian.demo.builders import applications_catalog, applications_year
 from shuanglian.demo.names import apportion
 from shuanglian.divisions.models import Division
 
@@ -39,14 +39,14 @@ DEMO_TOWNSHIP = "330803001"  # 樟潭街道, where the demo accounts work
 
 def build(ctx):
     points = build_network(ctx)
-    items = services_catalog.build(ctx)
-    year = services_year.build(ctx, points, items)
+    items = applications_catalog.build(ctx)
+    year = applications_year.build(ctx, points, items)
     opened = open_today(ctx, points, items)
     centers = sum(p.kind == PointKind.CENTER for p in points)
     ctx.data["services.points"] = points
     ctx.log(f"  {centers} service centers, {len(points) - centers} agent points, {year['staff']} full-time staff, "
             f"{len(items)} service items")
-    ctx.log(f"  {year['applications']:,} applications of {services_year.YEAR} ({year['replied']:,} replied, "
+    ctx.log(f"  {year['applications']:,} applications of {applications_year.YEAR} ({year['replied']:,} replied, "
             f"{year['refused']} refused, {year['returned']} returned; {year['on_time_rate']:.1%} on time), "
             f"{year['transitions']:,} timeline rows, {year['complaints']} complaints; {opened} open today")
 
@@ -82,7 +82,7 @@ def build_network(ctx, *, agent_points: int = AGENT_POINTS, staff: int = STAFF) 
     served = [1 + sum(village.code[:9] == code for village, _, _ in rows) for code, _ in townships]
     per_center = apportion(staff - len(rows), served, minimum=CENTER_MINIMUM)
     demo_user = ctx.users.get("demo_service")
-    name = partial(services_year.person, rng)
+    name = partial(applications_year.person, rng)
     posts = []
     for (code, _), n in zip(townships, per_center, strict=True):
         for i in range(n):
@@ -110,8 +110,8 @@ def open_today(ctx, points, items) -> int:
             item = rng.choice([i for i in items if point.kind == PointKind.CENTER or i.accepted_at == AcceptedAt.ANY])
             actor = clerk if point in local and point.kind == PointKind.CENTER else None
             accepted = now - dt.timedelta(days=days_ago, hours=rng.uniform(0, 5))
-            app = services.application_accept(actor=actor, item=item, point=point, applicant_name=services_year.person(rng),
-                                              applicant_phone=services_year.phone(rng), at=accepted)
+            app = services.application_accept(actor=actor, item=item, point=point, applicant_name=applications_year.person(rng),
+                                              applicant_phone=applications_year.phone(rng), at=accepted)
             opened += _move(app, actor, rng, accepted, days_ago)
     return opened
 

@@ -8,7 +8,7 @@ import pytest
 
 from shuanglian.archives.services import household_register
 from shuanglian.core.models import AuditEvent
-from shuanglian.demo.builders import matters_contact
+from shuanglian.demo.builders import outreach
 from shuanglian.demo.context import DemoContext
 from shuanglian.divisions.models import Division
 from shuanglian.organizations.choices import Function, OrganizationKind
@@ -44,7 +44,7 @@ def ctx(district, personas, time_machine):
 
 
 def test_a_year_of_contact_days_and_visits(district, personas, ctx):
-    days = matters_contact.build(ctx, year=2010)
+    days = outreach.build(ctx, year=2010)
     # 12 months x (2 townships' 10ths + the county's 20th), keyed by (division code, date).
     assert len(days) == 36 and ContactDay.objects.count() == 36
     assert days[(district.township.code, dt.date(2010, 3, 10))].kind == ContactDayKind.TOWNSHIP_VILLAGE
@@ -79,8 +79,8 @@ def test_a_year_of_contact_days_and_visits(district, personas, ctx):
 
 
 def test_building_again_adds_nothing(district, personas, ctx):
-    first = matters_contact.build(ctx, year=2010)
+    first = outreach.build(ctx, year=2010)
     counts = (ContactDay.objects.count(), ContactDayAttendee.objects.count(), Visit.objects.count())
-    again = matters_contact.build(ctx, year=2010)
+    again = outreach.build(ctx, year=2010)
     assert {k: d.pk for k, d in again.items()} == {k: d.pk for k, d in first.items()}
     assert (ContactDay.objects.count(), ContactDayAttendee.objects.count(), Visit.objects.count()) == counts
