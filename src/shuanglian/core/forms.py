@@ -20,3 +20,8 @@ class SpreadsheetUploadForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than %(mb)s MB; split it by township.")
                                         % {"mb": self.max_upload_bytes // (1024 * 1024)})
         return upload
+
+
+def textarea_field(label, required: bool = True, **kwargs) -> forms.CharField:
+    """A three-row text box, the forms' one shape for free text (notes, facts, summaries)."""
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
