@@ -3,13 +3,16 @@ their center), a department those assigned to it, division grants their subtree.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import HANDLE_APPLICATIONS, VIEW_APPLICATIONS, Role
 from shuanglian.access.scope import scope_for
-from shuanglian.accounts.models import Grant
+from shuanglian.accounts.models import Grant, User
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import visibility_q as scoped_visibility_q
 from shuanglian.divisions.filtersets import within_q
+from shuanglian.organizations.models import Organization
 
 from . import policies
 from .choices import PointKind, Status
@@ -153,6 +156,21 @@ def application_detail_for_user(user, pk) -> Application:
     return get_visible(application_list_visible_to(user).select_related("handler").prefetch_related(
         Prefetch("transitions", queryset=Transition.objects.select_related("actor")), "complaints"),
         pk, what="application", message="application not found")
+
+
+def handle_targets(*, department: int | None, handler: int | None) -> tuple[Organization | None, User | None]:
+    """The department and handler a "handle" step names by id, for the page and the API alike: an id that is not
+    an active organization or user is refused naming its field (whether they may handle it is the service's)."""
+    found_department = found_handler = None
+    if department:
+        found_department = Organization.objects.filter(pk=department, is_active=True).first()
+        if found_department is None:
+            raise ValidationFailed(_("No such department."), details={"department": [department]})
+    if handler:
+        found_handler = User.objects.filter(pk=handler, is_active=True).first()
+        if found_handler is None:
+            raise ValidationFailed(_("No such active user."), details={"handler": [handler]})
+    return found_department, found_handler
 
 
 def handler_choices(app) -> list[tuple[int, str]]:

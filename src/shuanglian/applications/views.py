@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shuanglian.accounts.models import User
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
@@ -261,11 +260,8 @@ class ApplicationView(LoginRequiredMixin, ServiceFormMixin, View):
         if self.action == "resolve_complaint":
             complaint = next(c for c in self.app.complaints.all() if c.pk == form.complaint_id)
             return services.complaint_resolve(actor=actor, complaint=complaint, resolution=data["resolution"])
-        department = handler = None
-        if data.get("department"):
-            department = Organization.objects.filter(pk=data["department"], is_active=True).first()
-        if data.get("handler"):
-            handler = User.objects.filter(pk=data["handler"], is_active=True).first()
+        department, handler = selectors.handle_targets(department=int(data.get("department") or 0) or None,
+                                                       handler=int(data.get("handler") or 0) or None)
         return services.transition(
             actor=actor, application=self.app, action=self.action, reason=data.get("reason", ""),
             missing=form.missing() if self.action == Action.REQUEST_MATERIALS else (),

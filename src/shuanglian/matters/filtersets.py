@@ -2,6 +2,7 @@
 import django_filters as filters
 from django.db.models import Q
 
+from shuanglian.accounts.models import Grant
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import DeadlineState, Level, MatterType, Source, Status
@@ -38,8 +39,6 @@ class MatterFilterSet(filters.FilterSet):
         user = getattr(self.request, "user", None)
         if not value or user is None or not user.is_authenticated:
             return queryset
-        from shuanglian.accounts.models import Grant
-
         orgs = Grant.objects.filter(user=user, revoked_at__isnull=True, organization__isnull=False).values(
             "organization_id")
         return queryset.filter(Q(holder_user=user) | Q(holder_organization_id__in=orgs))

@@ -9,11 +9,9 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shuanglian.accounts.models import User
 from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
-from shuanglian.organizations.models import Organization
 
 from .. import public, selectors, services
 from ..filtersets import ApplicationFilterSet, ServiceItemFilterSet, ServicePointFilterSet
@@ -141,15 +139,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = s.ApplicationActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        department = handler = None
-        if d.get("department"):
-            department = Organization.objects.filter(pk=d["department"], is_active=True).first()
-            if department is None:
-                raise ValidationFailed("No such department.", details={"department": [d["department"]]})
-        if d.get("handler"):
-            handler = User.objects.filter(pk=d["handler"], is_active=True).first()
-            if handler is None:
-                raise ValidationFailed("No such active user.", details={"handler": [d["handler"]]})
+        department, handler = selectors.handle_targets(department=d.get("department"), handler=d.get("handler"))
         services.transition(actor=request.user, application=app, action=action_name, reason=d["reason"],
                             missing=d["missing"], result=d["result"], notified_by=d["notified_by"],
                             satisfaction=d["satisfaction"], department=department, handler=handler)

@@ -51,3 +51,25 @@ def test_the_page_refuses_a_handler_off_the_list(client, net, personas):
     assert r.status_code == 422 and "Select a valid choice" in r.content.decode()
     app.refresh_from_db()
     assert app.status == "accepted" and app.handler is None
+
+
+def test_a_department_closed_meanwhile_is_refused_by_the_page_and_the_api_alike(client, net, personas, api):
+    """The page's menu was drawn while the department was active; it closes before the form comes back. The
+    page and the API look the id up through one selector, so both refuse it naming the field."""
+    from shuanglian.organizations.models import Organization
+
+    app = _accepted(net, personas)
+    department = personas.police
+    client.force_login(personas.service_staff)
+    page = client.get(f"/services/applications/{app.pk}/", **EN)
+    assert f'value="{department.pk}"' in page.content.decode()
+    Organization.objects.filter(pk=department.pk).update(is_active=False)
+
+    r = client.post(f"/services/applications/{app.pk}/",
+                    {"action": "handle", "handle-department": department.pk}, **EN)
+    assert r.status_code == 422
+    r = api.as_(personas.service_staff).post(f"/api/v1/applications/{app.pk}/actions/handle/",
+                                             {"department": department.pk}, format="json")
+    assert r.status_code == 400 and r.json()["details"] == {"department": [department.pk]}
+    app.refresh_from_db()
+    assert app.status == "accepted" and app.department_id is None

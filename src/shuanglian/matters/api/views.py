@@ -19,7 +19,7 @@ from .. import deadlines, selectors, services
 from ..attachments import attachment_add
 from ..choices import Action
 from ..filtersets import MatterFilterSet
-from ..models import Category, Matter, Transition
+from ..models import Category, Matter, TimeLimit, Transition
 from . import serializers as s
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -162,8 +162,6 @@ class TimeLimitView(APIView):
 
     @extend_schema(summary="The time-limit table", responses={200: s.TimeLimitSerializer(many=True)})
     def get(self, request):
-        from ..models import TimeLimit
-
         custom = set(TimeLimit.objects.values_list("level", "type", "stage"))
         rows = [{"level": lv, "type": t, "stage": st, "amount": lim.amount, "unit": lim.unit,
                  "warn_before": lim.warn_before, "custom": (lv, t, st) in custom}
