@@ -27,6 +27,7 @@ from shuanglian.core import clock, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.models import TaskRun
+from shuanglian.core.scoped import get_visible
 
 from . import exports
 from .jobs import run_is_stale
@@ -79,10 +80,8 @@ def export_job_list_visible_to(user) -> QuerySet[ExportJob]:
 
 
 def export_job_get_for_user(user, pk: int) -> ExportJob:
-    job = export_job_list_visible_to(user).filter(pk=pk).first()
-    if job is None:
-        raise NotFound(_("No export %(pk)s of yours.") % {"pk": pk})
-    return job
+    return get_visible(export_job_list_visible_to(user), pk, what="export job",
+                       message=_("No export %(pk)s of yours.") % {"pk": pk})
 
 
 # ---------------------------------------------------------------- writes

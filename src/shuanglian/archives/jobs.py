@@ -30,6 +30,7 @@ from shuanglian.core import audit, clock, pii, tasks
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.models import AuditEvent, TaskRun
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import CODE_LENGTH
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.scope import Scope
@@ -89,10 +90,8 @@ def import_job_list_visible_to(user) -> QuerySet[ImportJob]:
 
 
 def import_job_get_for_user(user, pk: int) -> ImportJob:
-    job = import_job_list_visible_to(user).filter(pk=pk).first()
-    if job is None:
-        raise NotFound(f"No import job {pk} that you may see.")
-    return job
+    return get_visible(import_job_list_visible_to(user), pk, what="import job",
+                       message=f"No import job {pk} that you may see.")
 
 
 # ---------------------------------------------------------------- writes

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import VIEW_ASSOCIATIONS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.scope import Scope
 from shuanglian.organizations.choices import OrganizationKind
@@ -70,10 +71,8 @@ def kind_q(kind: str) -> Q:
 
 
 def association_get_for_user(user, pk: int) -> Organization:
-    found = association_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No association %(pk)s that you may see.") % {"pk": pk})
-    return found
+    return get_visible(association_list_visible_to(user), pk, what="association",
+                       message=_("No association %(pk)s that you may see.") % {"pk": pk})
 
 
 def post_list(association, *, current: bool | None = True) -> QuerySet[AssociationPost]:

@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from shuanglian.access.roles import VIEW_ORGANIZATIONS
 from shuanglian.access.scope import scope_for
-from shuanglian.core.exceptions import NotFound
+from shuanglian.core.scoped import get_visible
 
 from .models import Organization
 
@@ -18,7 +18,5 @@ def organization_list_visible_to(user) -> QuerySet[Organization]:
 
 
 def organization_get_for_user(user, pk: int) -> Organization:
-    found = organization_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"No organization {pk} that you may see.")
-    return found
+    return get_visible(organization_list_visible_to(user), pk, what="organization",
+                       message=f"No organization {pk} that you may see.")

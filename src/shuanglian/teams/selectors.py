@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
+from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.filtersets import within_q
 from shuanglian.divisions.models import Division
@@ -39,10 +40,8 @@ def membership_list_visible_to(user, *, include_ended: bool = True) -> QuerySet[
 
 
 def membership_get_for_user(user, pk: int) -> Membership:
-    found = membership_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No team member %(pk)s that you may see.") % {"pk": pk})
-    return found
+    return get_visible(membership_list_visible_to(user), pk, what="membership",
+                       message=_("No team member %(pk)s that you may see.") % {"pk": pk})
 
 
 def grid_roster(user, grid: Division) -> dict:
@@ -243,10 +242,8 @@ def lecturer_list_visible_to(user) -> QuerySet[Lecturer]:
 
 
 def lecturer_get_for_user(user, pk: int) -> Lecturer:
-    found = lecturer_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No lecturer %(pk)s that you may see.") % {"pk": pk})
-    return found
+    return get_visible(lecturer_list_visible_to(user), pk, what="lecturer",
+                       message=_("No lecturer %(pk)s that you may see.") % {"pk": pk})
 
 
 def _session_q(scope: Scope) -> Q:
@@ -267,10 +264,8 @@ def session_list_visible_to(user) -> QuerySet[TrainingSession]:
 
 
 def session_get_for_user(user, pk: int) -> TrainingSession:
-    found = session_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No training session %(pk)s that you may see.") % {"pk": pk})
-    return found
+    return get_visible(session_list_visible_to(user), pk, what="session",
+                       message=_("No training session %(pk)s that you may see.") % {"pk": pk})
 
 
 def eligible_posts(session: TrainingSession) -> QuerySet[Membership]:
@@ -319,10 +314,8 @@ def kit_list_visible_to(user) -> QuerySet[KitIssue]:
 
 
 def kit_get_for_user(user, pk: int) -> KitIssue:
-    found = kit_list_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No kit item %(pk)s that you may see.") % {"pk": pk})
-    return found
+    return get_visible(kit_list_visible_to(user), pk, what="kit",
+                       message=_("No kit item %(pk)s that you may see.") % {"pk": pk})
 
 
 def member_kit(member: Member) -> list[dict]:
