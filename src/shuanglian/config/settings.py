@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # The second factor: TOTP devices (RFC 6238); recovery codes are our own, stored hashed (accounts).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuanglian.accounts.middleware.MFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shuanglian.accounts.context_processors.grants",
+                "shuanglian.accounts.context_processors.mfa_banner",
                 "shuanglian.notifications.context_processors.inbox",
                 "shuanglian.applications.context_processors.service_nav",
             ],
@@ -144,9 +148,17 @@ SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# API tokens expire this many days after they are issued (a client asks for a new one).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# A second factor (TOTP or a recovery code) at sign-in and token issue for administrators, auditors and
+# every role that may reveal personal information. MFA_REQUIRED=0 is for a local trial only: every page
+# then says so in a banner.
+MFA_REQUIRED = _env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Shuanglian")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "shuanglian.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
