@@ -1,5 +1,5 @@
-"""API token pages: one's own tokens (issue one, see it once, revoke), and an account's tokens for
-the administrators who manage it (auditors read them)."""
+"""API token pages: one's own tokens (issue one, see it once, revoke), and an account's tokens and second
+factor for the administrators who manage it (auditors read them)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,10 +77,21 @@ def user_tokens(request, pk: int):
         raise_for_read(exc)
     back = reverse("accounts:user_tokens", kwargs={"pk": subject.pk})
     if request.method == "POST":
-        if request.POST.get("action") != "revoke":
+        action = request.POST.get("action")
+        if action == "revoke":
+            return _revoke(request, back)
+        if action != "mfa_reset":
             return HttpResponseBadRequest(_("Unknown operation."))
-        return _revoke(request, back)
+        try:
+            mfa.mfa_reset(actor=request.user, user=subject)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The second factor of %(name)s was removed: they set up a new "
+                                        "authenticator at their next sign-in.") % {"name": subject.username})
+        return redirect(back)
     theirs = tokens.token_list_visible_to(request.user).filter(user=subject)
     return render_page(request, "accounts/token_list.html", {
         "section": "accounts", "rows": _rows(theirs, request.user), "subject": subject,
-        "days": settings.API_TOKEN_DAYS})
+        "days": settings.API_TOKEN_DAYS, "subject_enrolled": mfa.is_enrolled(subject),
+        "may_manage": policies.may_manage_user(request.user, subject)})
