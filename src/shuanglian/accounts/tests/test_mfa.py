@@ -21,8 +21,9 @@ START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def mfa_on(settings, time_machine):
+def mfa_on(settings, time_machine, client):
     settings.MFA_REQUIRED = True
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # messages asserted in their English source
     time_machine.move_to(START, tick=False)
     return time_machine
 
