@@ -150,6 +150,12 @@ X_FRAME_OPTIONS = "DENY"
 
 # API tokens expire this many days after they are issued (a client asks for a new one).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# API requests per signed-in user, e.g. "1200/hour" (also /second, /minute, /day), and per client address
+# for anonymous calls (off by default: behind a proxy every citizen using the public lookup shares one
+# address, and that lookup limits wrong guesses itself); empty turns a limit off. Over it the API answers
+# 429 `throttled` with Retry-After.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/hour")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "")
 # A second factor (TOTP or a recovery code) at sign-in and token issue for administrators, auditors and
 # every role that may reveal personal information. MFA_REQUIRED=0 is for a local trial only: every page
 # then says so in a banner.
@@ -164,6 +170,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "shuanglian.core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["shuanglian.core.throttling.UserThrottle", "shuanglian.core.throttling.AnonThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shuanglian.core.api.exception_handler",
     "PAGE_SIZE": 50,

@@ -9,3 +9,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The second factor is off unless a test turns it on (accounts/tests/test_mfa.py): the personas sign in
 # with a password, as the demo does.
 MFA_REQUIRED = False
+# No API throttling: the suite makes thousands of requests from one address in minutes (the counters
+# live in the shared cache). core/tests/test_throttling.py turns it on.
+API_THROTTLE_USER = API_THROTTLE_ANON = ""
