@@ -121,8 +121,9 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 
 def verify(*, user: User, code: str) -> str | None:
     """Check a second factor: the authenticator's current code, or an unused recovery code (used up now).
-    Returns "totp" or "recovery", or None when it is wrong. Commits its own bookkeeping (django-otp's
-    throttle after failures, the recovery code's use) whatever the caller does next."""
+    Returns "totp" or "recovery", or None when it is wrong (audited `mfa.fail`, never with the code). Commits
+    its own bookkeeping (django-otp's throttle after failures, the recovery code's use, the audit event)
+    whatever the caller does next."""
     code = (code or "").strip()
     if not code:
         return None
@@ -131,10 +132,12 @@ def verify(*, user: User, code: str) -> str | None:
             device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
             if device is not None and device.verify_token(code):
                 return "totp"
+            audit.record(actor=user, action="mfa.fail", obj=user, after={"kind": "totp"})
             return None
         found = (RecoveryCode.objects.select_for_update()
                  .filter(user=user, code_hash=_hash_code(_normalize_recovery(code)), used_at__isnull=True).first())
         if found is None:
+            audit.record(actor=user, action="mfa.fail", obj=user, after={"kind": "recovery"})
             return None
         found.used_at = clock.now()
         found.save(update_fields=["used_at"])

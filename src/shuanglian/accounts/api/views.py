@@ -14,7 +14,7 @@ from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.organizations.selectors import organization_get_for_user
 
 from .. import mfa, services, tokens
-from ..filtersets import GrantFilterSet, UserFilterSet
+from ..filtersets import ApiTokenFilterSet, GrantFilterSet, UserFilterSet
 from ..models import ApiToken, Grant, User
 from ..selectors import grant_get_for_user, grant_list_visible_to, user_get_for_user, user_list_visible_to
 from . import serializers as s
@@ -60,6 +60,7 @@ TOKEN_REASON = OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUE
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                       viewsets.GenericViewSet):
     serializer_class = s.ApiTokenSerializer
+    filterset_class = ApiTokenFilterSet
     lookup_value_regex = r"[0-9]+"
     queryset = ApiToken.objects.none()  # for the schema; requests use the selector
 

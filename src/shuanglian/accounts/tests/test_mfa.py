@@ -101,6 +101,8 @@ def test_sign_in_asks_the_code_after_the_password(client, district, personas, mf
     assert response["Location"] == reverse("accounts:mfa_verify") and not signed_in(client)
     wrong = client.post(reverse("accounts:mfa_verify"), {"code": "123456"})
     assert wrong.status_code == 200 and "not right" in wrong.content.decode() and not signed_in(client)
+    failed = AuditEvent.objects.filter(action="mfa.fail").latest("seq")
+    assert failed.actor == personas.township_cadre and "123456" not in str(failed.after)
     next_step(mfa_on, 3)
     right = client.post(reverse("accounts:mfa_verify"), {"code": code_for(device)})
     assert right.status_code == 302 and right["Location"] == reverse("accounts:token_list")

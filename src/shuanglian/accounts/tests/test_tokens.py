@@ -78,6 +78,8 @@ def test_an_administrator_revokes_a_users_token_but_not_out_of_scope(api, distri
     outsider_token = ApiToken.objects.get(key_hash=hash_secret(outsider_secret))
     admin = api.as_(personas.township_admin)
     assert admin.delete(f"{MINE}{outsider_token.pk}/").status_code == 404
+    listed = admin.get(MINE, {"user": personas.promoter.pk}).json()["results"]
+    assert [row["id"] for row in listed] == [token.pk]
     # Another user's token: an operator neither sees nor revokes it.
     assert api.as_(personas.volunteer).delete(f"{MINE}{token.pk}/").status_code == 404
     assert api.as_(personas.auditor).delete(f"{MINE}{token.pk}/").status_code == 403  # auditors only read
