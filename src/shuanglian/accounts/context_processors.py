@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from shuanglian.access.roles import CAPABILITIES
 from shuanglian.access.scope import active_grants
 
@@ -17,3 +19,8 @@ def grants(request):
         return {c.replace(".", "_"): True for c in found}
 
     return {"my_caps": caps}
+
+
+def mfa_banner(request):
+    """Every page says so while the second factor is turned off (MFA_REQUIRED=0, a local trial)."""
+    return {"mfa_off": not settings.MFA_REQUIRED}

@@ -4,7 +4,7 @@ from django.db.models import Q
 from shuanglian.access.roles import Role
 from shuanglian.divisions.filtersets import WithinFilter
 
-from .models import Grant, User
+from .models import ApiToken, Grant, User
 
 
 class UserFilterSet(filters.FilterSet):
@@ -34,3 +34,12 @@ class GrantFilterSet(filters.FilterSet):
     class Meta:
         model = Grant
         fields = ["user", "role", "division", "organization"]
+
+
+class ApiTokenFilterSet(filters.FilterSet):
+    user = filters.NumberFilter(field_name="user_id")
+    revoked = filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["user"]

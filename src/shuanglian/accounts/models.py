@@ -74,3 +74,45 @@ class Grant(models.Model):
         return {"user": self.user.username, "role": self.role,
                 "division": self.division.code if self.division_id else None,
                 "organization": self.organization_id, "revoked_at": self.revoked_at}
+
+
+class ApiToken(models.Model):
+    """An API token. Only the SHA-256 of the secret is stored (the secret is 160 random bits, so a plain
+    hash is enough: there is nothing to guess); the secret is shown once, when it is issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60, default="API")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the secret, so an owner can tell their tokens apart; not enough to use one.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    # Issued after a second factor was checked; a token without one is refused while MFA is required.
+    second_factor = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_active_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_live(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator is lost; stored as a SHA-256, shown once at enrolment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recoverycode_user_hash_uniq")]
+
+    def __str__(self):
+        return f"recovery code of {self.user_id}"

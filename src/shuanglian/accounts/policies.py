@@ -32,3 +32,8 @@ def require_manage_division(actor, division) -> None:
         return
     if division is None or not scope_for(actor, MANAGE_USERS).covers(division):
         raise PermissionDenied(_("You may not manage accounts at %(division)s.") % {"division": division})
+
+
+def may_revoke_token(actor, token) -> bool:
+    """The owner revokes their own tokens; an administrator those of the accounts they manage."""
+    return actor is None or actor.pk == token.user_id or may_manage_user(actor, token.user)

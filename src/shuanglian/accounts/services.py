@@ -12,6 +12,7 @@ from shuanglian.divisions.choices import LEVEL_ORDER
 
 from . import policies
 from .models import Grant, User
+from .tokens import tokens_revoke_all
 
 
 def _user_snapshot(user: User) -> dict:
@@ -56,10 +57,14 @@ def user_update(*, actor, user: User, full_name: str | None = None, email: str |
         user.full_name = full_name.strip()
     if email is not None:
         user.email = email.strip()
+    deactivated = is_active is False and user.is_active
     if is_active is not None:
         user.is_active = is_active
     full_clean(user, exclude=["password"])
     user.save()
+    if deactivated:
+        # A deactivated account's API clients stop at once, not when their tokens expire.
+        tokens_revoke_all(actor=actor, user=user, reason="deactivated")
     audit.record(actor=actor, action="user.update", obj=user, before=before, after=_user_snapshot(user))
     return user
 

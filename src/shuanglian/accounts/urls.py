@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mfa_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path("users/<int:pk>/tokens/", token_views.user_tokens, name="user_tokens"),
+    path("tokens/", token_views.token_list, name="token_list"),
+    path("login/verify/", mfa_views.verify, name="mfa_verify"),
+    path("mfa/", mfa_views.enrol, name="mfa_enrol"),
 ]

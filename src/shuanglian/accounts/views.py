@@ -18,7 +18,7 @@ from shuanglian.core.htmx import (
     require_any_capability,
 )
 
-from . import policies, services
+from . import mfa, mfa_views, policies, services
 from .filtersets import UserFilterSet
 from .forms import GrantCreateForm, GrantRevokeForm, UserCreateForm, UserUpdateForm
 from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
@@ -27,6 +27,13 @@ from .selectors import grant_list_visible_to, user_get_for_user, user_list_visib
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if mfa.required_for(user):
+            # Not signed in yet: the second factor comes first (accounts.mfa_views).
+            return mfa_views.begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # The second factor: TOTP devices (RFC 6238); recovery codes are our own, stored hashed (accounts).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shuanglian.accounts.middleware.MFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
@@ -93,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shuanglian.accounts.context_processors.grants",
+                "shuanglian.accounts.context_processors.mfa_banner",
                 "shuanglian.notifications.context_processors.inbox",
                 "shuanglian.applications.context_processors.service_nav",
             ],
@@ -146,14 +150,29 @@ SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# API tokens expire this many days after they are issued (a client asks for a new one).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# API requests per signed-in user, e.g. "1200/hour" (also /second, /minute, /day), and per client address
+# for anonymous calls (off by default: behind a proxy every citizen using the public lookup shares one
+# address, and that lookup limits wrong guesses itself); empty turns a limit off. Over it the API answers
+# 429 `throttled` with Retry-After.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/hour")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "")
+# A second factor (TOTP or a recovery code) at sign-in and token issue for administrators, auditors and
+# every role that may reveal personal information. MFA_REQUIRED=0 is for a local trial only: every page
+# then says so in a banner.
+MFA_REQUIRED = _env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Shuanglian")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "shuanglian.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "shuanglian.core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["shuanglian.core.throttling.UserThrottle", "shuanglian.core.throttling.AnonThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shuanglian.core.api.exception_handler",
     "PAGE_SIZE": 50,

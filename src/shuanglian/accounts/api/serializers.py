@@ -4,7 +4,7 @@ from rest_framework import serializers
 from shuanglian.access.roles import Role
 from shuanglian.divisions.api.serializers import DivisionCodeField
 
-from ..models import Grant, User
+from ..models import ApiToken, Grant, User
 
 
 class UserGrantSerializer(serializers.ModelSerializer):
@@ -77,7 +77,34 @@ class GrantRevokeInput(serializers.Serializer):
 class TokenRequest(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True,
+                                help_text="the authenticator's current code, or a recovery code; required for "
+                                          "accounts that need a second factor (else 403 mfa_required)")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                 help_text="a label for the token, shown in the token list")
 
 
 class TokenResponse(serializers.Serializer):
-    token = serializers.CharField(help_text='send as the header "Authorization: Token <token>"')
+    token = serializers.CharField(help_text='send as the header "Authorization: Token <token>"; shown only '
+                                            "this once (only its hash is kept)")
+    expires_at = serializers.DateTimeField(help_text="after this the token is refused; obtain a new one")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as listed: never its secret, only the first characters to tell it apart."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "user", "username", "name", "prefix", "created_at", "expires_at", "last_used_at",
+                  "revoked_at", "revoked_reason", "second_factor", "active"]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.is_live(self.context["now"])
+
+
+class TokenRevokeInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

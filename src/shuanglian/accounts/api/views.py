@@ -4,30 +4,31 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shuanglian.core import clock
 from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.organizations.selectors import organization_get_for_user
 
-from .. import services
-from ..filtersets import GrantFilterSet, UserFilterSet
-from ..models import Grant, User
+from .. import mfa, services, tokens
+from ..filtersets import ApiTokenFilterSet, GrantFilterSet, UserFilterSet
+from ..models import ApiToken, Grant, User
 from ..selectors import grant_get_for_user, grant_list_visible_to, user_get_for_user, user_list_visible_to
 from . import serializers as s
 
 
 class ObtainTokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password (and, where the account needs it, a second factor) for a new API
+    token. Each call issues a new token that expires after API_TOKEN_DAYS days."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Obtain an API token", request=s.TokenRequest,
-                   responses={200: s.TokenResponse, **error_responses(400)}, auth=[])
+                   responses={200: s.TokenResponse, **error_responses(400, 403)}, auth=[])
     def post(self, request):
         data = s.TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -36,11 +37,49 @@ class ObtainTokenView(APIView):
         if user is None:
             # Inactive accounts land here too: the answer does not say which part was wrong.
             raise ValidationFailed(_("Unable to log in with the username and password given."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        checked = mfa.check_for_token(user=user, otp=data.validated_data.get("otp"))
+        token, secret = tokens.token_issue(actor=user, user=user, name=data.validated_data.get("name") or "API",
+                                           second_factor=checked)
+        return Response(s.TokenResponse({"token": secret, "expires_at": token.expires_at}).data)
 
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+TOKEN_REASON = OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                                description="why the token is revoked (or send it in the body)")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="API tokens: your own, and those of the accounts you may see",
+                       responses={200: s.ApiTokenSerializer, **error_responses(401)}),
+    retrieve=extend_schema(summary="One API token (never its secret)", parameters=[ID],
+                           responses={200: s.ApiTokenSerializer, **error_responses(401, 404)}),
+    destroy=extend_schema(summary="Revoke an API token (it stays listed, marked revoked)",
+                          parameters=[ID, TOKEN_REASON], request=s.TokenRevokeInput,
+                          responses={200: s.ApiTokenSerializer, **error_responses(401, 403, 404, 409)}),
+)
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = s.ApiTokenSerializer
+    filterset_class = ApiTokenFilterSet
+    lookup_value_regex = r"[0-9]+"
+    queryset = ApiToken.objects.none()  # for the schema; requests use the selector
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": clock.now()}
+
+    def get_queryset(self):
+        return tokens.token_list_visible_to(self.request.user)
+
+    def get_object(self):
+        return tokens.token_get_for_user(self.request.user, self.kwargs["pk"])
+
+    def destroy(self, request, *args, **kwargs):
+        token = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        data = s.TokenRevokeInput(data={"reason": body.get("reason") or request.query_params.get("reason", "")})
+        data.is_valid(raise_exception=True)
+        token = tokens.token_revoke(actor=request.user, token=token, reason=data.validated_data["reason"])
+        return Response(self.get_serializer(token).data)
 
 
 @extend_schema_view(

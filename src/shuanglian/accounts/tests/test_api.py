@@ -30,12 +30,12 @@ def usernames(response):
 
 def test_token_flow(api, district, personas):
     response = api.post(TOKEN, {"username": "township_cadre", "password": PASSWORD}, format="json")
-    assert response.status_code == 200 and set(response.json()) == {"token"}
+    assert response.status_code == 200 and set(response.json()) == {"token", "expires_at"}
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert district.village2.code in {r["code"] for r in api.get("/api/v1/divisions/").json()["results"]}
-    # The same token again, not a new one per call.
+    # Each call issues a new token (only hashes are kept, so an old one cannot be handed out again).
     again = api.post(TOKEN, {"username": "township_cadre", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == response.json()["token"]
+    assert again.json()["token"] != response.json()["token"]
 
 
 def test_token_errors(api, district, personas):

@@ -14,6 +14,15 @@ def _user_in(division_attr):
     return make
 
 
+def _token_in(division_attr):
+    def make(w):
+        from shuanglian.accounts.tokens import token_issue
+
+        user = _user_in(division_attr)(w)
+        return token_issue(actor=None, user=user, name="subject-token")[0]
+    return make
+
+
 CASES = {
     "accounts:user_list": Case(lambda w: reverse("accounts:user_list"), permitted="township_admin",
                                denied="promoter", outsider=None),
@@ -37,6 +46,22 @@ CASES = {
                                   hidden=lambda r, w: w.personas.police.name not in r.content.decode()),
     "api-organization-detail": Case(lambda w: f"/api/v1/organizations/{w.personas.police.pk}/", api=True,
                                     permitted="county_office", denied=None, outsider="outsider"),
+    # Tokens: everyone has their own list; administrators see and revoke those of the accounts they manage.
+    "accounts:token_list": Case(lambda w: reverse("accounts:token_list"), permitted="promoter", denied=None,
+                                outsider=None),
+    "accounts:user_tokens": Case(lambda w: reverse("accounts:user_tokens", args=[w.made.pk]), permitted="admin",
+                                 denied="promoter", outsider="township_admin", make=_user_in("township2")),
+    "api-token-manage-list": Case(lambda w: "/api/v1/auth/tokens/", api=True, permitted="admin", denied=None,
+                                  outsider="outsider", make=_token_in("township2"),
+                                  hidden=lambda r, w: "subject-token" not in r.content.decode()),
+    "api-token-manage-detail": Case(lambda w: f"/api/v1/auth/tokens/{w.made.pk}/", api=True, permitted="admin",
+                                    denied="promoter", outsider="township_admin", make=_token_in("township2")),
+    # The second factor: one's own (the enrolment page), and the step after the password, which a signed-in
+    # user has no use for (sent on) and an anonymous one reaches only from the login (sent back there).
+    "accounts:mfa_enrol": Case(lambda w: reverse("accounts:mfa_enrol"), permitted="promoter", denied=None,
+                               outsider=None),
+    "accounts:mfa_verify": Case(lambda w: reverse("accounts:mfa_verify"), permitted="promoter", denied=None,
+                                outsider=None, ok=(302,)),
 }
 
 test_three_ways = three_ways(CASES)
