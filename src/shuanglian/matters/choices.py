@@ -84,5 +84,8 @@ class Satisfaction(models.TextChoices):
 
 
 class LimitUnit(models.TextChoices):
+    """The deadline engine's units a county may set a matter's limits in (core.deadlines)."""
+
     WORKING_DAYS = "working_days", _("working days")
-    HOURS = "hours", _("hours")
+    HOURS = "hours", _("hours, day and night")
+    WORKING_HOURS = "working_hours", _("working hours")

@@ -36,7 +36,9 @@ _HAZARD_HANDLE_DAYS = {Level.GRID: 1, Level.VILLAGE: 2, Level.TOWNSHIP: 3, Level
 def default_limit(level: str, type: str, stage: str) -> Limit:
     if stage == Stage.ACCEPT:
         if type == MatterType.HAZARD:
-            return Limit(2, LimitUnit.HOURS, 1)
+            # Two hours of the working day: a hazard reported at night is due mid-morning, not at 1 a.m.
+            # A county that staffs nights sets "hours, day and night" on the settings page.
+            return Limit(2, LimitUnit.WORKING_HOURS, 1)
         return Limit(2, LimitUnit.WORKING_DAYS, 1)
     if stage == Stage.FOLLOW_UP:
         return Limit(5, LimitUnit.WORKING_DAYS, 1)

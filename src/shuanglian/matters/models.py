@@ -76,7 +76,7 @@ class Matter(DivisionScoped):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
     cycle = models.PositiveIntegerField(default=0)
     stage_started_at = models.DateTimeField(null=True, blank=True)
-    limit_unit = models.CharField(max_length=12, choices=LimitUnit.choices, blank=True)
+    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices, blank=True)
     yellow_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     deadline_state = models.CharField(_("deadline state"), max_length=6, choices=DeadlineState.choices,
@@ -175,7 +175,7 @@ class TimeLimit(models.Model):
     type = models.CharField(_("type"), max_length=12, choices=MatterType.choices)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     amount = models.PositiveSmallIntegerField(_("limit"))
-    unit = models.CharField(_("unit"), max_length=12, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
     warn_before = models.PositiveSmallIntegerField(_("yellow warning before the deadline"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuanglian.core import audit, clock, workflow
 from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
@@ -323,11 +324,24 @@ def _refused_message(matter: Matter, action: str) -> str:
             % {"status": matter.get_status_display(), "action": ACTION_VERBS[action]})
 
 
+_TOLD_TO_REPORTER = {
+    Action.ACCEPT: gettext_lazy("Matter %(number)s was accepted by %(holder)s"),
+    Action.ASSIGN: gettext_lazy("Matter %(number)s was assigned to %(holder)s"),
+    Action.ESCALATE: gettext_lazy("Matter %(number)s was sent up to %(holder)s"),
+}
+
+
 def _after(matter: Matter, moved: Moved) -> None:
     action = moved.action
     if action in (Action.ESCALATE, Action.SEND_BACK, Action.ASSIGN, Action.REOPEN):
         _notify_holders(matter, _("Matter %(number)s is now with you: %(title)s"), kind=f"matter.{action}")
-    elif action == Action.RESOLVE:
+    reporter = matter.reported_by_id
+    if action in _TOLD_TO_REPORTER and reporter and reporter != getattr(moved.step.actor, "pk", None):
+        # The grid worker who reported it follows it up the levels: who took it, and where it went.
+        notify(recipients=[reporter], kind=f"matter.{action}.reporter",
+               title=_TOLD_TO_REPORTER[action] % {"number": matter.number, "holder": holder_label(matter)},
+               url=matter_url(matter), obj=matter)
+    if action == Action.RESOLVE:
         # Whoever sent it up learns the result.
         notify(recipients=[matter.reported_by_id], kind="matter.resolve",
                title=_("Matter %(number)s was resolved") % {"number": matter.number}, url=matter_url(matter),
@@ -442,6 +456,8 @@ DEFAULT_CATEGORIES = [
     (MatterType.DISPUTE, "land", "土地山林"), (MatterType.DISPUTE, "wages", "劳资纠纷"),
     (MatterType.DISPUTE, "contract", "合同债务"), (MatterType.HAZARD, "fire", "消防安全"),
     (MatterType.HAZARD, "geology", "地质灾害"), (MatterType.HAZARD, "traffic", "交通安全"),
+    (MatterType.HAZARD, "street_lights", "路灯照明"), (MatterType.HAZARD, "road_damage", "道路破损"),
+    (MatterType.HAZARD, "water_supply", "供水故障"),
     (MatterType.SUGGESTION, "village_affairs", "村务管理"), (MatterType.SUGGESTION, "development", "产业发展"),
     (MatterType.OTHER, "other", "其他"),
 ]

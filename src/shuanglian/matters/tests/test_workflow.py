@@ -169,9 +169,24 @@ def test_limits_count_working_days_and_skip_the_national_day_holiday(district, p
     assert (m.stage, m.deadline_at) == (Stage.HANDLE, dt.datetime(2010, 10, 11, 23, 59, 59, tzinfo=SH))
 
 
-def test_a_hazard_is_accepted_within_hours_weekend_or_not(district, personas, clock):
+def test_a_hazard_is_accepted_within_two_working_hours_by_default(district, personas, clock):
+    m = report(personas, district, type="hazard", title="电线裸露")  # on the Mid-Autumn holiday
+    # Two hours of the next working day, the make-up Saturday: 8:30 + 2 h.
+    assert m.limit_unit == "working_hours" and m.deadline_at == dt.datetime(2010, 9, 25, 10, 30, tzinfo=SH)
+
+
+def test_a_hazard_reported_at_night_is_due_in_the_morning_not_at_one_oclock(district, personas, clock):
+    clock.move_to(dt.datetime(2010, 9, 27, 23, 0, tzinfo=SH), tick=False)  # a working Monday, 11 p.m.
     m = report(personas, district, type="hazard", title="电线裸露")
-    assert m.limit_unit == "hours" and m.deadline_at == FRIDAY + dt.timedelta(hours=2)
+    assert m.deadline_at == dt.datetime(2010, 9, 28, 10, 30, tzinfo=SH)  # 8:30 + 2 h the next morning
+
+
+def test_a_county_that_staffs_nights_sets_hours_day_and_night(district, personas, clock):
+    services.time_limit_set(actor=personas.county_office, level="grid", type="hazard", stage="accept", amount=2,
+                            unit="hours", warn_before=1)
+    clock.move_to(dt.datetime(2010, 9, 27, 23, 0, tzinfo=SH), tick=False)
+    m = report(personas, district, type="hazard", title="电线裸露")
+    assert m.limit_unit == "hours" and m.deadline_at == dt.datetime(2010, 9, 28, 1, 0, tzinfo=SH)
 
 
 def test_suspension_stops_the_clock_and_resuming_moves_the_deadline(district, personas, clock):
@@ -209,6 +224,21 @@ def test_the_holder_is_notified_when_a_matter_reaches_them(district, personas, c
     act(personas.promoter, m, Action.ESCALATE, reason="村里才能协调")
     assert Notification.objects.filter(recipient=personas.village_cadre, object_id=str(m.pk),
                                        kind="matter.escalate").exists()
+
+
+def test_the_reporter_is_told_who_accepted_it_and_where_it_went(district, personas, clock):
+    """The village cadre reports at the grid on a walk; the grid's promoter accepts it and sends it up."""
+    m = services.matter_report(actor=personas.village_cadre, grid=district.grid, type="demand", source="visit",
+                               title="路灯坏了")
+    act(personas.promoter, m, Action.ACCEPT)
+    act(personas.promoter, m, Action.ESCALATE, reason="村里才能协调")
+    told = list(Notification.objects.filter(recipient=personas.village_cadre, object_id=str(m.pk))
+                .order_by("pk").values_list("kind", flat=True))
+    assert "matter.accept.reporter" in told and "matter.escalate.reporter" in told
+    # One's own step is not news to oneself.
+    own = report(personas, district)
+    act(personas.promoter, own, Action.ACCEPT)
+    assert not Notification.objects.filter(recipient=personas.promoter, kind="matter.accept.reporter").exists()
 
 
 def test_reasons_and_results_are_required_where_the_form_says_so(district, personas, clock):
