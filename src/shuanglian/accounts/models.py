@@ -15,6 +15,13 @@ class User(AbstractUser):
                                  related_name="+", verbose_name=_("division"))
     # For text-message notifications; personal information like any phone.
     phone = PIIField(_("phone"), kind="phone")
+    # Login protection (accounts.signin): wrong passwords in a row, and the end of a lock.
+    failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    # Password lifecycle (accounts.passwords): a password someone else chose must be changed at the next
+    # sign-in; every password expires PASSWORD_MAX_AGE_DAYS after it was set.
+    must_change_password = models.BooleanField(_("must change password"), default=False, editable=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -74,3 +81,18 @@ class Grant(models.Model):
         return {"user": self.user.username, "role": self.role,
                 "division": self.division.code if self.division_id else None,
                 "organization": self.organization_id, "revoked_at": self.revoked_at}
+
+
+class PasswordHistory(models.Model):
+    """A password hash the user had, so a change cannot go back to one of the last PASSWORD_HISTORY."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_user_idx")]
+        verbose_name = _("former password")
+
+    def __str__(self):
+        return f"{self.user} @ {self.set_at:%Y-%m-%d}"

@@ -10,7 +10,7 @@ from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
 from shuanglian.divisions.choices import LEVEL_ORDER
 
-from . import policies
+from . import passwords, policies, signin
 from .models import Grant, User
 
 
@@ -35,11 +35,14 @@ def user_create(*, actor, username: str, password: str, division, full_name: str
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("The username %(name)s is taken.") % {"name": username}, code="username_taken",
                        details={"username": "taken"})
-    user = User(username=username, full_name=full_name.strip(), email=email.strip(), division=division)
+    # A password an administrator chose is temporary: the holder replaces it at the first sign-in.
+    user = User(username=username, full_name=full_name.strip(), email=email.strip(), division=division,
+                must_change_password=actor is not None, password_changed_at=clock.now())
     _check_password(password, user)
     user.set_password(password)
     full_clean(user, exclude=["password"])
     user.save()
+    passwords.remember(user)
     audit.record(actor=actor, action="user.create", obj=user, after=_user_snapshot(user))
     return user
 
@@ -66,13 +69,37 @@ def user_update(*, actor, user: User, full_name: str | None = None, email: str |
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
-    if actor is None or actor.pk != user.pk:
+    """Set a password: the holder's own (after proving the old one: `password_change`), an administrator's
+    reset (temporary: the holder must change it at the next sign-in; it also lifts a lock), or the
+    system's (commands)."""
+    own = actor is not None and actor.pk == user.pk
+    if not own:
         policies.require_manage_user(actor, user)
     _check_password(password, user)
+    passwords.refuse_reuse(user, password)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit.record(actor=actor, action="user.set_password", obj=user)
+    user.must_change_password = actor is not None and not own
+    user.password_changed_at = clock.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    passwords.remember(user)
+    if not own:
+        signin.unlock(user)
+    audit.record(actor=actor, action="user.set_password", obj=user,
+                 after={"by": "self" if own else ("administrator" if actor is not None else "system"),
+                        "must_change": user.must_change_password})
     return user
+
+
+def password_change(*, request, username: str, old_password: str, new_password: str) -> User:
+    """The holder changes their password, proving the old one; the check counts towards the lock like a
+    sign-in (it is one), and works while a change is due. Not atomic as a whole: a wrong old password's
+    failure count must stay committed."""
+    user = signin.check_password(request=request, username=username, password=old_password,
+                                 purpose="password_change")
+    if new_password == old_password:
+        raise ValidationFailed(_("The new password is the same as the old one."), code="password_reused",
+                               details={"new_password": ["same"]})
+    return user_set_password(actor=user, user=user, password=new_password)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 """Sign-in, and the account pages for administrators (and, read-only, auditors)."""
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS, Role
+from shuanglian.core import clock
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -18,19 +20,59 @@ from shuanglian.core.htmx import (
     require_any_capability,
 )
 
-from . import policies, services
+from . import passwords, policies, services, signin
 from .filtersets import UserFilterSet
-from .forms import GrantCreateForm, GrantRevokeForm, UserCreateForm, UserUpdateForm
+from .forms import (
+    GrantCreateForm,
+    GrantRevokeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SigninForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
 from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = SigninForm  # lockout, slowdown and the audit trail: accounts.signin
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        signin.record_logout(request.user)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(LoginRequiredMixin, ServiceFormMixin, View):
+    """The signed-in user's own password; where a due change (first sign-in, reset, expiry) holds them."""
+
+    template_name = "accounts/password_change.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        reason = passwords.change_due(self.request.user)
+        return {"form": form, "due": passwords.due_message(reason) if reason else ""}
+
+    def get(self, request):
+        return render_page(request, self.template_name, self.get_context_data(form=PasswordChangeForm()))
+
+    def post(self, request):
+        return self.submit(PasswordChangeForm(request.POST))
+
+    def perform(self, form):
+        data = form.cleaned_data
+        user = services.password_change(request=self.request, username=self.request.user.get_username(),
+                                        old_password=data["old_password"], new_password=data["new_password"])
+        update_session_auth_hash(self.request, user)  # the new hash would otherwise end this session
+        return user
+
+    def success_url(self, result):
+        return reverse("home")
+
+    def success_message(self, result):
+        return _("Your password is changed.")
 
 
 @login_required
@@ -81,6 +123,7 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
     template_name = "accounts/user_detail.html"
     FRAGMENTS = {"update": "accounts/partials/user_update_form.html",
                  "grant": "accounts/partials/grant_form.html",
+                 "password": "accounts/partials/password_reset_form.html",
                  "revoke": None}  # a revoke button's error goes to the page's message area
 
     def dispatch(self, request, *args, **kwargs):
@@ -105,6 +148,8 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
             return UserUpdateForm(data, actor=actor, initial=initial, prefix="update")
         if action == "grant":
             return GrantCreateForm(data, actor=actor, prefix="grant")
+        if action == "password":
+            return PasswordResetForm(data, prefix="password")
         if action == "revoke":
             return GrantRevokeForm(data, grants=self.grants().filter(revoked_at__isnull=True), prefix="revoke")
         raise KeyError(action)
@@ -114,7 +159,8 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
         context = {"section": "accounts", "subject": self.subject, "grants": list(self.grants()),
                    "may_manage": self.may_manage}
         if self.may_manage:
-            for action in ("update", "grant"):
+            context["now"] = clock.now()
+            for action in ("update", "grant", "password"):
                 context[f"{action}_form"] = form if action == bound else self.make_form(action)
             if bound == "revoke":
                 context["revoke_errors"] = form.errors
@@ -142,6 +188,8 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
         if self.action == "grant":
             return services.grant_create(actor=actor, user=self.subject, role=data["role"],
                                          division=data["division"], organization=data["organization"])
+        if self.action == "password":
+            return services.user_set_password(actor=actor, user=self.subject, password=data["password"])
         return services.grant_revoke(actor=actor, grant=data["grant"], reason=data["reason"])
 
     def success_url(self, result):
@@ -150,6 +198,9 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
     def success_message(self, result):
         if self.action == "update":
             return _("Account %(name)s saved.") % {"name": self.subject.username}
+        if self.action == "password":
+            return _("Password of %(name)s reset; it must be changed at the next sign-in.") % {
+                "name": self.subject.username}
         if self.action == "grant":
             return _("Role %(role)s granted at %(target)s.") % {"role": result.get_role_display(),
                                                                   "target": result.target}

@@ -6,3 +6,6 @@ from .settings import INSTALLED_APPS
 INSTALLED_APPS = [*INSTALLED_APPS, "shuanglian.testing.scopedapp"]
 # Production hashing costs ~0.3 s a password; tests create dozens of accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Every test client comes from 127.0.0.1, so the per-address slowdown of failed sign-ins would carry from
+# one test to the next through the cache; its own tests lower this.
+LOGIN_ADDRESS_FREE_FAILURES = 10_000

@@ -81,3 +81,15 @@ class TokenRequest(serializers.Serializer):
 
 class TokenResponse(serializers.Serializer):
     token = serializers.CharField(help_text='send as the header "Authorization: Token <token>"')
+
+
+class PasswordChangeInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    old_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+                                         max_length=128)
+
+
+class PasswordResetInput(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+                                     max_length=128)

@@ -1,9 +1,10 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import GrantViewSet, UserViewSet
+from .views import GrantViewSet, PasswordChangeView, UserViewSet
 
 router = SimpleRouter()
 router.register("users", UserViewSet, basename="api-user")
 router.register("grants", GrantViewSet, basename="api-grant")
 
-urlpatterns = router.urls
+urlpatterns = [path("auth/password/", PasswordChangeView.as_view(), name="api-password-change"), *router.urls]

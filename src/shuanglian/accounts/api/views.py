@@ -1,19 +1,17 @@
 """Accounts over the API: tokens, users and grants. Reads through the selectors, writes through the services."""
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shuanglian.core.api_views import error_responses
-from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.organizations.selectors import organization_get_for_user
 
-from .. import services
+from .. import passwords, services, signin
 from ..filtersets import GrantFilterSet, UserFilterSet
 from ..models import Grant, User
 from ..selectors import grant_get_for_user, grant_list_visible_to, user_get_for_user, user_list_visible_to
@@ -27,17 +25,32 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Obtain an API token", request=s.TokenRequest,
-                   responses={200: s.TokenResponse, **error_responses(400)}, auth=[])
+                   responses={200: s.TokenResponse, **error_responses(400, 403, 429)}, auth=[])
     def post(self, request):
         data = s.TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
-        if user is None:
-            # Inactive accounts land here too: the answer does not say which part was wrong.
-            raise ValidationFailed(_("Unable to log in with the username and password given."))
+        # Lockout, slowdown and the audit trail (accounts.signin); no token while a password change is due.
+        user = signin.check_password(request=request, username=data.validated_data["username"],
+                                     password=data.validated_data["password"], purpose="token")
+        passwords.require_current(user)
         token, _created = Token.objects.get_or_create(user=user)
+        signin.record_token_issued(user)
         return Response({"token": token.key})
+
+
+class PasswordChangeView(APIView):
+    """Change one's own password with the current one; works without a token (also while a change is due)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Change your password", request=s.PasswordChangeInput,
+                   responses={204: None, **error_responses(400, 403, 429)}, auth=[])
+    def post(self, request):
+        data = s.PasswordChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_change(request=request, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -52,6 +65,9 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
     partial_update=extend_schema(summary="Change a user's name, email, home division or active flag",
                                  parameters=[ID], request=s.UserUpdateInput,
                                  responses={200: s.UserSerializer, **error_responses(400, 401, 403, 404)}),
+    password=extend_schema(summary="Reset a user's password (temporary: changed at their next sign-in)",
+                           parameters=[ID], request=s.PasswordResetInput,
+                           responses={204: None, **error_responses(400, 401, 403, 404)}),
 )
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
@@ -83,6 +99,14 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data.is_valid(raise_exception=True)
         user = services.user_update(actor=request.user, user=user, **data.validated_data)
         return self._render(user)
+
+    @action(detail=True, methods=["post"])
+    def password(self, request, *args, **kwargs):
+        user = self.get_object()
+        data = s.PasswordResetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_set_password(actor=request.user, user=user, password=data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 GRANT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
