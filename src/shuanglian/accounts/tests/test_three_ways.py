@@ -22,6 +22,12 @@ CASES = {
     "accounts:user_detail": Case(lambda w: reverse("accounts:user_detail", args=[w.made.pk]),
                                  permitted="admin", denied="promoter", outsider="township_admin",
                                  make=_user_in("township2")),
+    # Every signed-in user changes their own password: nobody is refused, nothing is out of scope.
+    "accounts:password_change": Case(lambda w: reverse("accounts:password_change"), permitted="promoter",
+                                     denied=None, outsider=None),
+    "api-user-password": Case(lambda w: f"/api/v1/users/{w.made.pk}/password/", api=True, method="post",
+                              data=lambda w: {"password": "Qujiang-Harmony-2010!"}, ok=(204,), permitted="admin",
+                              denied="promoter", outsider="township_admin", make=_user_in("township2")),
     "api-user-list": Case(lambda w: "/api/v1/users/", api=True, permitted="township_admin", denied="promoter",
                           outsider="township_admin", make=_user_in("township2"),
                           hidden=lambda r, w: "subject" not in r.content.decode()),
