@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import DUTY, LOWEST_LEVEL, ORGANIZATION_ROLES, Role
+from shuanglian.access.roles import DUTY, LOWEST_LEVEL, ORGANIZATION_ROLES, Duty, Role
 from shuanglian.access.scope import forget
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
@@ -124,6 +124,8 @@ def grant_create(*, actor, user: User, role: str, division=None, organization=No
         raise ValidationFailed(_("The role %(role)s is granted at a %(level)s.") % {"role": role, "level": lowest},
                                code="invalid_target")
     duties = {DUTY[g.role] for g in user.grants.filter(revoked_at__isnull=True)}
+    if user.is_superuser:
+        duties.add(Duty.ADMIN)  # a superuser is an administrator, whatever their grants
     if duties and duties != {DUTY[role]}:
         raise Conflict(
             _("%(user)s already holds %(duty)s roles; administrator, operator and auditor duties are held by "
