@@ -138,3 +138,7 @@ class PasswordResetForm(forms.Form):
         if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
             self.add_error("password_confirm", _("The two passwords differ."))
         return data
+
+
+class PendingGrantDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])

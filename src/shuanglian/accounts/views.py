@@ -16,6 +16,7 @@ from shuanglian.core.htmx import (
     ServiceFormMixin,
     paginate,
     raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -27,11 +28,19 @@ from .forms import (
     GrantRevokeForm,
     PasswordChangeForm,
     PasswordResetForm,
+    PendingGrantDecideForm,
     SigninForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from .selectors import grant_list_visible_to, user_get_for_user, user_list_visible_to
+from .models import PendingGrant
+from .selectors import (
+    grant_list_visible_to,
+    pending_grant_get_for_user,
+    pending_grant_list_visible_to,
+    user_get_for_user,
+    user_list_visible_to,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -201,7 +210,55 @@ class UserDetailView(LoginRequiredMixin, ServiceFormMixin, View):
         if self.action == "password":
             return _("Password of %(name)s reset; it must be changed at the next sign-in.") % {
                 "name": self.subject.username}
+        if self.action == "grant" and isinstance(result, PendingGrant):
+            return _("The role %(role)s at %(target)s reveals personal information: it awaits a second "
+                     "administrator's approval.") % {"role": result.get_role_display(), "target": result.target}
         if self.action == "grant":
             return _("Role %(role)s granted at %(target)s.") % {"role": result.get_role_display(),
                                                                   "target": result.target}
         return _("Role %(role)s at %(target)s revoked.") % {"role": result.get_role_display(), "target": result.target}
+
+
+def _pending_context(request, form=None) -> dict:
+    pending = pending_grant_list_visible_to(request.user)
+    return {"section": "accounts", "form": form, "page_obj": paginate(request, pending),
+            "may_decide": policies.may_manage_users_somewhere(request.user)}
+
+
+@login_required
+def pending_grants(request):
+    """Grants of roles that reveal personal information waiting for a second administrator (two_person)."""
+    require_any_capability(request.user, VIEW_USERS, MANAGE_USERS)
+    return render_page(request, "accounts/pending_grants.html", _pending_context(request))
+
+
+class PendingGrantDecideView(LoginRequiredMixin, ServiceFormMixin, View):
+    """A second administrator approves or rejects one pending grant (a button on the list)."""
+
+    template_name = "accounts/pending_grants.html"
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require_any_capability(request.user, MANAGE_USERS)
+        self.pending = read(pending_grant_get_for_user, request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        return _pending_context(self.request, form)
+
+    def post(self, request, pk):
+        return self.submit(PendingGrantDecideForm(request.POST))
+
+    def perform(self, form):
+        return services.pending_grant_decide(actor=self.request.user, pending=self.pending,
+                                             approve=form.cleaned_data["decision"] == "approve")
+
+    def success_url(self, result):
+        return reverse("accounts:pending_grants")
+
+    def success_message(self, result):
+        return _("Grant of %(role)s to %(user)s at %(target)s %(outcome)s.") % {
+            "role": result.get_role_display(), "user": result.user.username, "target": result.target,
+            "outcome": result.get_outcome_display()}

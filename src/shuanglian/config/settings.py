@@ -135,6 +135,11 @@ LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
 LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FREE_FAILURES", "10"))
 LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", "300"))
+# A grant of a role that reveals personal information: "alert" tells the auditors at once (inbox);
+# "two_person" holds it until a second administrator approves (accounts: pending grants).
+GRANT_APPROVAL = os.environ.get("GRANT_APPROVAL", "alert").strip()
+if GRANT_APPROVAL not in ("alert", "two_person"):
+    raise ImproperlyConfigured(f"GRANT_APPROVAL={GRANT_APPROVAL!r}: use alert or two_person")
 # Password lifecycle (accounts.passwords): a password expires this many days after it was set (0: never);
 # a new one may not repeat the last PASSWORD_HISTORY.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))

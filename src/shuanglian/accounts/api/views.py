@@ -13,8 +13,15 @@ from shuanglian.organizations.selectors import organization_get_for_user
 
 from .. import passwords, services, signin
 from ..filtersets import GrantFilterSet, UserFilterSet
-from ..models import Grant, User
-from ..selectors import grant_get_for_user, grant_list_visible_to, user_get_for_user, user_list_visible_to
+from ..models import Grant, PendingGrant, User
+from ..selectors import (
+    grant_get_for_user,
+    grant_list_visible_to,
+    pending_grant_get_for_user,
+    pending_grant_list_visible_to,
+    user_get_for_user,
+    user_list_visible_to,
+)
 from . import serializers as s
 
 
@@ -119,8 +126,10 @@ REASON = OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUERY, re
                                                                               **error_responses(401)}),
     retrieve=extend_schema(summary="One grant", parameters=[GRANT_ID],
                            responses={200: s.GrantSerializer, **error_responses(401, 404)}),
-    create=extend_schema(summary="Grant a role at a division or an organization", request=s.GrantCreateInput,
-                         responses={201: s.GrantSerializer, **error_responses(400, 401, 403, 404, 409)}),
+    create=extend_schema(summary="Grant a role at a division or an organization (202: it awaits a second "
+                                 "administrator, GRANT_APPROVAL=two_person)", request=s.GrantCreateInput,
+                         responses={201: s.GrantSerializer, 202: s.PendingGrantSerializer,
+                                    **error_responses(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Revoke a grant (it stays on record, marked revoked)",
                           parameters=[GRANT_ID, REASON], request=s.GrantRevokeInput,
                           responses={200: s.GrantSerializer, **error_responses(401, 403, 404, 409)}),
@@ -148,6 +157,8 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             organization = organization_get_for_user(request.user, organization)
         grant = services.grant_create(actor=request.user, user=user, role=values["role"],
                                       division=values.get("division"), organization=organization)
+        if isinstance(grant, PendingGrant):  # GRANT_APPROVAL=two_person: a second administrator decides
+            return Response(s.PendingGrantSerializer(grant).data, status=status.HTTP_202_ACCEPTED)
         return Response(s.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
@@ -157,3 +168,35 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data.is_valid(raise_exception=True)
         grant = services.grant_revoke(actor=request.user, grant=grant, reason=data.validated_data["reason"])
         return Response(s.GrantSerializer(grant).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Grants that awaited or await a second administrator",
+                       responses={200: s.PendingGrantSerializer, **error_responses(401)}),
+    approve=extend_schema(summary="Approve a pending grant (not the administrator who asked)", parameters=[ID],
+                          request=None, responses={200: s.PendingGrantSerializer,
+                                                   **error_responses(401, 403, 404, 409)}),
+    reject=extend_schema(summary="Reject a pending grant (not the administrator who asked)", parameters=[ID],
+                         request=None, responses={200: s.PendingGrantSerializer,
+                                                  **error_responses(401, 403, 404, 409)}),
+)
+class PendingGrantViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.PendingGrantSerializer
+    lookup_value_regex = r"[0-9]+"
+    queryset = PendingGrant.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        return pending_grant_list_visible_to(self.request.user)
+
+    def _decide(self, request, approve: bool):
+        pending = pending_grant_get_for_user(request.user, self.kwargs["pk"])
+        pending = services.pending_grant_decide(actor=request.user, pending=pending, approve=approve)
+        return Response(s.PendingGrantSerializer(pending).data)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._decide(request, True)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, *args, **kwargs):
+        return self._decide(request, False)
