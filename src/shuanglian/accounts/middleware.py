@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,12 @@ class PasswordChangeDueMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"code": "password_change_required", "message": passwords.due_message(reason),
                                          "details": {"reason": reason}}, status=403)
-                return redirect(f"{reverse('accounts:password_change')}")
+                target = reverse("accounts:password_change")
+                if request.headers.get("HX-Request"):  # htmx would swap the page into a fragment: go whole
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
         return self.get_response(request)
 
 

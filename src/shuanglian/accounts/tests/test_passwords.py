@@ -46,8 +46,9 @@ def test_an_account_the_administrator_creates_must_change_at_first_sign_in_on_th
     response = client.post(LOGIN, {"username": "newbie", "password": NEW}, follow=True)
     assert response.redirect_chain[-1][0] == CHANGE
     assert "set by an administrator" in response.content.decode()
-    # Any other page sends them back to the change page until they change it.
+    # Any other page sends them back to the change page until they change it (htmx: the whole page).
     assert client.get(reverse("divisions:browse"))["Location"] == CHANGE
+    assert client.get(reverse("divisions:browse"), HTTP_HX_REQUEST="true")["HX-Redirect"] == CHANGE
     form = {"old_password": NEW, "new_password": NEWER, "new_password_confirm": NEWER}
     response = client.post(CHANGE, form, follow=True)
     assert "Your password is changed." in response.content.decode()
