@@ -4,6 +4,7 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
+from shuanglian.config import settings as production
 from shuanglian.core import clock
 from shuanglian.core.models import AuditEvent
 
@@ -45,3 +46,9 @@ def test_idle_logout_can_be_turned_off(client, personas, settings):
         client.get(BROWSE)
         traveller.shift(dt.timedelta(hours=7))
         assert client.get(BROWSE).status_code == 200
+
+
+def test_the_production_defaults():
+    assert production.SESSION_IDLE_MINUTES == 30 and production.PASSWORD_MAX_AGE_DAYS == 90
+    assert production.LOGIN_LOCKOUT_FAILURES == 5 and production.GRANT_APPROVAL == "alert"
+    assert "shuanglian.accounts.middleware.IdleLogoutMiddleware" in production.MIDDLEWARE
