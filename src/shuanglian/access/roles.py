@@ -108,6 +108,10 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
 }
 
+# What a superuser holds everywhere without a grant: administration only. A superuser does not read the
+# audit trail, reveal personal information or do operators' work (level 3 separation of duties).
+ADMINISTRATION: frozenset[str] = frozenset(CAPABILITIES[Role.ADMIN])
+
 DUTY: dict[str, Duty] = {role: Duty.OPERATOR for role in Role}
 DUTY[Role.ADMIN] = Duty.ADMIN
 DUTY[Role.AUDITOR] = Duty.AUDITOR

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shuanglian.access.roles import CAPABILITIES
+from shuanglian.access.roles import ADMINISTRATION, CAPABILITIES
 
 # One definition, in core (it asks the scope_for installed below); the apps import it from here.
 from shuanglian.core.capabilities import has_capability as has_capability
@@ -42,7 +42,7 @@ def scope_for(user: Any, capability: str, *, via_organizations: bool = True) -> 
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
-    if user.is_superuser:
+    if user.is_superuser and capability in ADMINISTRATION:
         return Scope(everything=True)
     cache = user.__dict__.setdefault("_scope_cache", {})
     key = capability if via_organizations else (capability, "divisions-only")

@@ -1,13 +1,17 @@
 """Forms for the account pages. They check shape; accounts.services checks who may do what."""
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.access.roles import Role
-from shuanglian.core.exceptions import NotFound
+from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.models import Organization
 from shuanglian.organizations.selectors import organization_list_visible_to
 
+from . import signin
 from .models import Grant
 
 
@@ -88,3 +92,53 @@ class GrantRevokeForm(forms.Form):
     def __init__(self, *args, grants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grant"].queryset = grants
+
+
+class SigninForm(AuthenticationForm):
+    """Django's login form, checked through accounts.signin (lockout, slowdown, audit)."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = signin.check_password(request=self.request, username=username, password=password)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password = forms.CharField(label=_("New password"), strip=False,
+                                   help_text=lazy(lambda: " ".join(password_validators_help_texts()), str)(),
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password_confirm = forms.CharField(label=_("New password again"), strip=False,
+                                           widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password_confirm") \
+                and data["new_password"] != data["new_password_confirm"]:
+            self.add_error("new_password_confirm", _("The two passwords differ."))
+        return data
+
+
+class PasswordResetForm(forms.Form):
+    """An administrator sets a temporary password for another account."""
+
+    password = forms.CharField(label=_("New password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_confirm = forms.CharField(label=_("Password again"), strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
+            self.add_error("password_confirm", _("The two passwords differ."))
+        return data
+
+
+class PendingGrantDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])

@@ -15,6 +15,13 @@ class User(AbstractUser):
                                  related_name="+", verbose_name=_("division"))
     # For text-message notifications; personal information like any phone.
     phone = PIIField(_("phone"), kind="phone")
+    # Login protection (accounts.signin): wrong passwords in a row, and the end of a lock.
+    failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    # Password lifecycle (accounts.passwords): a password someone else chose must be changed at the next
+    # sign-in; every password expires PASSWORD_MAX_AGE_DAYS after it was set.
+    must_change_password = models.BooleanField(_("must change password"), default=False, editable=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -116,3 +123,62 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"recovery code of {self.user_id}"
+class PasswordHistory(models.Model):
+    """A password hash the user had, so a change cannot go back to one of the last PASSWORD_HISTORY."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_user_idx")]
+        verbose_name = _("former password")
+
+    def __str__(self):
+        return f"{self.user} @ {self.set_at:%Y-%m-%d}"
+
+
+class PendingGrant(models.Model):
+    """A grant of a role that reveals personal information, waiting for a second administrator
+    (GRANT_APPROVAL=two_person). Approval creates the Grant; the approver differs from the requester."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_grants")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("division"))
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", verbose_name=_("organization"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    grant = models.OneToOneField(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(division__isnull=False) & Q(organization__isnull=True))
+                | (Q(division__isnull=True) & Q(organization__isnull=False)),
+                name="pending_grant_division_xor_organization",
+            ),
+        ]
+        indexes = [models.Index(fields=["outcome", "-requested_at"], name="pending_grant_open_idx")]
+        verbose_name = _("pending grant")
+
+    def __str__(self):
+        return f"{self.user} {self.role} @ {self.target} ({self.outcome or 'pending'})"
+
+    @property
+    def target(self):
+        return self.division or self.organization
+
+    def snapshot(self) -> dict:
+        return {"user": self.user.username, "role": self.role,
+                "division": self.division.code if self.division_id else None,
+                "organization": self.organization_id, "requested_by": self.requested_by.username,
+                "outcome": self.outcome or "pending"}

@@ -2,14 +2,28 @@
 subtree, and grants roles only at divisions (or organizations serving divisions) in it."""
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import MANAGE_USERS
-from shuanglian.access.scope import scope_for
+from shuanglian.access.roles import CAPABILITIES, MANAGE_USERS, REVEAL_PII, Role
+from shuanglian.access.scope import active_grants, scope_for
 from shuanglian.core.exceptions import PermissionDenied
 
 
+def role_reveals_pii(role: str) -> bool:
+    """Grants of these roles alert the auditors, or wait for a second administrator (GRANT_APPROVAL)."""
+    return REVEAL_PII in CAPABILITIES.get(role, ())
+
+
+def is_auditor(user) -> bool:
+    return any(g.role == Role.AUDITOR for g in active_grants(user))
+
+
 def may_manage_user(actor, user) -> bool:
+    """Administrators manage the accounts of their subtree, except their own, superusers' and auditors':
+    an auditor's account is changed only by the system (a command on the server), so the administrator
+    whose work the auditor checks cannot disable, reset or regrant them."""
     if actor is None:
         return True
+    if user.pk is not None and is_auditor(user):
+        return False
     scope = scope_for(actor, MANAGE_USERS)
     if scope.everything:
         return True

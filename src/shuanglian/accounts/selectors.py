@@ -4,7 +4,7 @@ from shuanglian.access.roles import MANAGE_USERS, VIEW_USERS
 from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import NotFound
 
-from .models import Grant, User
+from .models import Grant, PendingGrant, User
 
 
 def _user_scope_q(user) -> Q | None:
@@ -45,4 +45,22 @@ def grant_get_for_user(user, pk: int) -> Grant:
     found = grant_list_visible_to(user).filter(pk=pk).first()
     if found is None:
         raise NotFound(f"No grant {pk} that you may see.")
+    return found
+
+
+def pending_grant_list_visible_to(user) -> QuerySet[PendingGrant]:
+    """Grants awaiting a second administrator, for the accounts the user may see; the open ones first."""
+    q = _user_scope_q(user)
+    if q is None:
+        return PendingGrant.objects.none()
+    users = User.objects.filter(q).values("pk")
+    return (PendingGrant.objects.filter(user__in=users)
+            .select_related("user", "division", "organization", "requested_by", "decided_by")
+            .order_by("-requested_at", "-pk"))
+
+
+def pending_grant_get_for_user(user, pk: int) -> PendingGrant:
+    found = pending_grant_list_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No pending grant {pk} that you may see.")
     return found

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
     "shuanglian.core.middleware.DomainErrorMiddleware",
+    # After the request context, so their audit events carry the request's id and address.
+    "shuanglian.accounts.middleware.IdleLogoutMiddleware",
+    "shuanglian.accounts.middleware.PasswordChangeDueMiddleware",
 ]
 
 ROOT_URLCONF = "shuanglian.config.urls"
@@ -125,10 +128,28 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "8"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "shuanglian.accounts.validators.CharacterClassValidator"},
+    {"NAME": "shuanglian.accounts.validators.CharacterClassValidator",
+     "OPTIONS": {"min_classes": int(os.environ.get("PASSWORD_MIN_CLASSES", "3"))}},
 ]
+# Login protection (accounts.signin): lock an account after this many wrong passwords in a row, for
+# this long; a client address may fail this many times an hour before each further try must wait
+# (1, 2, 4 ... seconds, at most the maximum).
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FREE_FAILURES", "10"))
+LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", "300"))
+# A grant of a role that reveals personal information: "alert" tells the auditors at once (inbox);
+# "two_person" holds it until a second administrator approves (accounts: pending grants).
+GRANT_APPROVAL = os.environ.get("GRANT_APPROVAL", "alert").strip()
+if GRANT_APPROVAL not in ("alert", "two_person"):
+    raise ImproperlyConfigured(f"GRANT_APPROVAL={GRANT_APPROVAL!r}: use alert or two_person")
+# Password lifecycle (accounts.passwords): a password expires this many days after it was set (0: never);
+# a new one may not repeat the last PASSWORD_HISTORY.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -145,7 +166,9 @@ MEDIA_ROOT = VAR_DIR / "media"  # uploads (matter attachments); never served at 
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = 8 * 3600  # the absolute limit of a session
+# A session also ends after this many minutes without a request (accounts.middleware; 0: never).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

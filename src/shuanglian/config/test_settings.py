@@ -12,3 +12,11 @@ MFA_REQUIRED = False
 # No API throttling: the suite makes thousands of requests from one address in minutes (the counters
 # live in the shared cache). core/tests/test_throttling.py turns it on.
 API_THROTTLE_USER = API_THROTTLE_ANON = ""
+# Every test client comes from 127.0.0.1, so the per-address slowdown of failed sign-ins would carry from
+# one test to the next through the cache; its own tests lower this.
+LOGIN_ADDRESS_FREE_FAILURES = 10_000
+# Tests move the clock by hours or months between requests (time_machine): idle sign-out and password
+# expiry would sign their personas out or hold them at the change page. Their own tests turn them on
+# (accounts/tests/test_idle_logout.py, test_passwords.py).
+SESSION_IDLE_MINUTES = 0
+PASSWORD_MAX_AGE_DAYS = 0

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from shuanglian.access.roles import Role
 from shuanglian.divisions.api.serializers import DivisionCodeField
 
-from ..models import ApiToken, Grant, User
+from ..models import ApiToken, Grant, PendingGrant, User
 
 
 class UserGrantSerializer(serializers.ModelSerializer):
@@ -108,3 +108,32 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class TokenRevokeInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class PasswordChangeInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    old_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+                                         max_length=128)
+
+
+class PasswordResetInput(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+                                     max_length=128)
+
+
+class PendingGrantSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    division = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PendingGrant
+        fields = ["id", "user", "username", "role", "division", "organization", "requested_by", "requested_at",
+                  "status", "decided_by", "decided_at", "grant"]
+        read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        return obj.outcome or "pending"

@@ -29,8 +29,10 @@ def test_duties_are_separate(district, personas):
         services.grant_create(actor=personas.admin, user=personas.township_cadre, role="auditor",
                               division=district.county)
     assert exc.value.code == "duty_separation"
+    # Even the system (a command) cannot make an auditor an administrator; an administrator may not touch
+    # the auditor's account at all (test_grant_duties).
     with pytest.raises(Conflict):
-        services.grant_create(actor=personas.admin, user=personas.auditor, role="admin", division=district.township)
+        services.grant_create(actor=None, user=personas.auditor, role="admin", division=district.township)
     # Operators may hold several operator roles.
     services.grant_create(actor=personas.admin, user=personas.village_cadre, role="archive_keeper",
                           division=district.village)

@@ -21,6 +21,22 @@ def _token_in(division_attr):
         user = _user_in(division_attr)(w)
         return token_issue(actor=None, user=user, name="subject-token")[0]
     return make
+def _pending(w):
+    """A grant of a role that reveals personal information in 樟潭 (village), asked for by the county's
+    administrator: the township's administrator may decide it."""
+    from django.test import override_settings
+
+    from shuanglian.access.roles import Role
+    from shuanglian.accounts.services import grant_create, user_create
+
+    subject = user_create(actor=None, username="subject", password=PASSWORD, division=w.district.village)
+    with override_settings(GRANT_APPROVAL="two_person"):
+        return grant_create(actor=w.personas.admin, user=subject, role=Role.ARCHIVE_KEEPER,
+                            division=w.district.village)
+
+
+def _lists_no_subject(response, w):
+    return "subject" not in response.content.decode()
 
 
 CASES = {
@@ -31,6 +47,27 @@ CASES = {
     "accounts:user_detail": Case(lambda w: reverse("accounts:user_detail", args=[w.made.pk]),
                                  permitted="admin", denied="promoter", outsider="township_admin",
                                  make=_user_in("township2")),
+    # Every signed-in user changes their own password: nobody is refused, nothing is out of scope.
+    "accounts:password_change": Case(lambda w: reverse("accounts:password_change"), permitted="promoter",
+                                     denied=None, outsider=None),
+    "api-user-password": Case(lambda w: f"/api/v1/users/{w.made.pk}/password/", api=True, method="post",
+                              data=lambda w: {"password": "Qujiang-Harmony-2010!"}, ok=(204,), permitted="admin",
+                              denied="promoter", outsider="township_admin", make=_user_in("township2")),
+    # A pending grant: the list shows those of accounts one may see; a second administrator decides.
+    "accounts:pending_grants": Case(lambda w: reverse("accounts:pending_grants"), permitted="township_admin",
+                                    denied="promoter", outsider=None, make=_pending),
+    "accounts:pending_grant_decide": Case(lambda w: reverse("accounts:pending_grant_decide", args=[w.made.pk]),
+                                          method="post", data=lambda w: {"decision": "reject"}, ok=(302,),
+                                          permitted="township_admin", denied="promoter", outsider=None,
+                                          make=_pending),
+    "api-pending-grant-list": Case(lambda w: "/api/v1/pending-grants/", api=True, permitted="township_admin",
+                                   denied="promoter", outsider="outsider", make=_pending, hidden=_lists_no_subject),
+    "api-pending-grant-approve": Case(lambda w: f"/api/v1/pending-grants/{w.made.pk}/approve/", api=True,
+                                      method="post", permitted="township_admin", denied="promoter",
+                                      outsider="outsider", outsider_status=(403, 404), make=_pending),
+    "api-pending-grant-reject": Case(lambda w: f"/api/v1/pending-grants/{w.made.pk}/reject/", api=True,
+                                     method="post", permitted="township_admin", denied="promoter",
+                                     outsider="outsider", outsider_status=(403, 404), make=_pending),
     "api-user-list": Case(lambda w: "/api/v1/users/", api=True, permitted="township_admin", denied="promoter",
                           outsider="township_admin", make=_user_in("township2"),
                           hidden=lambda r, w: "subject" not in r.content.decode()),

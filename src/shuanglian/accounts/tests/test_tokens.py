@@ -153,3 +153,20 @@ def test_the_migration_hashes_existing_clear_text_tokens(district, personas):
     assert "authtoken_token" not in connection.introspection.table_names()
     token = ApiToken.objects.get(key_hash=hash_secret(secret))
     assert token.user == personas.township_cadre and token.revoked_at is None and not token.second_factor
+
+
+def test_a_password_change_revokes_the_tokens_issued_under_the_old_one(personas, api):
+    """Changed over the API (no token needed), the old token stops working at once."""
+    from rest_framework.test import APIClient
+
+    from shuanglian.accounts.tokens import token_issue
+    from shuanglian.testing.personas import PASSWORD
+
+    _token, secret = token_issue(actor=None, user=personas.promoter, name="phone")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert client.get("/api/v1/divisions/").status_code == 200
+    r = APIClient().post("/api/v1/auth/password/", {"username": "promoter", "old_password": PASSWORD,
+                                                    "new_password": "Grid-worker-2027!"}, format="json")
+    assert r.status_code in (200, 204), r.content
+    assert client.get("/api/v1/divisions/").status_code == 401
