@@ -4,6 +4,7 @@ template. The archives' household import and the teams' team-list import both us
 clerk meets the same rules and messages in both."""
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,32 @@ class RowError:
         return f"{file}:{self.line}: {self.field}: {self.reason}" if self.field else f"{file}:{self.line}: {self.reason}"
 
 
+# A spreadsheet program reads a cell that starts with one of these as a formula (`=cmd|' /C calc'!A0`,
+# `@SUM(...)`, `+`/`-` followed by anything); tab and CR start one too after some programs trim them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def neutralize(value):
+    """A cell value safe to write to a CSV or .xlsx: text that a spreadsheet would take for a formula gets
+    a leading apostrophe (shown as text, never run), as OWASP advises; numbers, dates and plain signed
+    numbers ("-3.5") are left as they are. Every CSV and .xlsx the platform writes passes its cells here."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def neutralized(cells) -> list:
+    return [neutralize(c) for c in cells]
+
+
+def _unneutralize(cell: str) -> str:
+    """The inverse on reading: a rejected-rows file, corrected and imported again, gives back what was typed."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312)."""
     try:
@@ -44,7 +71,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         rows = []
         header: list[str] = []
         for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
+            cells = [_unneutralize(_cell(v)) for v in values]
             if n == 1:
                 header = [c.strip() for c in cells]
             elif any(c.strip() for c in cells):
@@ -55,7 +82,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
-    rows = [(reader.line_num, cells) for cells in reader if "".join(cells).strip()]
+    rows = [(reader.line_num, [_unneutralize(c) for c in cells]) for cells in reader if "".join(cells).strip()]
     return header, rows
 
 
@@ -81,10 +108,10 @@ def write_rejects(*, source: Path, target: Path, errors: list[RowError], rejecte
     count = 0
     with open(target, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["行号", *header, "原因"])
+        writer.writerow(neutralized(["行号", *header, "原因"]))
         for line, cells in rows:
             if line in rejected_lines:
-                writer.writerow([line, *cells, "; ".join(reasons.get(line, [default_reason]))])
+                writer.writerow(neutralized([line, *cells, "; ".join(reasons.get(line, [default_reason]))]))
                 count += 1
     return count
 
@@ -95,7 +122,7 @@ def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, tex
     `text_columns` (letters) are formatted as text, so that ID numbers and phones stay digits, not 1.1E+17."""
     if csv_format:
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(neutralized(row) for row in rows)
         response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"{stem}.csv")
         return response
@@ -107,7 +134,7 @@ def template_response(rows: list[list[str]], *, stem: str, sheet_title: str, tex
     sheet = book.active
     sheet.title = sheet_title
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralized(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(10, 2.2 * len(str(cell.value)) + 4)
