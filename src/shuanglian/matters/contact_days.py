@@ -41,6 +41,7 @@ from shuanglian.access.scope import scope_for
 from shuanglian.core import audit, clock
 from shuanglian.core.calendar import WorkCalendar, work_calendar
 from shuanglian.core.exceptions import Conflict, ValidationFailed, full_clean
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.filtersets import WithinFilter, within_q
@@ -545,7 +546,7 @@ def parse_month(value: str) -> tuple[int, int] | None:
     return year, month
 
 
-class ContactDayFilterSet(filters.FilterSet):
+class ContactDayFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=ContactDayKind.choices)
     month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
     within = WithinFilter()

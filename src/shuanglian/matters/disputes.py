@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from shuanglian.core import audit, clock, idnumber
 from shuanglian.core.exceptions import Conflict, NotFound, ValidationFailed, full_clean, require_length
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.core.pii import normalize
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import WithinFilter, division_for_within, within_q
@@ -629,7 +630,7 @@ def agreements_lapsed(user, *, today: dt.date | None = None) -> QuerySet[Dispute
 # ---------------------------------------------------------------- the one FilterSet (pages and API)
 
 
-class DisputeFilterSet(filters.FilterSet):
+class DisputeFilterSet(FilterSet):
     outcome = filters.ChoiceFilter(choices=[("open", gettext_lazy("not concluded")), *MediationOutcome.choices],
                                    method="filter_outcome", label=gettext_lazy("outcome"))
     year = filters.NumberFilter(method="filter_year", label=gettext_lazy("year screened"), min_value=1990,

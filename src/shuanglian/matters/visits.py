@@ -22,6 +22,7 @@ from shuanglian.access.scope import scope_for
 from shuanglian.archives.models import Household
 from shuanglian.core import audit, clock
 from shuanglian.core.exceptions import NotFound, ValidationFailed, full_clean
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.divisions.filtersets import SCOPE_COLUMN_LEVELS, WithinFilter, within_q
@@ -244,7 +245,7 @@ def coverage_within(user, code: str | None) -> Division:
 # ---------------------------------------------------------------- filtering (API and pages)
 
 
-class VisitFilterSet(filters.FilterSet):
+class VisitFilterSet(FilterSet):
     household = filters.NumberFilter(field_name="household_id")
     grid = filters.CharFilter(field_name="grid__code", label="grid code")
     within = WithinFilter()
