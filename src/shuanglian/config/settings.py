@@ -151,6 +151,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "shuanglian.core.api.Pagination",
+    # JSON too deep or with unpaired surrogates is a 400, not a 500 (core/api.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "shuanglian.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shuanglian.core.api.exception_handler",
@@ -192,6 +198,19 @@ PII_KEY = os.environ.get("PII_KEY") or _local_secret("pii_key", 32)
 
 # The CJK font embedded in PDF exports (Debian: fonts-noto-cjk); see docs/operators.md.
 EXPORT_CJK_FONT = os.environ.get("EXPORT_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+# Key of the audit chain (urlsafe base64 of 32+ random bytes): every event's hash is an HMAC with it, and
+# checkpoints of the chain head are signed with it. Never in the database: from AUDIT_KEY, from the file
+# AUDIT_KEY_FILE names, or generated into var/audit_key. Keep a copy apart: `audit verify` needs it.
+AUDIT_KEY = os.environ.get("AUDIT_KEY") or (
+    Path(os.environ["AUDIT_KEY_FILE"]).read_text().strip() if os.environ.get("AUDIT_KEY_FILE")
+    else _local_secret("audit_key", 32))
+# Signed checkpoints of the chain head (sequence number, hash, time) are appended to this file every
+# AUDIT_CHECKPOINT_EVERY seconds by the periodic task core.audit_checkpoint; `audit verify` checks the
+# chain against them. Put it outside the database's reach (another disk, a host's append-only mount,
+# or a file shipped to a log host); empty turns checkpoints off.
+AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "3600"))
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))
