@@ -29,8 +29,11 @@ class FilterSet(filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
-            for field in form.fields.values():
-                if isinstance(field, forms.DecimalField | forms.IntegerField):
+            for name, field in form.fields.items():
+                lookup = getattr(self.filters.get(name), "lookup_expr", "")
+                if lookup == "year" and isinstance(field, forms.DecimalField | forms.IntegerField):
+                    field.validators += [MinValueValidator(DATE_MIN.year), MaxValueValidator(DATE_MAX.year)]
+                elif isinstance(field, forms.DecimalField | forms.IntegerField):
                     field.validators += [MinValueValidator(INT_MIN), MaxValueValidator(INT_MAX)]
                 elif isinstance(field, forms.DateField | forms.DateTimeField):
                     field.validators.append(_date_in_range)

@@ -32,6 +32,9 @@ def test_a_lone_surrogate_in_a_choice_field_is_a_400(api, district, personas):
     ("/api/v1/audit/", {"since": "0001-01-01T00:00:00"}),
     ("/api/v1/training-sessions/", {"since": "0001-01-01"}),
     ("/api/v1/grants/", {"user": "1" * 30}),
+    ("/api/v1/training-sessions/", {"year": "-1"}),  # found by tests/test_api_fuzz.py
+    ("/api/v1/calendar/", {"year": str(2**64)}),
+    ("/api/v1/calendar/", {"year": "-1"}),
 ])
 def test_filters_past_64_bits_or_near_year_1_are_a_400(api, district, personas, url, params):
     who = personas.auditor if url.startswith("/api/v1/audit") else personas.county_office
