@@ -222,6 +222,10 @@ SHUANGLIAN_TASKS = os.environ.get("SHUANGLIAN_TASKS", "thread")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER")
 
+# Reverse proxies in front of the app (addresses or networks, comma-separated, e.g. 10.0.0.5,10.1.0.0/16):
+# only from them are X-Forwarded-For (the client's address, core.http.client_ip) and X-Request-ID believed.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
 # The cache holds short-lived counters (the public status lookup's wrong guesses). The default is per
 # process; with several app processes or servers they must share one, or each counts on its own:
 # CACHE_URL=redis://host:6379/1, or CACHE_URL=db (a table in the database: run `shuanglian createcachetable`).

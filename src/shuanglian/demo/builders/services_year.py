@@ -11,6 +11,7 @@ the promised days; 7% wait for materials (the clock stops), 1% of those are neve
 from __future__ import annotations
 
 import datetime as dt
+import random
 import zoneinfo
 from functools import cache
 from itertools import accumulate
@@ -136,9 +137,14 @@ def build(ctx, points, items, *, count: int = APPLICATIONS) -> dict:
         plans.append((_Timeline(rng, calendar).at_office(rng.choice(days)), item, point))
     plans.sort(key=lambda plan: plan[0])
     apps, timelines = [], []
-    for n, (accepted, item, point) in enumerate(plans, 1):
+    # Receipt numbers from their own seeded generator: the district's other draws stay as they were.
+    receipts, drawn = random.Random(f"shuanglian receipts {YEAR}"), set()
+    for accepted, item, point in plans:
         app, steps = _application(rng, calendar, accepted, item, point, by_pk[point.center_id or point.pk], staff)
-        app["receipt_no"] = receipt_no(YEAR, n)
+        app["receipt_no"] = number = receipt_no(YEAR, receipts.choice)
+        while number in drawn:  # a clash in 2**40 is rare, but the column is unique
+            app["receipt_no"] = number = receipt_no(YEAR, receipts.choice)
+        drawn.add(number)
         apps.append(app)
         timelines.append(steps)
     stamp = _stamper(tz)
