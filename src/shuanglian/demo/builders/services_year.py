@@ -1,5 +1,5 @@
-"""The demo's year 2010 of applications, written in bulk: rows as the services would leave them (receipt
-numbers of the year in order of acceptance, promised dates from the shared working-day calendar, a
+"""The demo's year 2010 of applications, written in bulk: rows as the services would leave them (random
+receipt numbers of the year as the services draw them, promised dates from the shared working-day calendar, a
 timeline row per step, on_time as transition() sets it) in a few statements, so the step takes seconds.
 
 Volume: 30,000 applications, about one for every four households; the items' weights (services_catalog) make
