@@ -222,6 +222,13 @@ SHUANGLIAN_TASKS = os.environ.get("SHUANGLIAN_TASKS", "thread")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER")
 
+# Limits of an uploaded or imported spreadsheet (.xlsx/.csv), checked before and while it is read
+# (core.tabular): the size unpacked (an .xlsx is a zip; a .csv its own size), rows, columns, characters a cell.
+TABULAR_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TABULAR_MAX_UNCOMPRESSED_BYTES", str(400 * 1024 * 1024)))
+TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "1200000"))
+TABULAR_MAX_COLUMNS = int(os.environ.get("TABULAR_MAX_COLUMNS", "100"))
+TABULAR_MAX_CELL_CHARS = int(os.environ.get("TABULAR_MAX_CELL_CHARS", "2000"))
+
 # Reverse proxies in front of the app (addresses or networks, comma-separated, e.g. 10.0.0.5,10.1.0.0/16):
 # only from them are X-Forwarded-For (the client's address, core.http.client_ip) and X-Request-ID believed.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]

@@ -5,9 +5,11 @@ clerk meets the same rules and messages in both."""
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -60,29 +62,89 @@ def decode(raw: bytes) -> str:
         return raw.decode("gb18030")
 
 
+class TableTooLarge(ValueError):
+    """A file past the limits (TABULAR_MAX_*): refused before or while it is read, with what and where.
+    A ValueError, so every importer's "cannot read FILE: ..." reports it."""
+
+
+def _limits() -> tuple[int, int, int, int]:
+    return (settings.TABULAR_MAX_UNCOMPRESSED_BYTES, settings.TABULAR_MAX_ROWS, settings.TABULAR_MAX_COLUMNS,
+            settings.TABULAR_MAX_CELL_CHARS)
+
+
+def _check_xlsx_size(path: Path, max_bytes: int) -> None:
+    """An .xlsx is a zip: the sizes its members will have unpacked are in its directory, read before any of
+    them is (a 76 KB file once unpacked to 24.5 MB of XML and kept the web process busy for 101 s)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValueError("not an .xlsx file (not a zip archive)") from None
+    if unpacked > max_bytes:
+        raise TableTooLarge(f"unpacks to {unpacked // 1_000_000} MB, more than the limit of "
+                            f"{max_bytes // 1_000_000} MB; split the file")
+
+
+def _check_row(line: int, cells: list[str], max_columns: int, max_chars: int) -> None:
+    if len(cells) <= max_columns and (not cells or max(map(len, cells)) <= max_chars):
+        return  # the usual case, in one C-level pass
+    if len(cells) > max_columns:
+        raise TableTooLarge(f"line {line}: {len(cells)} columns, more than the limit of {max_columns}")
+    for column, cell in enumerate(cells, start=1):
+        if len(cell) > max_chars:
+            raise TableTooLarge(f"line {line}: column {column}: {len(cell)} characters, more than the limit "
+                                f"of {max_chars}")
+
+
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) rows of a .csv or .xlsx file; blank rows are left out."""
+    """Header and (line number, cells) rows of a .csv or .xlsx file; blank rows are left out. Refuses
+    (TableTooLarge) a file past the TABULAR_MAX_* settings: unpacked size first, then rows, columns and
+    cell length as it reads, so nothing large is built from a hostile file."""
     path = Path(path)
+    max_bytes, max_rows, max_columns, max_chars = _limits()
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook  # heavy, and only for .xlsx: loaded on first use
 
+        _check_xlsx_size(path, max_bytes)
         book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = []
-        header: list[str] = []
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_unneutralize(_cell(v)) for v in values]
-            if n == 1:
-                header = [c.strip() for c in cells]
-            elif any(c.strip() for c in cells):
-                rows.append((n, cells))
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            # The dimension a file declares may be stale (A1:A1 over thousands of rows: read as "0 rows, no
+            # errors") or huge (A1:XFD1: every row padded to 16,384 cells): read what is there instead.
+            sheet.reset_dimensions()
+            rows = []
+            header: list[str] = []
+            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if n > max_rows + 1:
+                    raise TableTooLarge(f"more than {max_rows} rows; split the file")
+                cells = [_unneutralize(_cell(v)) for v in values]
+                while cells and cells[-1] == "":  # trailing empty cells of a row are not columns
+                    cells.pop()
+                _check_row(n, cells, max_columns, max_chars)
+                if n == 1:
+                    header = [c.strip() for c in cells]
+                elif any(c.strip() for c in cells):
+                    rows.append((n, cells))
+        finally:
+            book.close()
         return header, rows
+    if path.stat().st_size > max_bytes:
+        raise TableTooLarge(f"{path.stat().st_size // 1_000_000} MB, more than the limit of "
+                            f"{max_bytes // 1_000_000} MB; split the file")
     text = decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
-    rows = [(reader.line_num, [_unneutralize(c) for c in cells]) for cells in reader if "".join(cells).strip()]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        rows = []
+        for cells in reader:
+            # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
+            if "".join(cells).strip():
+                if len(rows) >= max_rows:
+                    raise TableTooLarge(f"more than {max_rows} rows; split the file")
+                _check_row(reader.line_num, cells, max_columns, max_chars)
+                rows.append((reader.line_num, [_unneutralize(c) for c in cells]))
+    except csv.Error as exc:  # e.g. a field past the csv module's own limit (128 KB)
+        raise ValueError(f"line {reader.line_num}: {exc}") from None
     return header, rows
 
 

@@ -2,6 +2,7 @@
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from shuanglian.core import tabular
@@ -40,3 +41,71 @@ def test_templates_neutralize_in_csv_and_xlsx():
     book = load_workbook(io.BytesIO(template_response(rows, stem="t", sheet_title="t").content))
     cells = [c for c in book.active[2]]
     assert [c.value for c in cells] == ["'=1+2", "'-cmd"] and all(c.data_type == "s" for c in cells)
+
+
+# --- Limits before and while reading (finding 11) and stale dimensions (finding 15) --------------------
+
+def _xlsx(path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def _set_dimension(path, ref):
+    """Rewrite the sheet's declared dimension, as another program may leave it."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', members[sheet])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_stale_dimension_does_not_hide_the_rows(tmp_path):
+    path = _set_dimension(_xlsx(tmp_path / "s.xlsx", [["姓名", "备注"], ["甲", "1"], ["乙", "2"], ["丙", "3"]]), "A1:A1")
+    header, rows = read_table(path)
+    assert header == ["姓名", "备注"] and [cells for _n, cells in rows] == [["甲", "1"], ["乙", "2"], ["丙", "3"]]
+
+
+def test_a_huge_dimension_does_not_pad_rows(tmp_path):
+    path = _set_dimension(_xlsx(tmp_path / "w.xlsx", [["姓名"], ["甲"]]), "A1:XFD1048576")
+    assert read_table(path) == (["姓名"], [(2, ["甲"])])
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_parsing(tmp_path, settings, monkeypatch):
+    import openpyxl
+
+    settings.TABULAR_MAX_UNCOMPRESSED_BYTES = 1_000_000
+    path = _xlsx(tmp_path / "bomb.xlsx", [["姓名"], *([["x" * 1000]] * 1500)])
+    assert path.stat().st_size < 100_000  # compresses well: the size on disk says nothing
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    with pytest.raises(tabular.TableTooLarge, match="unpacks to 1 MB, more than the limit of 1 MB"):
+        read_table(path)
+
+
+def test_rows_columns_and_cell_length_are_limited(tmp_path, settings):
+    settings.TABULAR_MAX_ROWS = 3
+    many = tmp_path / "many.csv"
+    many.write_text("姓名\n" + "".join(f"n{i}\n" for i in range(4)), encoding="utf-8")
+    with pytest.raises(tabular.TableTooLarge, match="more than 3 rows"):
+        read_table(many)
+    with pytest.raises(tabular.TableTooLarge, match="more than 3 rows"):
+        read_table(_xlsx(tmp_path / "many.xlsx", [["姓名"], ["a"], ["b"], ["c"], ["d"]]))
+    settings.TABULAR_MAX_ROWS = 100
+    long_name = "王" * 32_767
+    for path in (_xlsx(tmp_path / "long.xlsx", [["姓名", "电话"], ["甲", "1"], [long_name, "2"]]),):
+        with pytest.raises(tabular.TableTooLarge, match="line 3: column 1: 32767 characters, more than the limit"):
+            read_table(path)
+    wide = tmp_path / "wide.csv"
+    wide.write_text("a\n" + ",".join("x" * 101) + "\n", encoding="utf-8")
+    with pytest.raises(tabular.TableTooLarge, match="line 2: 101 columns"):
+        read_table(wide)
