@@ -4,11 +4,11 @@ import importlib
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Open to anyone by design: the login pages, the language switch, the API's token, schema and docs,
+# Open to anyone by design: the login pages, the language switch, the API's token,
 # the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), and the
 # service points the guide lists.
 PUBLIC = {
-    "accounts:login", "accounts:logout", "set_language", "api-token", "api-schema", "api-docs",
+    "accounts:login", "accounts:logout", "set_language", "api-token",
     "services:guide", "services:status", "api-public-application-status",
     "api-service-point-list", "api-service-point-detail",
 }

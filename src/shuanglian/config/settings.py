@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shuanglian.core.middleware.SecurityHeadersMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
     "shuanglian.core.middleware.DomainErrorMiddleware",
 ]
@@ -142,6 +144,32 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (SECURE_COOKIES=1): plain HTTP is redirected and browsers are told to use HTTPS only
+# for a year (HSTS). Behind a TLS-terminating proxy (TRUSTED_PROXIES) its X-Forwarded-Proto says the scheme.
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
+# handler; inline style attributes stay allowed (they cannot run code). No frames, no plug-ins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, switched off (core.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=(), interest-cohort=()")
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
@@ -172,6 +200,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema and the docs page describe every endpoint: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Choice sets used by several fields get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "DivisionLevelEnum": "shuanglian.divisions.choices.Level",
@@ -232,6 +262,8 @@ TABULAR_MAX_CELL_CHARS = int(os.environ.get("TABULAR_MAX_CELL_CHARS", "2000"))
 # Reverse proxies in front of the app (addresses or networks, comma-separated, e.g. 10.0.0.5,10.1.0.0/16):
 # only from them are X-Forwarded-For (the client's address, core.http.client_ip) and X-Request-ID believed.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The cache holds short-lived counters (the public status lookup's wrong guesses). The default is per
 # process; with several app processes or servers they must share one, or each counts on its own:

@@ -1,3 +1,4 @@
+from django.conf import settings
 
 from .context import action_context, new_request_id
 from .exceptions import DomainError, NotFound
@@ -22,6 +23,20 @@ class RequestContextMiddleware:
             request.request_id = request_id
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: Permissions-Policy (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
         return response
 
 

@@ -113,7 +113,13 @@ def test_schema_is_served_and_lists_every_resource(api, district, personas, open
             "/api/v1/organizations/", "/api/v1/audit/{seq}/"} <= paths
     assert "Error" in schema["components"]["schemas"]
     assert schema["paths"]["/api/v1/grants/{id}/"]["delete"]["responses"]["409"]
-    assert api.get("/api/v1/docs/").status_code == 200
+    assert api.as_(personas.promoter).get("/api/v1/docs/").status_code == 200
+    assert api.as_(personas.promoter).get("/api/v1/docs/?script=").status_code == 200  # its script, as a file
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(client):
+    for url in ("/api/v1/schema/", "/api/v1/docs/"):
+        assert client.get(url).status_code in (401, 403)
 
 
 def test_schema_generates_without_warnings_and_validates(openapi_schema):
