@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -79,21 +80,26 @@ def _check_xlsx_size(path: Path, max_bytes: int) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile:
-        raise ValueError("not an .xlsx file (not a zip archive)") from None
+        raise ValueError(_("not an .xlsx file (not a zip archive)")) from None
     if unpacked > max_bytes:
-        raise TableTooLarge(f"unpacks to {unpacked // 1_000_000} MB, more than the limit of "
-                            f"{max_bytes // 1_000_000} MB; split the file")
+        raise TableTooLarge(_("unpacks to %(mb)s MB, more than the limit of %(max)s MB; split the file")
+                            % {"mb": unpacked // 1_000_000, "max": max_bytes // 1_000_000})
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return _("more than %(max)s rows; split the file") % {"max": max_rows}
 
 
 def _check_row(line: int, cells: list[str], max_columns: int, max_chars: int) -> None:
     if len(cells) <= max_columns and (not cells or max(map(len, cells)) <= max_chars):
         return  # the usual case, in one C-level pass
     if len(cells) > max_columns:
-        raise TableTooLarge(f"line {line}: {len(cells)} columns, more than the limit of {max_columns}")
+        raise TableTooLarge(_("line %(line)s: %(n)s columns, more than the limit of %(max)s")
+                            % {"line": line, "n": len(cells), "max": max_columns})
     for column, cell in enumerate(cells, start=1):
         if len(cell) > max_chars:
-            raise TableTooLarge(f"line {line}: column {column}: {len(cell)} characters, more than the limit "
-                                f"of {max_chars}")
+            raise TableTooLarge(_("line %(line)s: column %(column)s: %(n)s characters, more than the limit of "
+                                  "%(max)s") % {"line": line, "column": column, "n": len(cell), "max": max_chars})
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -116,7 +122,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             header: list[str] = []
             for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if n > max_rows + 1:
-                    raise TableTooLarge(f"more than {max_rows} rows; split the file")
+                    raise TableTooLarge(_too_many_rows(max_rows))
                 cells = [_unneutralize(_cell(v)) for v in values]
                 while cells and cells[-1] == "":  # trailing empty cells of a row are not columns
                     cells.pop()
@@ -129,8 +135,8 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             book.close()
         return header, rows
     if path.stat().st_size > max_bytes:
-        raise TableTooLarge(f"{path.stat().st_size // 1_000_000} MB, more than the limit of "
-                            f"{max_bytes // 1_000_000} MB; split the file")
+        raise TableTooLarge(_("%(mb)s MB, more than the limit of %(max)s MB; split the file")
+                            % {"mb": path.stat().st_size // 1_000_000, "max": max_bytes // 1_000_000})
     text = decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -140,11 +146,11 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             # "".join(cells).strip() is any(c.strip() for c in cells) in one step: a row with something in it.
             if "".join(cells).strip():
                 if len(rows) >= max_rows:
-                    raise TableTooLarge(f"more than {max_rows} rows; split the file")
+                    raise TableTooLarge(_too_many_rows(max_rows))
                 _check_row(reader.line_num, cells, max_columns, max_chars)
                 rows.append((reader.line_num, [_unneutralize(c) for c in cells]))
     except csv.Error as exc:  # e.g. a field past the csv module's own limit (128 KB)
-        raise ValueError(f"line {reader.line_num}: {exc}") from None
+        raise ValueError(_("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from None
     return header, rows
 
 

@@ -45,6 +45,24 @@ def test_templates_neutralize_in_csv_and_xlsx():
 
 # --- Limits before and while reading (finding 11) and stale dimensions (finding 15) --------------------
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_the_limits_are_said_in_chinese_too(tmp_path, settings):
+    from django.utils import translation
+
+    settings.TABULAR_MAX_CELL_CHARS = 3
+    path = tmp_path / "c.csv"
+    path.write_text("姓名\n王大明明\n", encoding="utf-8")
+    with translation.override("zh-hans"), pytest.raises(tabular.TableTooLarge, match="第 2 行第 1 列：4 个字符，超过上限 3 个"):
+        read_table(path)
+
+
 def _xlsx(path, rows):
     from openpyxl import Workbook
 
