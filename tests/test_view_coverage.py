@@ -5,11 +5,11 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Open to anyone by design: the login pages, the language switch, the API's token, password change (it works
-# before a token can be had, with the old password; tested in accounts/tests/test_passwords.py), schema and docs,
+# before a token can be had, with the old password; tested in accounts/tests/test_passwords.py),
 # the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), and the
 # service points the guide lists.
 PUBLIC = {
-    "accounts:login", "accounts:logout", "set_language", "api-token", "api-password-change", "api-schema", "api-docs",
+    "accounts:login", "accounts:logout", "set_language", "api-token", "api-password-change",
     "services:guide", "services:status", "api-public-application-status",
     "api-service-point-list", "api-service-point-detail",
 }

@@ -2,12 +2,13 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.access.roles import Role
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .models import ApiToken, Grant, User
 
 
-class UserFilterSet(filters.FilterSet):
+class UserFilterSet(FilterSet):
     q = filters.CharFilter(method="filter_q", label="username or name contains")
     within = WithinFilter(division_field="division", label="home division within code")
     role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
@@ -24,7 +25,7 @@ class UserFilterSet(filters.FilterSet):
         return queryset.filter(grants__role=value, grants__revoked_at__isnull=True).distinct()
 
 
-class GrantFilterSet(filters.FilterSet):
+class GrantFilterSet(FilterSet):
     user = filters.NumberFilter(field_name="user_id")
     role = filters.ChoiceFilter(choices=Role.choices)
     division = filters.CharFilter(field_name="division__code")
@@ -36,7 +37,7 @@ class GrantFilterSet(filters.FilterSet):
         fields = ["user", "role", "division", "organization"]
 
 
-class ApiTokenFilterSet(filters.FilterSet):
+class ApiTokenFilterSet(FilterSet):
     user = filters.NumberFilter(field_name="user_id")
     revoked = filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
 

@@ -2,13 +2,14 @@
 import django_filters as filters
 from django.db.models import Q
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import AcceptedAt, PointKind, Status
 from .models import Application, ServiceItem, ServicePoint
 
 
-class ServicePointFilterSet(filters.FilterSet):
+class ServicePointFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=PointKind.choices)
     within = WithinFilter()
 
@@ -17,7 +18,7 @@ class ServicePointFilterSet(filters.FilterSet):
         fields = ["kind"]
 
 
-class ServiceItemFilterSet(filters.FilterSet):
+class ServiceItemFilterSet(FilterSet):
     q = filters.CharFilter(method="filter_q", label="name, code or department contains")
     department = filters.NumberFilter(field_name="department_id")
     accepted_at = filters.ChoiceFilter(choices=AcceptedAt.choices)
@@ -38,7 +39,7 @@ class ServiceItemFilterSet(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value) | Q(department__name__icontains=value))
 
 
-class ApplicationFilterSet(filters.FilterSet):
+class ApplicationFilterSet(FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     point = filters.NumberFilter(field_name="point_id")
     center = filters.NumberFilter(field_name="center_id")

@@ -4,13 +4,13 @@ transitions table, writes a transition row and an audit event."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,6 @@ from .choices import CLOSED_STATUSES, AcceptedAt, Action, NotifiedBy, PointKind,
 from .models import (
     Application,
     Complaint,
-    ReceiptCounter,
     ServiceItem,
     ServicePoint,
     StaffPosting,
@@ -280,23 +279,26 @@ def service_item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
 # ---------------------------------------------------------------- applications
 
 
+# Crockford's base32 without the letters read as digits or each other (I L O U): easy to read out and type.
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_RANDOM_CHARS = 8  # 40 random bits: no receipt number can be found from another
+
+
 def next_receipt_no(year: int) -> str:
-    """The next receipt number of the year, e.g. 2026-000042. The UPDATE takes the row's write lock first,
-    so two counters never draw the same number (PostgreSQL row lock; SQLite's single writer)."""
-    with transaction.atomic():
-        if not ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    ReceiptCounter.objects.create(year=year, last=0)
-            except IntegrityError:
-                pass  # another counter created it first
-            ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1)
-        last = ReceiptCounter.objects.get(year=year).last
-    return receipt_no(year, last)
+    """A new receipt number of the year, e.g. 2026-7KQ4-M2XD: the year, then random characters in two groups
+    of four (not a sequence, so a receipt number tells nothing of the others and cannot be walked). Unique
+    by the column's constraint; drawn again on the rare clash with an existing one."""
+    for _attempt in range(5):
+        number = receipt_no(year, secrets.choice)
+        if not Application.objects.filter(receipt_no=number).exists():
+            return number
+    raise RuntimeError("no free receipt number after 5 draws")  # pragma: no cover - 2**40 numbers a year
 
 
-def receipt_no(year: int, number: int) -> str:
-    return f"{year}-{number:06d}"
+def receipt_no(year: int, choice) -> str:
+    """A receipt number of the year with characters drawn by `choice` (secrets.choice; the demo's seeded one)."""
+    chars = "".join(choice(RECEIPT_ALPHABET) for _i in range(RECEIPT_RANDOM_CHARS))
+    return f"{year}-{chars[:4]}-{chars[4:]}"
 
 
 def promised_date_for(item: ServiceItem, accepted_at: dt.datetime, calendar: WorkCalendar | None = None) -> dt.date:

@@ -17,6 +17,7 @@ from django.views import View
 from shuanglian.core import clock
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import ServiceFormMixin, paginate, raise_for_read, render_page
+from shuanglian.core.http import client_ip
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.organizations.choices import OrganizationKind
 from shuanglian.organizations.models import Organization
@@ -58,7 +59,7 @@ def status_lookup(request):
     if request.method == "POST":
         try:
             answer = public.lookup(receipt_no=context["receipt"], phone_last4=context["phone_last4"],
-                                   client=request.META.get("REMOTE_ADDR", ""))
+                                   client=client_ip(request))
             context["answer"] = {**answer, "status_label": Status(answer["status"]).label}
         except (DomainError, ValidationError) as exc:
             context["error"] = getattr(exc, "message", str(exc))

@@ -32,6 +32,7 @@ from shuanglian.core.pdf import (  # noqa: F401
     fonts_only,
     render_document,
 )
+from shuanglian.core.tabular import neutralized
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_ancestors
@@ -334,17 +335,15 @@ def _sheet(workbook, title: str, headers: list[tuple[str, int]], rows, *, contex
 
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]
-    sheet.append([h for h, _w in headers])
+    sheet.append(neutralized([h for h, _w in headers]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralized(row))  # text from the archives is never a formula
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if cell.data_type == "f":  # text from the archives is never a formula
-                cell.data_type = "s"
-            elif isinstance(cell.value, dt.date):
+            if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, Decimal):
                 cell.number_format = "#,##0.00"

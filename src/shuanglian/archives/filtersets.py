@@ -3,6 +3,7 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.core import idnumber
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.core.pii import PIIField, normalize
 from shuanglian.divisions.filtersets import WithinFilter
 
@@ -21,7 +22,7 @@ def _pii_only(request, queryset):
     return queryset.filter(pii_scope(getattr(request, "user", None)).record_q())
 
 
-class HouseholdFilterSet(filters.FilterSet):
+class HouseholdFilterSet(FilterSet):
     q = filters.CharFilter(method="filter_q", label="number or address contains")
     number = filters.CharFilter()
     address = filters.CharFilter(lookup_expr="contains")
@@ -45,7 +46,7 @@ class HouseholdFilterSet(filters.FilterSet):
         return _pii_only(self.request, queryset) if any(t.sensitive for t in value) else queryset
 
 
-class PersonFilterSet(filters.FilterSet):
+class PersonFilterSet(FilterSet):
     name = filters.CharFilter(method="filter_name", label="name (starts with)")
     id_number = filters.CharFilter(method="filter_id_number", label="ID number (exact)")
     phone = filters.CharFilter(method="filter_phone", label="phone (exact)")

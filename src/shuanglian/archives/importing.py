@@ -54,6 +54,10 @@ COLUMNS = {
 }
 REQUIRED = ("户号", "网格编码", "姓名", "身份证号", "与户主关系")
 HEADER_BY_FIELD = {v: k for k, v in COLUMNS.items()}
+MAX_LENGTHS = {"number": Household._meta.get_field("number").max_length,
+               "address": Household._meta.get_field("address").max_length,
+               **{f: Person._meta.get_field(f).max_length
+                  for f in ("name", "ethnicity", "education", "occupation", "skills")}}
 FIELD_ORDER = ("number", "grid", "name", "id_number", "relation", "phone", "address", "ethnicity", "education",
                "occupation", "skills", "annual_income", "tags")
 TEMPLATE_EXAMPLE = ["001", "330803001001001", "王大明", "11010519491231002X", "户主", "13912345678",
@@ -184,6 +188,9 @@ class Checker:
         relation_of.update({word: relation.value for word, relation in RELATION_WORDS.items() if relation})
         parse_id, invalid_id, normalize_phone = idnumber.parse_parts, idnumber.InvalidIDNumber, pii.normalize
         seal = sealer.add if sealer is not None else None
+        # The columns' lengths (SQLite would store a 32,767-character name; PostgreSQL would fail the whole load).
+        long_number, long_name, long_address, long_ethnicity, long_education, long_occupation, long_skills = (
+            MAX_LENGTHS[f] for f in ("number", "name", "address", "ethnicity", "education", "occupation", "skills"))
         for line, cells in rows:
             if not all_columns or len(cells) < width:
                 cells = cells[:width] + blank[min(len(cells), width):]
@@ -192,6 +199,17 @@ class Checker:
             bad = []
             if not number:
                 bad.append(RowError(line, "户号", _("required")))
+            if (len(number) > long_number or len(name) > long_name or len(address) > long_address
+                    or len(ethnicity) > long_ethnicity or len(education) > long_education
+                    or len(occupation) > long_occupation or len(skills) > long_skills):
+                for field, value in (("number", number), ("name", name), ("address", address),
+                                     ("ethnicity", ethnicity), ("education", education), ("occupation", occupation),
+                                     ("skills", skills)):
+                    if len(value) > MAX_LENGTHS[field]:
+                        bad.append(RowError(line, HEADER_BY_FIELD[field], _("%(n)s characters, at most %(max)s")
+                                            % {"n": len(value), "max": MAX_LENGTHS[field]}))
+                if len(number) > long_number:
+                    number = ""  # not a household this row can join
             grid = grids.get(grid_code)
             if grid is None:
                 bad.append(RowError(line, "网格编码", _("unknown grid code %(code)s") % {"code": grid_code or "''"}))

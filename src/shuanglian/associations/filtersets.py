@@ -2,6 +2,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 from shuanglian.organizations.models import Organization
 
@@ -9,7 +10,7 @@ from .choices import AssociationKind
 from .selectors import kind_q
 
 
-class AssociationFilterSet(filters.FilterSet):
+class AssociationFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=AssociationKind.choices, method="filter_kind",
                                 label=_("kind (general: township, promotion: village or community)"))
     within = WithinFilter(division_field="division", label=_("division code (subtree)"))

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "shuanglian.accounts.middleware.MFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shuanglian.core.middleware.SecurityHeadersMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
     "shuanglian.core.middleware.DomainErrorMiddleware",
     # After the request context, so their audit events carry the request's id and address.
@@ -171,6 +173,32 @@ SESSION_COOKIE_AGE = 8 * 3600  # the absolute limit of a session
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (SECURE_COOKIES=1): plain HTTP is redirected and browsers are told to use HTTPS only
+# for a year (HSTS). Behind a TLS-terminating proxy (TRUSTED_PROXIES) its X-Forwarded-Proto says the scheme.
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
+# handler; inline style attributes stay allowed (they cannot run code). No frames, no plug-ins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, switched off (core.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=(), interest-cohort=()")
 X_FRAME_OPTIONS = "DENY"
 
 # API tokens expire this many days after they are issued (a client asks for a new one).
@@ -194,6 +222,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "shuanglian.core.api.Pagination",
+    # JSON too deep or with unpaired surrogates is a 400, not a 500 (core/api.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "shuanglian.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["shuanglian.core.throttling.UserThrottle", "shuanglian.core.throttling.AnonThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -210,6 +244,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema and the docs page describe every endpoint: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Choice sets used by several fields get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "DivisionLevelEnum": "shuanglian.divisions.choices.Level",
@@ -237,6 +273,19 @@ PII_KEY = os.environ.get("PII_KEY") or _local_secret("pii_key", 32)
 # The CJK font embedded in PDF exports (Debian: fonts-noto-cjk); see docs/operators.md.
 EXPORT_CJK_FONT = os.environ.get("EXPORT_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
+# Key of the audit chain (urlsafe base64 of 32+ random bytes): every event's hash is an HMAC with it, and
+# checkpoints of the chain head are signed with it. Never in the database: from AUDIT_KEY, from the file
+# AUDIT_KEY_FILE names, or generated into var/audit_key. Keep a copy apart: `audit verify` needs it.
+AUDIT_KEY = os.environ.get("AUDIT_KEY") or (
+    Path(os.environ["AUDIT_KEY_FILE"]).read_text().strip() if os.environ.get("AUDIT_KEY_FILE")
+    else _local_secret("audit_key", 32))
+# Signed checkpoints of the chain head (sequence number, hash, time) are appended to this file every
+# AUDIT_CHECKPOINT_EVERY seconds by the periodic task core.audit_checkpoint; `audit verify` checks the
+# chain against them. Put it outside the database's reach (another disk, a host's append-only mount,
+# or a file shipped to a log host); empty turns checkpoints off.
+AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "3600"))
+
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))
 
@@ -246,6 +295,19 @@ AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183")
 SHUANGLIAN_TASKS = os.environ.get("SHUANGLIAN_TASKS", "thread")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER")
+
+# Limits of an uploaded or imported spreadsheet (.xlsx/.csv), checked before and while it is read
+# (core.tabular): the size unpacked (an .xlsx is a zip; a .csv its own size), rows, columns, characters a cell.
+TABULAR_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TABULAR_MAX_UNCOMPRESSED_BYTES", str(400 * 1024 * 1024)))
+TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "1200000"))
+TABULAR_MAX_COLUMNS = int(os.environ.get("TABULAR_MAX_COLUMNS", "100"))
+TABULAR_MAX_CELL_CHARS = int(os.environ.get("TABULAR_MAX_CELL_CHARS", "2000"))
+
+# Reverse proxies in front of the app (addresses or networks, comma-separated, e.g. 10.0.0.5,10.1.0.0/16):
+# only from them are X-Forwarded-For (the client's address, core.http.client_ip) and X-Request-ID believed.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The cache holds short-lived counters (the public status lookup's wrong guesses). The default is per
 # process; with several app processes or servers they must share one, or each counts on its own:

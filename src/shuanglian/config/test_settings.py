@@ -20,3 +20,5 @@ LOGIN_ADDRESS_FREE_FAILURES = 10_000
 # (accounts/tests/test_idle_logout.py, test_passwords.py).
 SESSION_IDLE_MINUTES = 0
 PASSWORD_MAX_AGE_DAYS = 0
+# Tests that check the audit checkpoints name their own file (tmp_path); the others write none.
+AUDIT_CHECKPOINT_FILE = ""

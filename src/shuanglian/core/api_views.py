@@ -103,7 +103,9 @@ class CalendarView(APIView):
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError:
-            raise ValidationFailed(str(_("Give the year, e.g. ?year=2026.")), details={"year": ["required"]}) from None
+            year = None
+        if year is None or not 1900 <= year <= 9998:  # a year near 1 or 9999 overflows the dates built from it
+            raise ValidationFailed(str(_("Give the year, e.g. ?year=2026.")), details={"year": ["required"]})
         return Response(CalendarDaySerializer(year_days(year), many=True).data)
 
     @extend_schema(summary="Set one day working or not (county office)", request=CalendarDaySerializer,

@@ -1,14 +1,20 @@
 from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 from shuanglian.core.capabilities import CONFIGURE_CALENDAR, VIEW_AUDIT
 
-from .guards import install_audit_guard
+from . import clock
+from .guards import install_audit_guard, register_sqlite_clock
 
 
 def _guard_audit(sender, using, **kwargs):  # a signal receiver takes **kwargs by contract
     install_audit_guard(connections[using])
+
+
+def _sqlite_clock(sender, connection, **kwargs):  # a signal receiver takes **kwargs by contract
+    register_sqlite_clock(connection, clock.now)
 
 
 class CoreConfig(AppConfig):
@@ -20,3 +26,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_guard_audit, sender=self, dispatch_uid="core.audit_guard")
+        connection_created.connect(_sqlite_clock, dispatch_uid="core.sqlite_clock")

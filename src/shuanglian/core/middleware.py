@@ -1,24 +1,42 @@
+from django.conf import settings
 
 from .context import action_context, new_request_id
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
 from .htmx import is_fragment_request, raise_for_read, render_page
+from .http import client_ip, from_trusted_proxy
 
 
 class RequestContextMiddleware:
-    """Give every request an id (echoed as X-Request-ID) and note the client address for audit."""
+    """Give every request an id (echoed as X-Request-ID) and note the client address for audit. An incoming
+    X-Request-ID is kept only from a trusted proxy (TRUSTED_PROXIES): a client may not name its audit records."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if incoming and len(incoming) <= 64 and incoming.isascii() else new_request_id()
+        incoming = request.headers.get("X-Request-ID", "") if from_trusted_proxy(request) else ""
+        request_id = incoming if incoming and len(incoming) <= 64 and incoming.isascii() \
+            and incoming.isprintable() else new_request_id()
         channel = "api" if request.path.startswith("/api/") else "web"
-        with action_context(request_id=request_id, ip=request.META.get("REMOTE_ADDR"), channel=channel):
+        with action_context(request_id=request_id, ip=client_ip(request), channel=channel):
             request.request_id = request_id
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: Permissions-Policy (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
         return response
 
 

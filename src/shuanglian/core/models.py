@@ -3,6 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+# How an event's hash is made: 1, SHA-256 of the event (events written before the chain was keyed);
+# 2, HMAC-SHA256 with the audit key, which is never in the database (core.audit).
+HASH_PLAIN, HASH_HMAC = 1, 2
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -33,6 +36,7 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=16, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(default=HASH_HMAC)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -68,6 +72,8 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
     base_seq = models.PositiveBigIntegerField(default=0)
     base_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The first event chained with the key (None: none yet); checkpoints carry it out of the database.
+    hmac_from = models.PositiveBigIntegerField(null=True, blank=True)
 
     def __str__(self):
         return f"audit chain head #{self.seq}"

@@ -31,7 +31,7 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
-from shuanglian.core import clock, deadlines
+from shuanglian.core import audit, clock, deadlines
 from shuanglian.core.context import action_context, new_request_id
 from shuanglian.core.models import PeriodicTaskState, TaskRun
 
@@ -191,3 +191,10 @@ def sweep_deadlines_task(at: str | None = None) -> str:
     """The one deadline sweep over every app's registered clocked models (core.deadlines)."""
     results = deadlines.sweep_all(at=dt.datetime.fromisoformat(at) if at else None)
     return "\n".join(f"{name}: {result}" for name, result in results.items())
+
+
+@task("core.audit_checkpoint", every=settings.AUDIT_CHECKPOINT_EVERY)
+def audit_checkpoint_task() -> str:
+    """A signed checkpoint of the audit chain's head, appended to AUDIT_CHECKPOINT_FILE (core.audit)."""
+    fields = audit.checkpoint()
+    return f"checkpoint at #{fields['seq']}" if fields else "checkpoints are off (AUDIT_CHECKPOINT_FILE is empty)"

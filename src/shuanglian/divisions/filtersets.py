@@ -5,6 +5,8 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
+from shuanglian.core.filtersets import FilterSet
+
 from .choices import Kind, Level, code_key, code_key_upper
 from .models import Division
 
@@ -75,7 +77,7 @@ class WithinFilter(filters.CharFilter):
         return qs.none() if division is None else qs.filter(within_q(division, prefix=self.prefix))
 
 
-class DivisionFilterSet(filters.FilterSet):
+class DivisionFilterSet(FilterSet):
     level = filters.ChoiceFilter(choices=Level.choices)
     kind = filters.ChoiceFilter(choices=Kind.choices)
     parent = filters.CharFilter(method="filter_parent", label="parent code")

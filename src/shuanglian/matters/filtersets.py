@@ -3,13 +3,14 @@ import django_filters as filters
 from django.db.models import Q
 
 from shuanglian.accounts.models import Grant
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import DeadlineState, Level, MatterType, Source, Status
 from .models import Matter
 
 
-class MatterFilterSet(filters.FilterSet):
+class MatterFilterSet(FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     open = filters.BooleanFilter(method="filter_open", label="open (not closed)")
     type = filters.MultipleChoiceFilter(choices=MatterType.choices)

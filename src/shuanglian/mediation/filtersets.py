@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import MediationOutcome
@@ -11,7 +12,7 @@ from .models import Dispute
 from .selectors import WINDOW_LABELS, confirmation_q, screened_in_year_q
 
 
-class DisputeFilterSet(filters.FilterSet):
+class DisputeFilterSet(FilterSet):
     outcome = filters.ChoiceFilter(choices=[("open", gettext_lazy("not concluded")), *MediationOutcome.choices],
                                    method="filter_outcome", label=gettext_lazy("outcome"))
     year = filters.NumberFilter(method="filter_year", label=gettext_lazy("year screened"), min_value=1990,

@@ -1,12 +1,13 @@
 import django_filters as filters
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import Function, OrganizationKind
 from .models import Organization
 
 
-class OrganizationFilterSet(filters.FilterSet):
+class OrganizationFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=OrganizationKind.choices)
     function = filters.ChoiceFilter(choices=Function.choices)
     division = filters.CharFilter(field_name="division__code")

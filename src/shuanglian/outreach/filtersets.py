@@ -5,6 +5,7 @@ import datetime as dt
 
 import django_filters as filters
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import ContactDayKind
@@ -12,7 +13,7 @@ from .models import ContactDay, Visit
 from .schedule import parse_month
 
 
-class ContactDayFilterSet(filters.FilterSet):
+class ContactDayFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=ContactDayKind.choices)
     month = filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
     within = WithinFilter()
@@ -33,7 +34,7 @@ class ContactDayFilterSet(filters.FilterSet):
 
 
 
-class VisitFilterSet(filters.FilterSet):
+class VisitFilterSet(FilterSet):
     household = filters.NumberFilter(field_name="household_id")
     grid = filters.CharFilter(field_name="grid__code", label="grid code")
     within = WithinFilter()

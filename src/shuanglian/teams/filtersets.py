@@ -2,13 +2,14 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import Category, KitItem, TeamRole
 from .models import KitIssue, Lecturer, Membership, TrainingSession
 
 
-class WithinFilterSet(filters.FilterSet):
+class WithinFilterSet(FilterSet):
     """`within`: the subtree of a division, by the scope column of its level (DivisionScoped records)."""
 
     within = WithinFilter(label=_("division code (subtree)"))
@@ -26,7 +27,7 @@ class MembershipFilterSet(WithinFilterSet):
         fields = ["role"]
 
 
-class LecturerFilterSet(filters.FilterSet):
+class LecturerFilterSet(FilterSet):
     department = filters.NumberFilter(field_name="department_id", label=_("department id"))
     active = filters.BooleanFilter(field_name="is_active", label=_("active only"))
     topic = filters.CharFilter(field_name="topics", lookup_expr="icontains", label=_("topic (contains)"))

@@ -38,6 +38,8 @@ COLUMNS = {
     "是否事业单位/公职": "public",
     "任职日期": "started_on",
 }
+HEADERS = {field: header for header, field in COLUMNS.items()}
+MAX_LENGTHS = {f: Member._meta.get_field(f).max_length for f in ("name", "employer")}
 ALIASES = {"角色(促进员/志愿者)": "角色", "是否公职": "是否事业单位/公职", "是否事业单位": "是否事业单位/公职"}
 REQUIRED = ("网格编码", "姓名", "联系电话", "角色", "类别")
 TEMPLATE_EXAMPLE = [["330803001001001", "王大明", "13912345678", "促进员", "五老人员", "", "否", "2010-03-01"],
@@ -105,7 +107,8 @@ def check(header: list[str], rows: list[tuple[int, list[str]]], *, grids: dict[s
     parsed = []
     for line, cells in rows:
         cell = {f: (cells[i].strip() if i < len(cells) else "") for f, i in index.items()}
-        bad = []
+        bad = [RowError(line, HEADERS[f], _("%(n)s characters, at most %(max)s") % {"n": len(cell[f]), "max": n})
+               for f, n in MAX_LENGTHS.items() if len(cell.get(f, "")) > n]
         grid = grids.get(cell["grid"])
         if grid is None:
             bad.append(RowError(line, "网格编码", _("unknown grid code %(code)s") % {"code": cell["grid"] or "''"}))

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import NotFound, ValidationFailed
+from shuanglian.core.http import client_ip
 from shuanglian.divisions.selectors import division_get_for_user
 
 from .. import public, selectors, services
@@ -209,5 +210,5 @@ class PublicApplicationStatusView(APIView):
                    responses={200: s.PublicStatusSerializer, **error_responses(400, 404, 429)})
     def get(self, request, receipt):
         answer = public.lookup(receipt_no=receipt, phone_last4=request.query_params.get("phone_last4", ""),
-                               client=request.META.get("REMOTE_ADDR", ""))
+                               client=client_ip(request))
         return Response(s.PublicStatusSerializer(answer).data)

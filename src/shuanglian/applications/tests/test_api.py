@@ -100,7 +100,7 @@ def test_accept_at_an_agent_point_forward_handle_reply(net, personas, api, now):
     r = _create(api, net.agent_staff, net, point=net.agent)
     assert r.status_code == 201, r.json()
     body = r.json()
-    assert body["receipt_no"] == "2026-000001" and body["promised_date"] == "2026-03-09"
+    assert body["receipt_no"].startswith("2026-") and body["promised_date"] == "2026-03-09"
     assert body["applicant_phone"] == "139****5678" and "13912345678" not in r.content.decode()
     assert body["allowed_actions"] == ["forward", "request_materials", "refuse", "return"]
     url = f"{APPS}{body['id']}/actions/"
@@ -162,7 +162,7 @@ def test_the_public_lookup_answers_status_and_promised_date_only(net, personas, 
     for secret in ("王大明", "5678", "139", "户口", "樟潭", "公安"):
         assert secret not in text
     wrong = _lookup(APIClient(), receipt, "1234")
-    unknown = _lookup(APIClient(), "2026-999999", "5678")
+    unknown = _lookup(APIClient(), "2026-ZZZZ-ZZZZ", "5678")
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()  # which part was wrong is not disclosed
     assert _lookup(APIClient(), receipt, "56x8").status_code == 400
@@ -181,19 +181,50 @@ def test_wrong_guesses_are_throttled_per_receipt_and_per_client(net, personas, a
     # Per client: one client guessing across receipts.
     cache.clear()
     for i in range(public.LIMIT_PER_CLIENT):
-        assert _lookup(client, f"2026-{100 + i:06d}", "0000", ip="10.0.3.3").status_code == 404
+        assert _lookup(client, f"2026-AAAA-{1000 + i}", "0000", ip="10.0.3.3").status_code == 404
     assert _lookup(client, other, "5678", ip="10.0.3.3").status_code == 429
     assert _lookup(client, other, "5678", ip="10.0.3.4").status_code == 200
 
 
-def test_the_throttle_window_passes(net, personas, api, time_machine):
-    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SH), tick=False)
+def test_the_lock_slows_guessing_but_never_refuses_the_right_answer_for_good(net, personas, api, time_machine):
+    """Finding 13: past the limit each wrong guess locks the receipt for a doubling delay; attempts refused
+    during a lock do not lengthen it, so the citizen's right digits answer once it passes."""
+    t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SH)
+    time_machine.move_to(t0, tick=False)
     receipt = _create(api, personas.service_staff, net).json()["receipt_no"]
     for i in range(public.LIMIT_PER_RECEIPT):
-        _lookup(APIClient(), receipt, f"{i:04d}")
-    assert _lookup(APIClient(), receipt, "5678").status_code == 429
-    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 1, tzinfo=SH), tick=False)
-    assert _lookup(APIClient(), receipt, "5678").status_code == 200
+        assert _lookup(APIClient(), receipt, f"{i:04d}", ip=f"10.0.6.{i}").status_code == 404
+    refused = _lookup(APIClient(), receipt, "5678", ip="10.0.7.1")
+    assert refused.status_code == 429 and refused.json()["details"]["retry_after"] == public.LOCK_BASE_SECONDS
+    for i in range(30):  # someone keeps trying during the lock
+        assert _lookup(APIClient(), receipt, f"{i:04d}", ip=f"10.0.8.{i}").status_code == 429
+    time_machine.move_to(t0 + dt.timedelta(seconds=public.LOCK_BASE_SECONDS + 1), tick=False)
+    assert _lookup(APIClient(), receipt, "0042", ip="10.0.9.1").status_code == 404  # one more wrong guess...
+    t1 = t0 + dt.timedelta(seconds=public.LOCK_BASE_SECONDS + 1)
+    time_machine.move_to(t1 + dt.timedelta(seconds=public.LOCK_BASE_SECONDS + 1), tick=False)
+    assert _lookup(APIClient(), receipt, "5678", ip="10.0.9.2").status_code == 429  # ...doubles the lock
+    time_machine.move_to(t1 + dt.timedelta(seconds=2 * public.LOCK_BASE_SECONDS + 1), tick=False)
+    assert _lookup(APIClient(), receipt, "5678", ip="10.0.9.2").status_code == 200
+    assert public.lock_seconds(100, public.LIMIT_PER_RECEIPT) == public.LOCK_MAX_SECONDS
+
+
+def test_behind_a_trusted_proxy_each_citizen_has_an_own_count(net, personas, api, settings, now):
+    settings.TRUSTED_PROXIES = ["10.10.0.0/16"]
+    receipt = _create(api, personas.service_staff, net).json()["receipt_no"]
+    other = _create(api, personas.service_staff, net).json()["receipt_no"]
+    client = APIClient()
+    for i in range(public.LIMIT_PER_CLIENT):  # one citizen guessing across receipts, through the proxy
+        r = client.get(f"/api/v1/public/applications/2026-AAAA-{1000 + i}/?phone_last4=0000",
+                       REMOTE_ADDR="10.10.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert r.status_code == 404
+    through_proxy = {"REMOTE_ADDR": "10.10.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    assert client.get(f"/api/v1/public/applications/{other}/?phone_last4=5678", **through_proxy).status_code == 429
+    # Another citizen behind the same proxy is not locked out with them.
+    assert client.get(f"/api/v1/public/applications/{receipt}/?phone_last4=5678", REMOTE_ADDR="10.10.0.5",
+                      HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+    # Not from a trusted proxy, the header is the client's own word and is not believed.
+    assert client.get(f"/api/v1/public/applications/{other}/?phone_last4=5678", REMOTE_ADDR="203.0.113.7",
+                      HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
 
 
 def test_supervision_board_and_monthly_over_the_api(net, personas, api, district, now):

@@ -1,5 +1,6 @@
 """Applications: promised dates on the working-day calendar, suspension, forwarding (代办), illegal steps, scope."""
 import datetime as dt
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -37,7 +38,11 @@ def test_receipt_numbers_are_unique_and_readable(net, personas):
     a = _accept(net, personas.service_staff, when=at(2026, 3, 2, 9))
     b = _accept(net, personas.service_staff, when=at(2026, 3, 2, 10))
     c = _accept(net, personas.service_staff, when=at(2027, 1, 4, 10))
-    assert (a.receipt_no, b.receipt_no, c.receipt_no) == ("2026-000001", "2026-000002", "2027-000001")
+    numbers = [a.receipt_no, b.receipt_no, c.receipt_no]
+    assert all(re.fullmatch(r"20\d\d-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", n) for n in numbers), numbers
+    assert numbers[0].startswith("2026-") and numbers[2].startswith("2027-") and len(set(numbers)) == 3
+    # Not a sequence: the next number cannot be worked out from one's own receipt.
+    assert numbers[1] not in {numbers[0][:-1] + chr(ord(numbers[0][-1]) + 1), "2026-000002"}
 
 
 def test_promised_never_longer_than_legal(net, personas, district):

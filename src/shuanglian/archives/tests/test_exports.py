@@ -167,7 +167,8 @@ def test_village_book_xlsx_is_masked_with_a_frozen_bold_header(client, village, 
     assert head["家庭年收入"] == 36000 and "低保户" in head["标签"]
     assert next(r for r in rows if r["户号"] == "002")["姓名"] is None  # a household without members
     spouse_skills = next(row for row in sheet.iter_rows(min_row=2) if row[header.index("姓名")].value == "李秀英")
-    assert spouse_skills[header.index("技能特长")].data_type == "s"  # "=1+2" stays text, never a formula
+    skills = spouse_skills[header.index("技能特长")]
+    assert skills.data_type == "s" and skills.value == "'=1+2"  # text, never a formula
     flat = str(_xlsx_values(response.content))
     assert not any(secret in flat for secret in PLAINTEXT)
 

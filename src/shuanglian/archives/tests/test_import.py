@@ -159,3 +159,22 @@ def test_reimport_updates_and_never_duplicates(district, tmp_path):
 
     for household in Household.objects.all():  # the set-based recompute agrees with the service's rule
         assert household.completeness == completeness(household), household.number
+
+
+def test_field_lengths_are_enforced_with_line_and_column(district, tmp_path):
+    """Finding 11: a name longer than its column was stored (SQLite does not check lengths)."""
+    rows = rows_for(district)
+    rows[1][2] = "李" * 51
+    rows[2][6] = "路" * 201
+    code, out, err = run(write_csv(tmp_path / "long.csv", rows))
+    assert code != 0 and Person.objects.count() == 0
+    assert "long.csv:line 3: 姓名: 51 characters, at most 50" in err
+    assert "long.csv:line 4: 地址: 201 characters, at most 200" in err
+
+
+def test_a_cell_past_the_reading_limit_is_refused_with_where(district, tmp_path):
+    rows = rows_for(district)
+    rows[0][2] = "王" * 32_767
+    code, out, err = run(write_csv(tmp_path / "huge.csv", rows))
+    assert code != 0 and Person.objects.count() == 0
+    assert "line 2: column 3: 32767 characters" in err

@@ -27,12 +27,24 @@ def test_auditor_reads_the_log_newest_first(api, district, personas):
     assert body["count"] == AuditEvent.objects.count() > 20
     newest = body["results"][0]
     assert set(newest) == FIELDS
-    assert (newest["actor"], newest["action"], newest["channel"], newest["request_id"]) == (
-        "county_office", "division.rename", "api", "req-42")
+    assert (newest["actor"], newest["action"], newest["channel"]) == ("county_office", "division.rename", "api")
+    assert newest["request_id"] and newest["request_id"] != "req-42"  # the client does not name its records
     assert newest["after"]["name"] == "樟树潭新村" and newest["ip"] == "127.0.0.1"
     seqs = [row["seq"] for row in body["results"]]
     assert seqs == sorted(seqs, reverse=True)
     assert body["results"][0]["prev_hash"] == body["results"][1]["hash"]  # the chain, as stored
+
+
+def test_request_id_and_client_address_are_believed_only_from_a_trusted_proxy(api, district, personas, settings):
+    settings.TRUSTED_PROXIES = ["10.20.0.1"]
+    client = api.as_(personas.county_office)
+    client.post(f"/api/v1/divisions/{district.village2.code}/rename/", {"name": "甲"}, format="json",
+                REMOTE_ADDR="10.20.0.1", HTTP_X_REQUEST_ID="proxy-7", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.8")
+    client.post(f"/api/v1/divisions/{district.village2.code}/rename/", {"name": "乙"}, format="json",
+                REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="mine", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    proxied, direct = AuditEvent.objects.filter(action="division.rename").order_by("seq")
+    assert (proxied.request_id, proxied.ip) == ("proxy-7", "198.51.100.8")
+    assert direct.request_id != "mine" and direct.ip == "203.0.113.9"
 
 
 def test_detail_by_sequence_number(api, district, personas):
@@ -101,7 +113,13 @@ def test_schema_is_served_and_lists_every_resource(api, district, personas, open
             "/api/v1/organizations/", "/api/v1/audit/{seq}/"} <= paths
     assert "Error" in schema["components"]["schemas"]
     assert schema["paths"]["/api/v1/grants/{id}/"]["delete"]["responses"]["409"]
-    assert api.get("/api/v1/docs/").status_code == 200
+    assert api.as_(personas.promoter).get("/api/v1/docs/").status_code == 200
+    assert api.as_(personas.promoter).get("/api/v1/docs/?script=").status_code == 200  # its script, as a file
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(client):
+    for url in ("/api/v1/schema/", "/api/v1/docs/"):
+        assert client.get(url).status_code in (401, 403)
 
 
 def test_schema_generates_without_warnings_and_validates(openapi_schema):

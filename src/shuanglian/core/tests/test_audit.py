@@ -20,6 +20,7 @@ def _raw(sql, params=()):
             cur.execute("SET session_replication_role = DEFAULT")
         else:
             cur.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
+            cur.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
             cur.execute(sql, params)
 
 
@@ -98,12 +99,10 @@ def test_database_refuses_update(district):
         cur.execute("UPDATE core_auditevent SET action = 'x'")
 
 
-@pytest.mark.postgres
-def test_postgres_refuses_deleting_young_events(district):
+def test_database_refuses_deleting_young_events(district):
+    """On SQLite as on PostgreSQL: a trigger, not only the ORM."""
     from django.db import DatabaseError, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the delete guard is a PostgreSQL trigger")
     with pytest.raises(DatabaseError, match="younger"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditevent")
 

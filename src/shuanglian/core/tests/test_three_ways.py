@@ -14,6 +14,9 @@ CASES = {
                                  outsider=None),
     "api-audit-event-detail": Case(lambda w: "/api/v1/audit/1/", api=True, permitted="auditor",
                                    denied="promoter", outsider=None),
+    # The schema and the docs page: any signed-in user, nobody else.
+    "api-schema": Case(lambda w: "/api/v1/schema/", api=True, permitted="promoter", denied=None, outsider=None),
+    "api-docs": Case(lambda w: "/api/v1/docs/", api=True, permitted="promoter", denied=None, outsider=None),
     "api-calendar": Case(lambda w: "/api/v1/calendar/?year=2010", api=True, permitted="promoter", denied=None,
                          outsider=None),
 }

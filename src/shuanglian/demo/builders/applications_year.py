@@ -1,5 +1,5 @@
-"""The demo's year 2010 of applications, written in bulk: rows as the services would leave them (receipt
-numbers of the year in order of acceptance, promised dates from the shared working-day calendar, a
+"""The demo's year 2010 of applications, written in bulk: rows as the services would leave them (random
+receipt numbers of the year as the services draw them, promised dates from the shared working-day calendar, a
 timeline row per step, on_time as transition() sets it) in a few statements, so the step takes seconds.
 
 Volume: 30,000 applications, about one for every four households; the items' weights (applications_catalog) make
@@ -11,6 +11,7 @@ the promised days; 7% wait for materials (the clock stops), 1% of those are neve
 from __future__ import annotations
 
 import datetime as dt
+import random
 import zoneinfo
 from functools import cache
 from itertools import accumulate
@@ -136,9 +137,14 @@ def build(ctx, points, items, *, count: int = APPLICATIONS) -> dict:
         plans.append((_Timeline(rng, calendar).at_office(rng.choice(days)), item, point))
     plans.sort(key=lambda plan: plan[0])
     apps, timelines = [], []
-    for n, (accepted, item, point) in enumerate(plans, 1):
+    # Receipt numbers from their own seeded generator: the district's other draws stay as they were.
+    receipts, drawn = random.Random(f"shuanglian receipts {YEAR}"), set()
+    for accepted, item, point in plans:
         app, steps = _application(rng, calendar, accepted, item, point, by_pk[point.center_id or point.pk], staff)
-        app["receipt_no"] = receipt_no(YEAR, n)
+        app["receipt_no"] = number = receipt_no(YEAR, receipts.choice)
+        while number in drawn:  # a clash in 2**40 is rare, but the column is unique
+            app["receipt_no"] = number = receipt_no(YEAR, receipts.choice)
+        drawn.add(number)
         apps.append(app)
         timelines.append(steps)
     stamp = _stamper(tz)

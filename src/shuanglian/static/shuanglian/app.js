@@ -9,4 +9,11 @@
       target.focus({ preventScroll: true });
     }
   });
+  // Print buttons (the Content-Security-Policy allows no inline handlers, so no onclick="window.print()").
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      window.print();
+    }
+  });
 })();

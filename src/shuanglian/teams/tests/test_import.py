@@ -168,3 +168,11 @@ def test_upload_page_and_template(client, tmp_path, district, personas, persona_
         page = client.post("/teams/import/", {"file": fh, "skip_invalid": "on"})
     assert page.status_code == 200 and "Written: 2 promoters, 2 volunteers." in page.content.decode()
     assert Membership.objects.count() == 4
+
+
+def test_names_and_employers_longer_than_their_columns_are_refused(tmp_path, district, good):
+    """Issue 13, finding 11: SQLite stored any length."""
+    g1 = district.grid.code
+    code, out, err = run(write_csv(tmp_path / "team.csv", [*good, f"{g1},{'甲' * 51},13900000021,志愿者,医生,{'单' * 101},,"]))
+    assert code == 1 and Member.objects.count() == 0
+    assert "team.csv:6: 姓名: 51 characters, at most 50" in err and "team.csv:6: 工作单位: 101 characters, at most 100" in err
