@@ -22,8 +22,29 @@ def _date_in_range(value) -> None:
             "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}, code="date_range")
 
 
+def _without_empty(data):
+    if data is None:
+        return None
+    if hasattr(data, "getlist"):  # a QueryDict: keep its repeated keys
+        kept = data.copy()
+        for key in list(kept.keys()):
+            values = [v for v in kept.getlist(key) if v != ""]
+            if values:
+                kept.setlist(key, values)
+            else:
+                del kept[key]
+        return kept
+    return {k: v for k, v in data.items() if v != "" and v != [] and v is not None}
+
+
 class FilterSet(filters.FilterSet):
-    """The base of every filter set: numbers and dates are bounded (above) on both the pages and the API."""
+    """The base of every filter set: numbers and dates are bounded (above) on both the pages and the API,
+    and a filter sent empty is no filter."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A list's box left at "any" is sent empty (`?status=&type=`). For a text filter that is already no
+        # filter; a multiple-choice filter would refuse "" as a choice and the list would find nothing.
+        super().__init__(_without_empty(data), *args, **kwargs)
 
     @property
     def form(self):
