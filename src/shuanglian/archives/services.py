@@ -5,12 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuanglian.core import audit, clock, idnumber
+from shuanglian.core import audit, clock, idnumber, pii
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.core.pii import PIIValue
 from shuanglian.divisions.choices import Level
 
-from . import policies
+from . import disclosure, policies
 from .choices import DEFAULT_TAGS, RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Relation, Tag
 
@@ -44,6 +44,8 @@ def _diff(before: dict, after: dict) -> dict:
 
 def _history(*, actor, household: Household, action: str, changes: dict, person: Person | None = None,
              obj=None) -> None:
+    # Health and income are sensitive (archives.disclosure): sealed in the history and the audit trail.
+    changes = disclosure.seal_changes(changes)
     HouseholdVersion.objects.create(household=household, person=person, at=clock.now(),
                                     actor=actor if getattr(actor, "pk", None) else None,
                                     actor_label=audit.actor_label(actor), action=action, changes=changes)
@@ -286,7 +288,7 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
         raise ValidationFailed(_("Only id_number or phone can be revealed."), code="invalid_field",
                                details={"field": field})
     reason = (reason or "").strip()
-    if len(reason) < 2:
+    if not pii.reason_is_stated(reason):
         raise ValidationFailed(_("State why you need to see the full value."), code="reason_required",
                                details={"reason": "required"})
     policies.require_reveal(actor, person)

@@ -33,7 +33,7 @@ from shuanglian.core.htmx import (
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 
-from . import jobs, policies, selectors, services
+from . import disclosure, jobs, policies, selectors, services
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 from .filtersets import PersonFilterSet
 from .forms import HouseholdForm, PersonForm, PersonSearchForm, RevealForm, TagsForm, UploadForm
@@ -68,8 +68,9 @@ def search(request):
     page = paginate(request, persons)
     today = clock.today()
     for person in page.object_list:
-        person.age = selectors.person_age(person.birth_date, today)
         person.shows_pii = pii.covers_record(person)
+        person.shown = disclosure.person_shown(sees_pii=person.shows_pii)
+        person.age = selectors.person_age(person.birth_date, today) if "age" in person.shown else None
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
         "invalid": filterset.errors,
@@ -78,8 +79,6 @@ def search(request):
 
 # ---------------------------------------------------------------- household file
 
-# Fields that only a viewer with archives.view_pii sees, also in the history.
-PRIVATE_FIELDS = {"id_number", "phone", "annual_income", "health"}
 ACTION_LABELS = {
     "household_register": gettext_lazy("registered the household"),
     "household_update": gettext_lazy("changed the household"),
@@ -107,12 +106,11 @@ def _field_label(name: str) -> str:
     return str(EXTRA_LABELS.get(name, name))
 
 
-def _shown(name: str, value, tags: dict[str, Tag], pii: bool) -> str:
+def _shown(name: str, value, tags: dict[str, Tag]) -> str:
     if value in (None, "", []):
         return "—"
     if name == "tags":
-        return "、".join(tags[c].name if c in tags else c for c in value
-                        if pii or (c in tags and not tags[c].sensitive)) or "—"
+        return "、".join(tags[c].name if c in tags else c for c in value) or "—"
     choices = CHOICE_LABELS.get(name)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
@@ -120,18 +118,18 @@ def _shown(name: str, value, tags: dict[str, Tag], pii: bool) -> str:
 
 
 def _history(version: HouseholdVersion, tags: dict[str, Tag], pii: bool) -> dict:
-    """One history row as people read it. Without PII rights, private fields and sensitive tags drop out."""
+    """One history row as people read it: what the reader may see of it is disclosure's to say."""
     changes = []
-    for name, value in (version.changes or {}).items():
-        if not pii and name in PRIVATE_FIELDS:
-            continue
+    sensitive = {code for code, tag in tags.items() if tag.sensitive}
+    for name, value in disclosure.history_changes(version.changes, sees_pii=pii, sensitive_tags=sensitive,
+                                                  known_tags=set(tags)).items():
         if isinstance(value, list) and len(value) == 2 and version.action not in ("household_register", "person_add"):
-            before, after = _shown(name, value[0], tags, pii), _shown(name, value[1], tags, pii)
+            before, after = _shown(name, value[0], tags), _shown(name, value[1], tags)
             if before == after:
                 continue
             changes.append({"label": _field_label(name), "before": before, "after": after})
         elif value not in (None, "", []):
-            changes.append({"label": _field_label(name), "after": _shown(name, value, tags, pii)})
+            changes.append({"label": _field_label(name), "after": _shown(name, value, tags)})
     return {"at": version.at, "actor": version.actor_label, "person": version.person,
             "action": ACTION_LABELS.get(version.action, version.action), "changes": changes}
 
@@ -199,10 +197,11 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         hh, user = self.household, self.request.user
         tag_list = list(Tag.objects.all())
         tags = {t.code: t for t in tag_list}
-        shown_tags = [ht.tag for ht in hh.householdtag_set.all() if self.pii or not ht.tag.sensitive]
+        shown_tags = [ht.tag for ht in hh.householdtag_set.all() if disclosure.tag_shown(ht.tag, sees_pii=self.pii)]
         versions = hh.versions.select_related("person")
         context = {
             **_subnav(user), "household": hh, "members": self.members, "tags": shown_tags, "pii": self.pii,
+            "shown": disclosure.person_shown(sees_pii=self.pii) | disclosure.household_shown(sees_pii=self.pii),
             "may_edit": self.may_edit, "may_reveal": self.may_reveal, "relations": self._relations(),
             "history": [_history(v, tags, self.pii) for v in versions[:HISTORY_SHOWN]],
             "history_count": versions.count(), "form": form,
@@ -400,6 +399,7 @@ ATTENTION_LISTS = {
     "incomplete": gettext_lazy("Files below 60%"),
     "mismatch": gettext_lazy("ID number disagrees"),
 }
+PERSONAL_LISTS = {"milestones": "birth_date", "mismatch": "id_number"}  # the field each list tells
 
 
 @login_required
@@ -408,7 +408,9 @@ def attention(request):
     user = request.user
     require_any_capability(user, VIEW_ARCHIVES)
     pii = selectors.pii_scope(user)
-    lists = {k: v for k, v in ATTENTION_LISTS.items() if k != "mismatch" or not pii.empty}
+    # Milestones tell birth dates, mismatches what ID numbers say: both personal (archives.disclosure).
+    lists = {k: v for k, v in ATTENTION_LISTS.items()
+             if k not in PERSONAL_LISTS or disclosure.shown(PERSONAL_LISTS[k], sees_pii=not pii.empty)}
     show = request.GET.get("show") if request.GET.get("show") in lists else "stale"
     today = clock.today()
     if show == "stale":

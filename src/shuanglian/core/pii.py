@@ -237,3 +237,20 @@ _PHONE_RE = re.compile(r"(?<![0-9])(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
 
 def scrub(text: str) -> str:
     return _PHONE_RE.sub(r"\1****\2", _ID_RE.sub(r"\1********\2", text))
+
+
+# ---------------------------------------------------------------- reasons for seeing personal information
+
+REASON_MIN_LETTERS = 2
+
+
+def meaningful_letters(text: str) -> int:
+    """Letters and digits in `text` (CJK characters count, being letters to Unicode): zero-width and other
+    format characters, spaces and punctuation such as ".." do not."""
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def reason_is_stated(reason: str | None) -> bool:
+    """The one rule for a reason to see personal information in full: at least REASON_MIN_LETTERS letters,
+    digits or CJK characters once stripped. "  ", "..", a zero-width space are no reason."""
+    return meaningful_letters((reason or "").strip()) >= REASON_MIN_LETTERS
