@@ -14,13 +14,13 @@ A field this module does not know is treated as sensitive: a new column stays hi
 decides otherwise here.
 """
 import json
-from enum import Enum
+from enum import StrEnum
 
 from shuanglian.access.roles import REVEAL_PII, VIEW_ARCHIVES, VIEW_ARCHIVES_PII
 from shuanglian.core import pii
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     PUBLIC = "public"
     PERSONAL = "personal"
     SENSITIVE = "sensitive"

@@ -8,14 +8,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES
 from shuanglian.core import clock
@@ -53,17 +53,37 @@ def _subnav(user) -> dict:
 
 # ---------------------------------------------------------------- search
 
+POST_ONLY_FILTERS = ("id_number", "phone")  # full numbers: never in a URL
+
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
-    """Persons the user may see, filtered by PersonFilterSet; one count and one page query."""
+    """Persons the user may see, filtered by PersonFilterSet; one count and one page query.
+
+    The form is POSTed, so an ID number or a phone searched for never stands in a URL: not in the browser's
+    history, nor in the access log of this server or of a proxy. Other filters still work in a GET (links,
+    pages of the list); an ID number or phone in a GET is ignored, with a message."""
     user = request.user
     require_any_capability(user, VIEW_ARCHIVES)
     pii = selectors.pii_scope(user)
-    form = PersonSearchForm(request.GET, user=user, pii=not pii.empty)
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" and not any(data.get(name) for name in POST_ONLY_FILTERS):
+        # Nothing to keep out of the address: the list lives at a GET URL, which pages and links can use.
+        query = data.copy()
+        for name in [k for k, values in query.lists() if k == "csrfmiddlewaretoken" or not any(values)]:
+            query.pop(name)
+        url = reverse("archives:search") + (f"?{query.urlencode()}" if query else "")
+        return HttpResponseRedirect(url, status=303)  # htmx follows it, and gets the panel
+    refused = request.method != "POST" and any(request.GET.get(name) for name in POST_ONLY_FILTERS)
+    if refused:
+        data = data.copy()
+        for name in POST_ONLY_FILTERS:
+            data.pop(name, None)
+    form = PersonSearchForm(data, user=user, pii=not pii.empty)
     # With `request`, the FilterSet narrows searches on ID number, phone, age and sensitive tags to the
     # persons whose PII the user may see, so the search is no oracle.
-    filterset = PersonFilterSet(request.GET, queryset=selectors.person_list_visible_to(user), request=request)
+    filterset = PersonFilterSet(data, queryset=selectors.person_list_visible_to(user), request=request)
     persons = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = paginate(request, persons)
     today = clock.today()
@@ -73,7 +93,9 @@ def search(request):
         person.age = selectors.person_age(person.birth_date, today) if "age" in person.shown else None
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
-        "invalid": filterset.errors,
+        "invalid": filterset.errors, "posted": request.method == "POST",
+        "refused": _("Search by ID number or phone with the form: the number is sent in the request body, "
+                     "never in the address.") if refused else "",
     })
 
 
@@ -293,9 +315,7 @@ def _reveal_response(request, context: dict, status: int):
     else:
         context["household"] = context["person"].household
         response = render_page(request, "archives/reveal.html", {**context, "section": SECTION}, status=status)
-    # A revealed value must not linger in a cache.
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+    return response  # a revealed value lingers in no cache: core's NoStoreMiddleware
 
 
 # ---------------------------------------------------------------- import
@@ -378,9 +398,7 @@ def job_rejects(request, pk: int):
     except DomainError as exc:
         raise_for_read(exc)
     name = f"{Path(found.file_name).stem}.rejects.csv"
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
 
 
 @login_required

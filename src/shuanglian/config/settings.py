@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
+    "shuanglian.core.middleware.NoStoreMiddleware",
     "shuanglian.core.middleware.DomainErrorMiddleware",
 ]
 
@@ -178,12 +179,19 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                                     "style": "{"}},
+    # Every handler scrubs ID numbers and phones (core.logging), the development server's access log too;
+    # core's AppConfig adds the filter to any handler configured without it.
     "filters": {"pii": {"()": "shuanglian.core.logging.PIIScrubFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]},
+                 "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                                   "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+                "fontTools": {"level": "WARNING"},
+                "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
 }
 
 # Key for personal information at rest (urlsafe base64 of 32+ random bytes). Keep a copy: without it

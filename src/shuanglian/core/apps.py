@@ -5,6 +5,7 @@ from django.db.models.signals import post_migrate
 from shuanglian.core.capabilities import CONFIGURE_CALENDAR, VIEW_AUDIT
 
 from .guards import install_audit_guard
+from .logging import scrub_every_handler
 
 
 def _guard_audit(sender, using, **kwargs):  # a signal receiver takes **kwargs by contract
@@ -20,3 +21,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_guard_audit, sender=self, dispatch_uid="core.audit_guard")
+        # LOGGING is applied before the apps are ready: every handler it and Django's defaults made is there.
+        scrub_every_handler()

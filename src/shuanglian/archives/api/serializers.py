@@ -179,6 +179,18 @@ class PersonCreateInput(PersonInput):
     relation_to_head = serializers.ChoiceField(choices=RelationToHead.choices)
 
 
+class PersonSearchInput(serializers.Serializer):
+    """The person list's filters, sent in the body (POST /persons/search/) so a full number is in no URL."""
+
+    id_number = _text(30, help_text="exact")
+    phone = _text(30, help_text="exact")
+    name = _text(50, help_text="starts with")
+    address = _text(200)
+    tag = _text(40, help_text="household tag code")
+    within = _text(15, help_text="division code")
+    household = serializers.IntegerField(required=False, min_value=1)
+
+
 class RevealInput(serializers.Serializer):
     field = serializers.CharField(required=False, allow_blank=True, default="", help_text="id_number or phone")
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", max_length=500,

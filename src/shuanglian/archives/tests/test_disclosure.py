@@ -10,9 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from shuanglian.archives import disclosure, services
+from shuanglian.archives import disclosure, exports, services
 from shuanglian.archives.models import HouseholdVersion
 from shuanglian.core import idnumber
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
 
 ID_HEAD = idnumber.make("330803", dt.date(1965, 3, 12), 11)
@@ -125,3 +126,14 @@ def test_health_and_income_are_sealed_in_the_history_and_the_audit_trail(househo
     audited = [str(e.after) for e in AuditEvent.objects.filter(action__startswith="archives.")]
     for text in stored + audited:
         assert HEALTH not in text and "36000" not in text
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "..", "\u200b\u200b\u200b", "a.", "\u3000。\u3000"])
+def test_a_reason_needs_real_characters(household, personas, reason):
+    head = household.members.get(relation_to_head="head")
+    with pytest.raises(ValidationFailed) as refused:
+        services.person_reveal(actor=personas.promoter, person=head, field="id_number", reason=reason)
+    assert refused.value.code == "reason_required"
+    with pytest.raises(ValidationFailed):
+        exports.household_file_export(actor=personas.promoter, pk=household.pk, fmt="xlsx", reveal_reason=reason)
+    assert services.person_reveal(actor=personas.promoter, person=head, field="id_number", reason="核实") == ID_HEAD
