@@ -3,15 +3,17 @@ a grid volunteer sees names, relations and addresses only; a promoter sees the p
 fields of their grid (ID numbers and phones masked)."""
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from shuanglian.archives import disclosure, exports, services
-from shuanglian.archives.models import HouseholdVersion
+from shuanglian.archives.models import HouseholdVersion, Person
 from shuanglian.core import idnumber
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
@@ -137,3 +139,16 @@ def test_a_reason_needs_real_characters(household, personas, reason):
     with pytest.raises(ValidationFailed):
         exports.household_file_export(actor=personas.promoter, pk=household.pk, fmt="xlsx", reveal_reason=reason)
     assert services.person_reveal(actor=personas.promoter, person=head, field="id_number", reason="核实") == ID_HEAD
+
+
+def test_health_and_income_are_encrypted_in_their_columns(household):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT health FROM archives_person WHERE health <> ''")
+        (health,), = cursor.fetchall()
+        cursor.execute("SELECT annual_income FROM archives_household WHERE id = %s", [household.pk])
+        (income,), = cursor.fetchall()
+    assert health.startswith("v1:") and HEALTH not in health
+    assert income.startswith("v1:") and "36000" not in income
+    household.refresh_from_db()
+    assert household.annual_income == Decimal("36000")
+    assert Person.objects.get(pk=household.members.get(relation_to_head="head").pk).health == HEALTH
