@@ -91,6 +91,9 @@ def search(request):
         person.shows_pii = pii.covers_record(person)
         person.shown = disclosure.person_shown(sees_pii=person.shows_pii)
         person.age = selectors.person_age(person.birth_date, today) if "age" in person.shown else None
+    shown = sum(1 for person in page.object_list if person.shows_pii)
+    if shown:  # one audit event for the page: who, the filters, how many (PIPL Art. 56)
+        services.pii_read_record(actor=user, what="person", filters=data, rows=page.paginator.count, shown=shown)
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
         "invalid": filterset.errors, "posted": request.method == "POST",

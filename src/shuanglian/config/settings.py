@@ -14,10 +14,9 @@ VAR_DIR = Path(os.environ.get("SHUANGLIAN_VAR_DIR", PROJECT_DIR / "var"))
 
 
 def _private_dir(path: Path) -> None:
-    """var/ holds keys, the SQLite database, uploads and exports: the app's user alone may enter it."""
+    """var/ holds keys, the SQLite database, uploads and exports: made so that the app's user alone may enter
+    it. An existing var/ keeps its mode (narrow it with `chmod 700 var`; its files are 0600 either way)."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o700)
 
 
 def _private_file(path: Path) -> None:
@@ -220,6 +219,10 @@ EXPORT_CJK_FONT = os.environ.get("EXPORT_CJK_FONT", "/usr/share/fonts/opentype/n
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))
+
+# Each list or search that shows personal information is an audit event (archives.pii_read); past this
+# many rows shown to one user within an hour the auditors are told. 0 turns the alert off.
+PII_READ_ALERT_ROWS = int(os.environ.get("PII_READ_ALERT_ROWS", "5000"))
 
 # Background tasks (core.tasks): "thread" runs them in the app process (one machine), "worker" queues
 # them for `shuanglian worker`, "celery" sends them to Celery (CELERY_BROKER_URL), "inline" runs them

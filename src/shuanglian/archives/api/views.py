@@ -35,6 +35,23 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         context["viewer"] = s.ArchiveViewer(self.request.user)  # the pii scope, once per request
         return context
 
+    def _page(self, queryset, *, filters, what: str):
+        """One page of the list, and one audit event for it when it shows personal information (who, the
+        filters, how many rows; archives.services.pii_read_record)."""
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        viewer = serializer.context["viewer"]
+        shown = sum(1 for record in page if viewer.sees_pii(record))
+        data = serializer.data
+        if shown:
+            services.pii_read_record(actor=self.request.user, what=what, filters=filters,
+                                     rows=self.paginator.page.paginator.count, shown=shown)
+        return self.get_paginated_response(data)
+
+    def list(self, request, *args, **kwargs):
+        return self._page(self.filter_queryset(self.get_queryset()), filters=request.query_params,
+                          what=self.queryset.model._meta.model_name)
+
     def _input(self, serializer_class, **kwargs):
         serializer = serializer_class(data=self.request.data, **kwargs)
         serializer.is_valid(raise_exception=True)
@@ -120,7 +137,7 @@ class PersonViewSet(ArchiveViewSet):
             raise ValidationFailed(
                 _("Search by ID number or phone with POST /api/v1/persons/search/: a number in a URL lands in "
                   "access logs and histories."), code="use_post", details={name: ["use_post"] for name in given})
-        return super().list(request, *args, **kwargs)
+        return super().list(request, *args, **kwargs)  # ArchiveViewSet.list: audited when it shows PII
 
     @extend_schema(summary="Search persons by ID number or phone (or any list filter), in the request body",
                    request=s.PersonSearchInput,
@@ -133,8 +150,7 @@ class PersonViewSet(ArchiveViewSet):
                                     queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise ValidationFailed(_("Check the search filters."), details=filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self._page(filterset.qs, filters=data, what="person")
 
     def _render(self, person, code=status.HTTP_200_OK):
         person = selectors.person_get_for_user(self.request.user, person.pk)

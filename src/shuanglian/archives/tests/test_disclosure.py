@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -17,6 +18,7 @@ from shuanglian.archives.models import HouseholdVersion, Person
 from shuanglian.core import idnumber
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
+from shuanglian.notifications.models import Notification
 
 ID_HEAD = idnumber.make("330803", dt.date(1965, 3, 12), 11)
 ID_CHILD = idnumber.make("330803", dt.date(2007, 6, 20), 12)  # turns 18 within the month
@@ -152,3 +154,22 @@ def test_health_and_income_are_encrypted_in_their_columns(household):
     household.refresh_from_db()
     assert household.annual_income == Decimal("36000")
     assert Person.objects.get(pk=household.members.get(relation_to_head="head").pk).health == HEALTH
+
+
+def test_list_and_search_reads_are_audited_once_a_request_and_alert_the_auditors(client, api, household, personas,
+                                                                               settings):
+    settings.PII_READ_ALERT_ROWS = 3
+    cache.clear()  # the hour's counters of earlier tests in this process
+    _login(client, personas.promoter).post(reverse("archives:search"), {"id_number": ID_HEAD})
+    event = AuditEvent.objects.filter(action="archives.pii_read").get()
+    assert event.actor == personas.promoter and event.after["rows"] == 1 and event.after["shown"] == 1
+    assert event.after["filters"] == {"id_number": ID_HEAD[:6] + "********" + ID_HEAD[-4:]}
+    assert api.as_(personas.promoter).get("/api/v1/persons/", {"name": "王"}).json()["count"] == 2
+    assert AuditEvent.objects.filter(action="archives.pii_read").count() == 2  # one per request, not per row
+    # The volunteer's list shows no personal information: nothing to audit.
+    api.as_(personas.volunteer).get("/api/v1/persons/")
+    assert AuditEvent.objects.filter(action="archives.pii_read").count() == 2
+    assert not AuditEvent.objects.filter(action="archives.pii_read_alert")
+    api.as_(personas.promoter).get("/api/v1/households/")  # the 4th row within the hour: past 3
+    assert AuditEvent.objects.filter(action="archives.pii_read_alert").count() == 1
+    assert Notification.objects.filter(recipient=personas.auditor, kind="archives.pii_read_alert").exists()

@@ -162,7 +162,7 @@ def test_search_runs_a_constant_number_of_queries(as_, personas, files, district
                             id_number=idnumber.make("330803", dt.date(1980, 1, 1 + i), 100 + i), phone="1380000000")
     after, shown_after = count()
     assert shown_after == shown + 6
-    assert before == after <= 12
+    assert before == after <= 16  # 12, and the page's one audit event of a PII read (archives.pii_read)
 
 
 def test_search_by_htmx_returns_the_main_panel(as_, personas, files):
