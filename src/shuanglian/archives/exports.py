@@ -1,8 +1,9 @@
 """Exports of the archives: the village book (一村一册) and the household file (一户一档), as PDF and .xlsx.
 
-What a reader sees is decided once, in `_entries`: ID numbers and phones masked (`str(value)`),
-absent with income and sensitive tags where the actor lacks archives.view_pii, and in full only when
-the actor gives a reason and may reveal every person in the export. Every export writes one audit
+What a reader sees follows `archives.disclosure`, applied in `_entries` and the history: ID numbers
+and phones masked (`str(value)`); every personal and sensitive field (birth date, sex, education,
+income, health, sensitive tags ...) absent where the actor lacks archives.view_pii; ID numbers and
+phones in full only when the actor gives a reason and may reveal every person in the export. Every export writes one audit
 event: `archives.export`, or `archives.export_revealed` with the reason.
 
 PDFs are WeasyPrint renderings of `archives/export/*.html` with an embedded CJK font (see `cjk_fonts`).
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import VIEW_ARCHIVES
 from shuanglian.access.scope import scope_for
-from shuanglian.core import audit, clock
+from shuanglian.core import audit, clock, pii
 from shuanglian.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 # The font lives in core (every module's PDFs use it); re-exported for the archives' views and tests.
@@ -37,7 +38,7 @@ from shuanglian.divisions.choices import Level
 from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_ancestors
 
-from . import policies
+from . import disclosure, policies
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdVersion, Person, Relation, Tag
 from .selectors import household_list_visible_to, person_list_visible_to, pii_scope
@@ -49,7 +50,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 VILLAGE_BOOK, HOUSEHOLD_FILE = "village_book", "household_file"
-REASON_MIN = 2
+REASON_MIN = pii.REASON_MIN_LETTERS
 
 
 # --- What the export holds ---------------------------------------------------------------------
@@ -79,6 +80,11 @@ class Entry:
     members: list[Member]
     relations: list[dict] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
+
+    @property
+    def shown(self) -> frozenset[str]:
+        """The household fields this reader sees (archives.disclosure)."""
+        return disclosure.household_shown(sees_pii=self.pii)
 
     @property
     def income_text(self) -> str:
@@ -160,7 +166,6 @@ def _require_reveal(user, target: Target) -> None:
 _RELATION_ORDER = {value: i for i, value in enumerate(RelationToHead.values)}
 _CHOICES = {"relation_to_head": RelationToHead, "residence_status": ResidenceStatus, "sex": Sex,
             "kind": RelationKind}
-PII_KEYS = {"id_number", "phone", "annual_income"}
 
 
 def _label(choices, value) -> str:
@@ -168,15 +173,21 @@ def _label(choices, value) -> str:
 
 
 def _member(person: Person, *, pii: bool, revealed: bool) -> Member:
-    def shown(value):
-        if not pii:
+    shown = disclosure.person_shown(sees_pii=pii)
+
+    def masked(name):
+        if name not in shown:
             return ""
+        value = getattr(person, name)
         return value.reveal() if revealed else str(value)
 
+    def plain(name, value=None):
+        return (getattr(person, name) if value is None else value) if name in shown else ""
+
     return Member(name=person.name, relation=_label(RelationToHead, person.relation_to_head),
-                  sex=_label(Sex, person.sex), id_number=shown(person.id_number), phone=shown(person.phone),
-                  birth_date=person.birth_date, education=person.education, occupation=person.occupation,
-                  skills=person.skills)
+                  sex=plain("sex", _label(Sex, person.sex)), id_number=masked("id_number"), phone=masked("phone"),
+                  birth_date=plain("birth_date") or None, education=plain("education"),
+                  occupation=plain("occupation"), skills=plain("skills"))
 
 
 def _entries(user, target: Target, *, revealed: bool) -> list[Entry]:
@@ -189,10 +200,13 @@ def _entries(user, target: Target, *, revealed: bool) -> list[Entry]:
         sees_pii = pii.covers_record(household)
         members = sorted(by_household.get(household.pk, []),
                          key=lambda p: (_RELATION_ORDER.get(p.relation_to_head, 99), p.pk))
-        tags = [ht.tag.name for ht in household.householdtag_set.all() if sees_pii or not ht.tag.sensitive]
+        tags = [ht.tag.name for ht in household.householdtag_set.all()
+                if disclosure.tag_shown(ht.tag, sees_pii=sees_pii)]
         entries.append(Entry(
             household=household, grid=household.grid.name, tags=tags,
-            income=household.annual_income if sees_pii else None, pii=sees_pii,
+            income=household.annual_income if "annual_income" in disclosure.household_shown(sees_pii=sees_pii)
+            else None,
+            pii=sees_pii,
             members=[_member(p, pii=sees_pii, revealed=revealed) for p in members]))
     return entries
 
@@ -219,13 +233,14 @@ def _shown_value(name: str, value, tag_names: dict) -> str:
 
 def _change_text(version: HouseholdVersion, *, pii: bool, tags: dict[str, tuple[str, bool]],
                  hidden: set[str]) -> str:
-    """A readable summary of a version's changes; the stored values are masked already. `hidden` are
-    the names of related persons outside the reader's area."""
+    """A readable summary of a version's changes, as disclosure lets this reader see it. `hidden` are the
+    names of related persons outside the reader's area."""
     names = {code: name for code, (name, sensitive) in tags.items() if pii or not sensitive}
+    sensitive_tags = {code for code, (_name, sensitive) in tags.items() if sensitive}
     parts = []
-    for key, value in (version.changes or {}).items():
-        if key in PII_KEYS and not pii:
-            continue
+    seen = disclosure.history_changes(version.changes, sees_pii=pii, sensitive_tags=sensitive_tags,
+                                      known_tags=set(tags))
+    for key, value in seen.items():
         if key == "other" and value in hidden:
             value = _("(outside your area)")
         if key == "tags" and isinstance(value, list) and len(value) == 2:
@@ -319,12 +334,14 @@ def render_pdf(context: dict, progress=None) -> bytes:
     return document.write_pdf()
 
 
-XLSX_COLUMNS = [  # (header, key, width, personal information)
-    ("网格", "grid", 12, False), ("户号", "number", 10, False), ("地址", "address", 24, False),
-    ("标签", "tags", 16, False), ("家庭年收入", "income", 12, True), ("完整度", "completeness", 8, False),
-    ("姓名", "name", 10, False), ("与户主关系", "relation", 11, False), ("性别", "sex", 6, False),
-    ("身份证号", "id_number", 21, True), ("联系电话", "phone", 14, True), ("出生日期", "birth_date", 12, False),
-    ("文化程度", "education", 10, False), ("职业", "occupation", 12, False), ("技能特长", "skills", 18, False),
+XLSX_COLUMNS = [  # (header, key, width, the field whose disclosure rule the column follows)
+    ("网格", "grid", 12, "grid"), ("户号", "number", 10, "number"), ("地址", "address", 24, "address"),
+    ("标签", "tags", 16, "tags"), ("家庭年收入", "income", 12, "annual_income"),
+    ("完整度", "completeness", 8, "completeness"), ("姓名", "name", 10, "name"),
+    ("与户主关系", "relation", 11, "relation_to_head"), ("性别", "sex", 6, "sex"),
+    ("身份证号", "id_number", 21, "id_number"), ("联系电话", "phone", 14, "phone"),
+    ("出生日期", "birth_date", 12, "birth_date"), ("文化程度", "education", 10, "education"),
+    ("职业", "occupation", 12, "occupation"), ("技能特长", "skills", 18, "skills"),
 ]
 
 
@@ -372,7 +389,7 @@ def _notice(context: dict) -> str:
 def render_xlsx(context: dict) -> bytes:
     from openpyxl import Workbook  # heavy, and only for .xlsx: loaded on first use
 
-    columns = [c for c in XLSX_COLUMNS if context["pii"] or not c[3]]
+    columns = [c for c in XLSX_COLUMNS if disclosure.shown(c[3], sees_pii=context["pii"])]
     rows = []
     for entry in context["entries"]:
         hh = entry.household
@@ -416,7 +433,7 @@ def export_check(*, actor, target: Target, fmt: str, reveal_reason: str | None =
     if reveal_reason is None:
         return None
     reveal_reason = reveal_reason.strip()
-    if len(reveal_reason) < REASON_MIN:
+    if not pii.reason_is_stated(reveal_reason):
         raise ValidationFailed(_("State why you need the full ID numbers and phones."), code="reason_required",
                                details={"reason": "required"})
     _require_reveal(actor, target)

@@ -9,6 +9,7 @@ already recorded is updated (and moved to this household), never duplicated.
 The write path is set-based (COPY on PostgreSQL, multi-row INSERT on SQLite) because villages
 import whole townships at once; the service functions in services.py are for single edits.
 """
+import csv
 import datetime as dt
 import gc
 import json
@@ -534,18 +535,24 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
     aside = [model._meta.db_table for model, n in loads
              if n >= BULK_INDEX_REBUILD and _worth_setting_aside(n, model.objects.count())]
 
+    # Income is sensitive: encrypted at rest (pii.SealedDecimalField), sealed here with one nonce supply.
+    encrypt, plain = pii.encryptor(), Household._meta.get_field("annual_income").to_plain
+
+    def income(h: HouseholdRow) -> str | None:
+        return None if h.income is None else encrypt(plain(h.income))
+
     with _indexes_set_aside(aside):
         _copy_or_insert("archives_household", HOUSEHOLD_COLUMNS,
-                        ((h.number, h.address, "", h.income, "", "", _completeness(h)) + tails[key[0]]
+                        ((h.number, h.address, "", income(h), "", "", _completeness(h)) + tails[key[0]]
                          for key in new_keys for h in [households[key]]), binary=True)
         result.households_created = len(new_keys)
         if new_keys:
             existing_hh = _household_ids(grid_ids, households)
         # Re-imported households: a blank cell keeps what is recorded.
-        _update_by_id("archives_household", {"address": "text", "income": "numeric", "at": "timestamptz"},
+        _update_by_id("archives_household", {"address": "text", "income": "text", "at": "timestamptz"},
                       "address = CASE WHEN {address} = '' THEN address ELSE {address} END, "
                       "annual_income = COALESCE({income}, annual_income), updated_at = {at}",
-                      [(pk, h.address, h.income, now) for pk, h in updates])
+                      [(pk, h.address, income(h), now) for pk, h in updates])
         result.households_updated = len(updates)
 
         progress("persons", 0, len(persons), force=True)
@@ -682,11 +689,30 @@ def _tag_lookup() -> dict[str, Tag]:
     return {**{t.code: t for t in tags}, **{t.name: t for t in tags}}
 
 
+# The columns of a rejects file masked by their kind; every other cell is scrubbed of what looks like one.
+_MASKED_COLUMNS = {"身份证号": "id_number", "联系电话": "phone"}
+
+
 def write_rejects(result: ImportResult, source: Path, target: Path) -> int:
-    """The rejected rows as they were, each with its reasons in a last column (UTF-8 CSV with BOM)."""
-    return tabular.write_rejects(source=source, target=target, errors=result.errors,
-                                 rejected_lines=result.rejected_lines,
-                                 default_reason=_("the household has an invalid row"))
+    """The rejected rows, each with its reasons in a last column (UTF-8 CSV with BOM), ID numbers and phones
+    masked: the file waits on disk for its download, so it holds no full number (the uploader has the
+    original). Created 0600, readable by the app's user alone; purged with the job (jobs.purge_rejects)."""
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # the mode before any byte
+    os.chmod(target, 0o600)
+    count = tabular.write_rejects(source=source, target=target, errors=result.errors,
+                                  rejected_lines=result.rejected_lines,
+                                  default_reason=_("the household has an invalid row"))
+    with open(target, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    if rows:
+        kinds = [_MASKED_COLUMNS.get(name.strip()) for name in rows[0]]
+        for row in rows[1:]:
+            for i, cell in enumerate(row):
+                kind = kinds[i] if i < len(kinds) else None
+                row[i] = pii.mask(kind, pii.normalize(kind, cell)) if kind and cell else pii.scrub(cell)
+    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return count
 
 
 __all__ = ["COLUMNS", "REQUIRED", "RowError", "import_households", "read_table", "template_rows", "write_rejects",

@@ -127,7 +127,7 @@ def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: boo
             user=actor, division=_scope_root(scope), file_name=name, dry_run=dry_run, skip_invalid=skip_invalid,
             language=translation.get_language() or "", status=Status.QUEUED, created_at=clock.now())
         folder = job_dir(job.pk)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the upload holds ID numbers and phones
         source = folder / f"source{suffix}"
         with open(source, "wb") as fh:
             for chunk in upload.chunks():
@@ -274,6 +274,24 @@ def reap_orphans() -> int:
             if source is not None:
                 source.unlink(missing_ok=True)
     return ended
+
+
+def purge_rejects() -> int:
+    """Delete the rejected-rows files of imports finished more than ImportJob.KEEP_HOURS ago (downloaded or
+    not), with their folders when empty; the job keeps its summary and errors. Returns how many it deleted."""
+    cutoff = clock.now() - dt.timedelta(hours=ImportJob.KEEP_HOURS)
+    purged = 0
+    for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(rejects_path=""):
+        path = absolute(job.rejects_path)
+        if path is not None:
+            path.unlink(missing_ok=True)
+            try:
+                path.parent.rmdir()
+            except OSError:
+                pass  # something else is still in the folder
+        ImportJob.objects.filter(pk=job.pk).update(rejects_path="")
+        purged += 1
+    return purged
 
 
 def reap_if_stale(job: ImportJob) -> ImportJob:

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.pii import BlindIndexField, PIIField
+from shuanglian.core.pii import BlindIndexField, PIIField, SealedDecimalField, SealedTextField
 from shuanglian.divisions.models import DivisionScoped, scope_column
 
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
@@ -36,7 +36,8 @@ class Household(DivisionScoped):
     number = models.CharField(_("household number"), max_length=30)
     address = models.CharField(_("address"), max_length=200, blank=True)
     house = models.CharField(_("house"), max_length=200, blank=True)
-    annual_income = models.DecimalField(_("annual income"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Sensitive (PIPL Art. 28: finances): encrypted at rest, like health (archives.disclosure).
+    annual_income = SealedDecimalField(_("annual income"), max_digits=12, decimal_places=2, null=True, blank=True)
     land_notes = models.TextField(_("land"), blank=True)
     livelihood_notes = models.TextField(_("livelihood"), blank=True)
     tags = models.ManyToManyField(Tag, through="HouseholdTag", related_name="households", blank=True)
@@ -86,7 +87,7 @@ class Person(DivisionScoped):
     education = models.CharField(_("education"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
     skills = models.CharField(_("skills"), max_length=200, blank=True)
-    health = models.CharField(_("health"), max_length=100, blank=True)
+    health = SealedTextField(_("health"), max_length=100, blank=True)  # sensitive: encrypted at rest
     political_status = models.CharField(_("political status"), max_length=20, blank=True)
     relation_to_head = models.CharField(_("relation to head"), max_length=16, choices=RelationToHead.choices)
     residence_status = models.CharField(_("residence status"), max_length=12, choices=ResidenceStatus.choices,
@@ -171,6 +172,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("failed")
 
     MAX_ERRORS = 1000
+    KEEP_HOURS = 24  # the rejected-rows file is deleted this long after the import finished
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     division = models.ForeignKey("divisions.Division", null=True, blank=True, on_delete=models.PROTECT,

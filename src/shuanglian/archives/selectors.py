@@ -111,14 +111,17 @@ def households_not_updated(user, days: int = STALE_AFTER_DAYS) -> QuerySet[House
 
 def persons_turning(user, ages=MILESTONE_AGES, days: int = MILESTONE_WINDOW_DAYS) -> QuerySet[Person]:
     """Persons who turn one of `ages` from today through the next `days` days: one range per age on the
-    birth-date index. Each row is annotated with `milestone` (the age) and `milestone_on` (the day)."""
+    birth-date index. Each row is annotated with `milestone` (the age) and `milestone_on` (the day).
+    The list tells a birth date, which is personal (archives.disclosure): only persons whose personal
+    information the user may see are in it."""
     today = clock.today()
     last = today + dt.timedelta(days=days)
     q = Q(pk__in=[])
     for age in ages:
         first, latest = born_between_for_anniversary(today, last, age)
         q |= Q(birth_date__gte=first, birth_date__lte=latest)
-    return (Person.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), q, is_active=True)
+    return (Person.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), pii_scope(user).record_q(), q,
+                                  is_active=True)
             .select_related("household", "grid", "village").order_by("birth_date", "pk"))
 
 

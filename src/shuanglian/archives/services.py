@@ -2,15 +2,20 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuanglian.core import audit, clock, idnumber
+from shuanglian.access.roles import Role
+from shuanglian.accounts.models import Grant
+from shuanglian.core import audit, clock, idnumber, pii
 from shuanglian.core.exceptions import Conflict, ValidationFailed
 from shuanglian.core.pii import PIIValue
 from shuanglian.divisions.choices import Level
+from shuanglian.notifications.services import notify
 
-from . import policies
+from . import disclosure, policies
 from .choices import DEFAULT_TAGS, RelationKind, RelationToHead, ResidenceStatus, Sex
 from .models import Household, HouseholdTag, HouseholdVersion, Person, Relation, Tag
 
@@ -44,6 +49,8 @@ def _diff(before: dict, after: dict) -> dict:
 
 def _history(*, actor, household: Household, action: str, changes: dict, person: Person | None = None,
              obj=None) -> None:
+    # Health and income are sensitive (archives.disclosure): sealed in the history and the audit trail.
+    changes = disclosure.seal_changes(changes)
     HouseholdVersion.objects.create(household=household, person=person, at=clock.now(),
                                     actor=actor if getattr(actor, "pk", None) else None,
                                     actor_label=audit.actor_label(actor), action=action, changes=changes)
@@ -286,7 +293,7 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
         raise ValidationFailed(_("Only id_number or phone can be revealed."), code="invalid_field",
                                details={"field": field})
     reason = (reason or "").strip()
-    if len(reason) < 2:
+    if not pii.reason_is_stated(reason):
         raise ValidationFailed(_("State why you need to see the full value."), code="reason_required",
                                details={"reason": "required"})
     policies.require_reveal(actor, person)
@@ -294,3 +301,49 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
         audit.record(actor=actor, action="archives.reveal", obj=person, object_repr=person.name,
                      after={"field": field, "reason": reason, "household": person.household_id})
     return getattr(person, field).reveal()
+
+
+# ---------------------------------------------------------------- reads of personal information (PIPL Art. 56)
+
+PII_READ_FILTERS_SKIPPED = {"page", "csrfmiddlewaretoken", "format"}
+
+
+def pii_read_record(*, actor, what: str, filters, rows: int, shown: int) -> None:
+    """One audit event per list or search request that showed personal information: who, with what filter
+    (ID numbers and phones masked), how many rows matched and how many were shown. Bulk-friendly: one row
+    per request, never per person. Past PII_READ_ALERT_ROWS rows shown to one user within an hour, the
+    auditors are told (once per hour)."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    given = {}
+    for name in sorted(filters):
+        value = filters.get(name)
+        if name in PII_READ_FILTERS_SKIPPED or value in (None, "", []):
+            continue
+        text = str(value)
+        given[name] = pii.mask(name, pii.normalize(name, text)) if name in PII_FIELDS else pii.scrub(text)[:100]
+    with transaction.atomic():
+        audit.record(actor=actor, action="archives.pii_read", object_type=f"archives.{what}",
+                     after={"filters": given, "rows": rows, "shown": shown})
+        _watch_volume(actor, shown)
+
+
+def _watch_volume(actor, shown: int) -> None:
+    threshold = settings.PII_READ_ALERT_ROWS
+    if not threshold or not shown:
+        return
+    now = clock.now()
+    key = f"archives.pii_read:{actor.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=2 * 3600)
+    total = cache.incr(key, shown)
+    if total - shown <= threshold < total:  # this request went past it
+        auditors = Grant.objects.filter(role=Role.AUDITOR, revoked_at__isnull=True, user__is_active=True) \
+            .values_list("user_id", flat=True)
+        label = audit.actor_label(actor)
+        audit.record(actor=actor, action="archives.pii_read_alert", object_type="accounts.user",
+                     object_id=actor.pk, object_repr=label, after={"rows": total, "threshold": threshold})
+        notify(recipients=list(auditors), kind="archives.pii_read_alert",
+               title=_("%(user)s read personal information of %(rows)d persons within an hour") % {
+                   "user": label, "rows": total},
+               body=_("More than %(threshold)d rows in an hour. The audit trail lists each read "
+                      "(archives.pii_read).") % {"threshold": threshold})

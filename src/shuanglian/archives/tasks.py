@@ -18,7 +18,9 @@ def export_job(*, job_id: int) -> None:
 @task("archives.housekeeping", every=300)
 def housekeeping() -> None:
     """Every 5 minutes: end the import and export jobs whose task run was reaped as stale; delete the
-    export files not downloaded within ExportJob.KEEP_HOURS."""
+    export files not downloaded within ExportJob.KEEP_HOURS and the rejected-rows files of imports older
+    than ImportJob.KEEP_HOURS."""
     jobs.reap_orphans()
+    jobs.purge_rejects()
     export_jobs.reap_orphans()
     export_jobs.purge_expired()

@@ -8,14 +8,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shuanglian.access.roles import IMPORT_ARCHIVES, VIEW_ARCHIVES
 from shuanglian.core import clock
@@ -33,7 +33,7 @@ from shuanglian.core.htmx import (
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 
-from . import jobs, policies, selectors, services
+from . import disclosure, jobs, policies, selectors, services
 from .choices import RelationKind, RelationToHead, ResidenceStatus, Sex
 from .filtersets import PersonFilterSet
 from .forms import HouseholdForm, PersonForm, PersonSearchForm, RevealForm, TagsForm, UploadForm
@@ -53,33 +53,57 @@ def _subnav(user) -> dict:
 
 # ---------------------------------------------------------------- search
 
+POST_ONLY_FILTERS = ("id_number", "phone")  # full numbers: never in a URL
+
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
-    """Persons the user may see, filtered by PersonFilterSet; one count and one page query."""
+    """Persons the user may see, filtered by PersonFilterSet; one count and one page query.
+
+    The form is POSTed, so an ID number or a phone searched for never stands in a URL: not in the browser's
+    history, nor in the access log of this server or of a proxy. Other filters still work in a GET (links,
+    pages of the list); an ID number or phone in a GET is ignored, with a message."""
     user = request.user
     require_any_capability(user, VIEW_ARCHIVES)
     pii = selectors.pii_scope(user)
-    form = PersonSearchForm(request.GET, user=user, pii=not pii.empty)
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" and not any(data.get(name) for name in POST_ONLY_FILTERS):
+        # Nothing to keep out of the address: the list lives at a GET URL, which pages and links can use.
+        query = data.copy()
+        for name in [k for k, values in query.lists() if k == "csrfmiddlewaretoken" or not any(values)]:
+            query.pop(name)
+        url = reverse("archives:search") + (f"?{query.urlencode()}" if query else "")
+        return HttpResponseRedirect(url, status=303)  # htmx follows it, and gets the panel
+    refused = request.method != "POST" and any(request.GET.get(name) for name in POST_ONLY_FILTERS)
+    if refused:
+        data = data.copy()
+        for name in POST_ONLY_FILTERS:
+            data.pop(name, None)
+    form = PersonSearchForm(data, user=user, pii=not pii.empty)
     # With `request`, the FilterSet narrows searches on ID number, phone, age and sensitive tags to the
     # persons whose PII the user may see, so the search is no oracle.
-    filterset = PersonFilterSet(request.GET, queryset=selectors.person_list_visible_to(user), request=request)
+    filterset = PersonFilterSet(data, queryset=selectors.person_list_visible_to(user), request=request)
     persons = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = paginate(request, persons)
     today = clock.today()
     for person in page.object_list:
-        person.age = selectors.person_age(person.birth_date, today)
         person.shows_pii = pii.covers_record(person)
+        person.shown = disclosure.person_shown(sees_pii=person.shows_pii)
+        person.age = selectors.person_age(person.birth_date, today) if "age" in person.shown else None
+    shown = sum(1 for person in page.object_list if person.shows_pii)
+    if shown:  # one audit event for the page: who, the filters, how many (PIPL Art. 56)
+        services.pii_read_record(actor=user, what="person", filters=data, rows=page.paginator.count, shown=shown)
     return render_page(request, "archives/search.html", {
         **_subnav(user), "form": form, "page_obj": page, "pii_column": not pii.empty,
-        "invalid": filterset.errors,
+        "invalid": filterset.errors, "posted": request.method == "POST",
+        "refused": _("Search by ID number or phone with the form: the number is sent in the request body, "
+                     "never in the address.") if refused else "",
     })
 
 
 # ---------------------------------------------------------------- household file
 
-# Fields that only a viewer with archives.view_pii sees, also in the history.
-PRIVATE_FIELDS = {"id_number", "phone", "annual_income", "health"}
 ACTION_LABELS = {
     "household_register": gettext_lazy("registered the household"),
     "household_update": gettext_lazy("changed the household"),
@@ -107,12 +131,11 @@ def _field_label(name: str) -> str:
     return str(EXTRA_LABELS.get(name, name))
 
 
-def _shown(name: str, value, tags: dict[str, Tag], pii: bool) -> str:
+def _shown(name: str, value, tags: dict[str, Tag]) -> str:
     if value in (None, "", []):
         return "—"
     if name == "tags":
-        return "、".join(tags[c].name if c in tags else c for c in value
-                        if pii or (c in tags and not tags[c].sensitive)) or "—"
+        return "、".join(tags[c].name if c in tags else c for c in value) or "—"
     choices = CHOICE_LABELS.get(name)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
@@ -120,18 +143,18 @@ def _shown(name: str, value, tags: dict[str, Tag], pii: bool) -> str:
 
 
 def _history(version: HouseholdVersion, tags: dict[str, Tag], pii: bool) -> dict:
-    """One history row as people read it. Without PII rights, private fields and sensitive tags drop out."""
+    """One history row as people read it: what the reader may see of it is disclosure's to say."""
     changes = []
-    for name, value in (version.changes or {}).items():
-        if not pii and name in PRIVATE_FIELDS:
-            continue
+    sensitive = {code for code, tag in tags.items() if tag.sensitive}
+    for name, value in disclosure.history_changes(version.changes, sees_pii=pii, sensitive_tags=sensitive,
+                                                  known_tags=set(tags)).items():
         if isinstance(value, list) and len(value) == 2 and version.action not in ("household_register", "person_add"):
-            before, after = _shown(name, value[0], tags, pii), _shown(name, value[1], tags, pii)
+            before, after = _shown(name, value[0], tags), _shown(name, value[1], tags)
             if before == after:
                 continue
             changes.append({"label": _field_label(name), "before": before, "after": after})
         elif value not in (None, "", []):
-            changes.append({"label": _field_label(name), "after": _shown(name, value, tags, pii)})
+            changes.append({"label": _field_label(name), "after": _shown(name, value, tags)})
     return {"at": version.at, "actor": version.actor_label, "person": version.person,
             "action": ACTION_LABELS.get(version.action, version.action), "changes": changes}
 
@@ -199,10 +222,11 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         hh, user = self.household, self.request.user
         tag_list = list(Tag.objects.all())
         tags = {t.code: t for t in tag_list}
-        shown_tags = [ht.tag for ht in hh.householdtag_set.all() if self.pii or not ht.tag.sensitive]
+        shown_tags = [ht.tag for ht in hh.householdtag_set.all() if disclosure.tag_shown(ht.tag, sees_pii=self.pii)]
         versions = hh.versions.select_related("person")
         context = {
             **_subnav(user), "household": hh, "members": self.members, "tags": shown_tags, "pii": self.pii,
+            "shown": disclosure.person_shown(sees_pii=self.pii) | disclosure.household_shown(sees_pii=self.pii),
             "may_edit": self.may_edit, "may_reveal": self.may_reveal, "relations": self._relations(),
             "history": [_history(v, tags, self.pii) for v in versions[:HISTORY_SHOWN]],
             "history_count": versions.count(), "form": form,
@@ -294,9 +318,7 @@ def _reveal_response(request, context: dict, status: int):
     else:
         context["household"] = context["person"].household
         response = render_page(request, "archives/reveal.html", {**context, "section": SECTION}, status=status)
-    # A revealed value must not linger in a cache.
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+    return response  # a revealed value lingers in no cache: core's NoStoreMiddleware
 
 
 # ---------------------------------------------------------------- import
@@ -379,9 +401,7 @@ def job_rejects(request, pk: int):
     except DomainError as exc:
         raise_for_read(exc)
     name = f"{Path(found.file_name).stem}.rejects.csv"
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
 
 
 @login_required
@@ -400,6 +420,7 @@ ATTENTION_LISTS = {
     "incomplete": gettext_lazy("Files below 60%"),
     "mismatch": gettext_lazy("ID number disagrees"),
 }
+PERSONAL_LISTS = {"milestones": "birth_date", "mismatch": "id_number"}  # the field each list tells
 
 
 @login_required
@@ -408,7 +429,9 @@ def attention(request):
     user = request.user
     require_any_capability(user, VIEW_ARCHIVES)
     pii = selectors.pii_scope(user)
-    lists = {k: v for k, v in ATTENTION_LISTS.items() if k != "mismatch" or not pii.empty}
+    # Milestones tell birth dates, mismatches what ID numbers say: both personal (archives.disclosure).
+    lists = {k: v for k, v in ATTENTION_LISTS.items()
+             if k not in PERSONAL_LISTS or disclosure.shown(PERSONAL_LISTS[k], sees_pii=not pii.empty)}
     show = request.GET.get("show") if request.GET.get("show") in lists else "stale"
     today = clock.today()
     if show == "stale":

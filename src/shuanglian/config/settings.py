@@ -13,13 +13,27 @@ PROJECT_DIR = _source_root if (_source_root / "pyproject.toml").exists() else Pa
 VAR_DIR = Path(os.environ.get("SHUANGLIAN_VAR_DIR", PROJECT_DIR / "var"))
 
 
+def _private_dir(path: Path) -> None:
+    """var/ holds keys, the SQLite database, uploads and exports: made so that the app's user alone may enter
+    it. An existing var/ keeps its mode (narrow it with `chmod 700 var`; its files are 0600 either way)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _private_file(path: Path) -> None:
+    """Create (or narrow) a file as 0600 before anything writes to it (SQLite gives its -wal and -shm
+    files the database file's mode)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _local_secret(name: str, nbytes: int = 48) -> str:
     """Read a secret from var/, generating it on first use; never committed (var/ is ignored)."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(VAR_DIR)
     path = VAR_DIR / name
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -80,6 +94,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shuanglian.core.middleware.SecurityHeadersMiddleware",
     "shuanglian.core.middleware.RequestContextMiddleware",
+    "shuanglian.core.middleware.NoStoreMiddleware",
     "shuanglian.core.middleware.DomainErrorMiddleware",
     # After the request context, so their audit events carry the request's id and address.
     "shuanglian.accounts.middleware.IdleLogoutMiddleware",
@@ -112,7 +127,9 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'shuanglian.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(VAR_DIR)
+    if DATABASES["default"]["NAME"] not in ("", ":memory:") and "mode=memory" not in DATABASES["default"]["NAME"]:
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so
         # two writers queue on busy_timeout instead of failing mid-transaction.
@@ -258,12 +275,19 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                                     "style": "{"}},
+    # Every handler scrubs ID numbers and phones (core.logging), the development server's access log too;
+    # core's AppConfig adds the filter to any handler configured without it.
     "filters": {"pii": {"()": "shuanglian.core.logging.PIIScrubFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]},
+                 "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                                   "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+                "fontTools": {"level": "WARNING"},
+                "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
 }
 
 # Key for personal information at rest (urlsafe base64 of 32+ random bytes). Keep a copy: without it
@@ -288,6 +312,10 @@ AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "3600"))
 
 # Audit events younger than this are never deleted (Cybersecurity Law Art. 21: at least 6 months).
 AUDIT_MIN_RETENTION_DAYS = int(os.environ.get("AUDIT_MIN_RETENTION_DAYS", "183"))
+
+# Each list or search that shows personal information is an audit event (archives.pii_read); past this
+# many rows shown to one user within an hour the auditors are told. 0 turns the alert off.
+PII_READ_ALERT_ROWS = int(os.environ.get("PII_READ_ALERT_ROWS", "5000"))
 
 # Background tasks (core.tasks): "thread" runs them in the app process (one machine), "worker" queues
 # them for `shuanglian worker`, "celery" sends them to Celery (CELERY_BROKER_URL), "inline" runs them

@@ -7,6 +7,7 @@ from shuanglian.core.capabilities import CONFIGURE_CALENDAR, VIEW_AUDIT
 
 from . import clock
 from .guards import install_audit_guard, register_sqlite_clock
+from .logging import scrub_every_handler
 
 
 def _guard_audit(sender, using, **kwargs):  # a signal receiver takes **kwargs by contract
@@ -27,3 +28,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_guard_audit, sender=self, dispatch_uid="core.audit_guard")
         connection_created.connect(_sqlite_clock, dispatch_uid="core.sqlite_clock")
+        # LOGGING is applied before the apps are ready: every handler it and Django's defaults made is there.
+        scrub_every_handler()

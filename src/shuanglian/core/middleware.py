@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from .context import action_context, new_request_id
 from .exceptions import DomainError, NotFound
@@ -37,6 +38,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown, and no API answer, is kept by a browser or a proxy cache: such pages
+    hold personal information (lists, household files, revealed values). One rule here instead of a
+    decorator on each view; anonymous pages (sign-in, public status lookup) keep their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # after the view: DRF's token authentication has set it too
+        if request.path.startswith("/api/") or getattr(user, "is_authenticated", False):
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -11,10 +11,14 @@ import hashlib
 import hmac
 import os
 import re
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
@@ -212,6 +216,84 @@ class PIIField(models.TextField):
         return models.Q(**{f"{name}_hash": blind_index(kind, value)})
 
 
+class SealedTextField(models.TextField):
+    """Sensitive text that is shown in full to those who may see it (health, say), but encrypted at rest:
+    the same AES-256-GCM as PIIField, without a mask. In Python it is a plain str; only `isnull` lookups
+    work on the column (the database holds ciphertext), so nothing filters or sorts by it in SQL.
+    `max_length` is checked on the plaintext (the ciphertext is longer)."""
+
+    def __init__(self, *args, max_length: int | None = None, **kwargs):
+        self.plain_max_length = max_length
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+        if max_length is not None:
+            self.validators.append(MaxLengthValidator(max_length))
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.plain_max_length is not None:
+            kwargs["max_length"] = self.plain_max_length
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return value if value in (None, "") else self.from_plain(decrypt(value))
+
+    def from_plain(self, plain: str):
+        return plain
+
+    def to_plain(self, value) -> str:
+        return str(value)
+
+    def get_prep_value(self, value):
+        if value is None or value == "":
+            return value
+        return encrypt(self.to_plain(self.to_python(value)))
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            raise TypeError(f"encrypted field: no SQL lookup {lookup_name!r} on its ciphertext")
+        return super().get_lookup(lookup_name)
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(self, **{"max_length": self.plain_max_length, **kwargs})
+
+
+class SealedDecimalField(SealedTextField):
+    """An amount (a household's income) encrypted at rest: a Decimal in Python, None when not recorded."""
+
+    def __init__(self, *args, max_digits: int = 12, decimal_places: int = 2, **kwargs):
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+        self.validators.append(DecimalValidator(max_digits, decimal_places))
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(max_digits=self.max_digits, decimal_places=self.decimal_places)
+        return name, path, args, kwargs
+
+    def from_plain(self, plain: str):
+        return Decimal(plain)
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, Decimal):
+            return value if value != "" else None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError(f"{value!r} is not an amount", code="invalid") from None
+
+    def to_plain(self, value) -> str:
+        """The amount with its decimal places, as a DecimalField would store it ("36000.00")."""
+        return format(Decimal(value).quantize(Decimal(1).scaleb(-self.decimal_places)), "f")
+
+    def formfield(self, **kwargs):
+        return forms.DecimalField(max_digits=self.max_digits, decimal_places=self.decimal_places,
+                                  required=not self.blank, label=self.verbose_name, **kwargs)
+
+
 class BlindIndexField(models.CharField):
     """The `<name>_hash` column beside a PIIField: hex of an HMAC, compared byte by byte. On PostgreSQL it
     has the "C" collation: the database's own (C.UTF-8, zh_CN.UTF-8) would compare hex digits through the
@@ -237,3 +319,20 @@ _PHONE_RE = re.compile(r"(?<![0-9])(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
 
 def scrub(text: str) -> str:
     return _PHONE_RE.sub(r"\1****\2", _ID_RE.sub(r"\1********\2", text))
+
+
+# ---------------------------------------------------------------- reasons for seeing personal information
+
+REASON_MIN_LETTERS = 2
+
+
+def meaningful_letters(text: str) -> int:
+    """Letters and digits in `text` (CJK characters count, being letters to Unicode): zero-width and other
+    format characters, spaces and punctuation such as ".." do not."""
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def reason_is_stated(reason: str | None) -> bool:
+    """The one rule for a reason to see personal information in full: at least REASON_MIN_LETTERS letters,
+    digits or CJK characters once stripped. "  ", "..", a zero-width space are no reason."""
+    return meaningful_letters((reason or "").strip()) >= REASON_MIN_LETTERS

@@ -49,6 +49,12 @@ def may_handle(user, matter) -> bool:
     return division is not None and scope_for(user, HANDLE_MATTERS, via_organizations=False).covers(division)
 
 
+def may_see_party_identities(user, matter) -> bool:
+    """ID numbers and phones of a dispute's parties (masked even then): only for those who handle the
+    matter. Anyone else who may see it (a grid volunteer who reported it, say) sees names and roles."""
+    return may_handle(user, matter)
+
+
 def _is_county_wide(user, capability) -> bool:
     return county_wide(scope_for(user, capability, via_organizations=False))
 

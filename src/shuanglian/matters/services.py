@@ -141,6 +141,12 @@ def matter_report(*, actor, grid, type: str, source: str, title: str, descriptio
     if household is not None and household.grid_id != grid.pk:
         raise ValidationFailed(_("Household %(number)s is not in grid %(grid)s.")
                                % {"number": household.number, "grid": grid.name}, details={"household": [household.pk]})
+    if contact_day is not None and not (contact_day.division.code_key <= grid.code_key
+                                        <= contact_day.division.code_key_upper):
+        # A matter is raised on a contact day of the grid's own township or county, where its reporter
+        # reports: a day of another area is refused, as out of the reporter's scope.
+        raise ValidationFailed(_("That contact day is not held for grid %(grid)s.") % {"grid": grid.name},
+                               details={"contact_day": [contact_day.pk]})
     persons = list(persons)
     for person in persons:
         if household is not None and person.household_id != household.pk:

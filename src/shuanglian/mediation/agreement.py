@@ -39,8 +39,9 @@ def _sex(value: str) -> str:
     return {"male": _("male"), "female": _("female")}.get(value, "")
 
 
-def agreement_context(dispute: Dispute, agreement: MediationAgreement) -> dict:
-    """What the document shows. ID numbers and phones are the masked strings, never the plaintext."""
+def agreement_context(dispute: Dispute, agreement: MediationAgreement, *, identities: bool = True) -> dict:
+    """What the document shows. ID numbers and phones are the masked strings, never the plaintext, and
+    blank without `identities` (policies.may_see_party_identities)."""
     matter = dispute.matter
     parties = sorted(dispute.parties.all(), key=lambda p: (ROLE_ORDER.get(p.role, 9), p.pk))
     mediators = list(dispute.mediators.all())
@@ -48,7 +49,8 @@ def agreement_context(dispute: Dispute, agreement: MediationAgreement) -> dict:
     return {
         "agreement": agreement, "dispute": dispute, "matter": matter, "place": place,
         "parties": [{"role": p.get_role_display(), "name": p.name, "sex": _sex(p.sex),
-                     "id_number": p.id_number.masked, "phone": p.phone.masked, "address": p.address}
+                     "id_number": p.id_number.masked if identities else "",
+                     "phone": p.phone.masked if identities else "", "address": p.address}
                     for p in parties],
         "mediators": mediators,
         "committee": next((m.committee for m in mediators if m.committee), ""),
@@ -68,8 +70,9 @@ def agreement_pdf(*, actor, dispute: Dispute) -> AgreementFile:
     agreement = MediationAgreement.objects.filter(dispute_id=dispute.pk).first()
     if agreement is None:
         raise NotFound(_("This dispute has no mediation agreement."))
-    content = render_agreement_pdf(agreement_context(dispute, agreement))
+    identities = policies.may_see_party_identities(actor, dispute.matter)
+    content = render_agreement_pdf(agreement_context(dispute, agreement, identities=identities))
     audit.record(actor=actor, action="matters.agreement_pdf", obj=agreement, object_repr=agreement.number,
-                 after={"number": agreement.number, "dispute": dispute.pk, "pii": "masked"})
+                 after={"number": agreement.number, "dispute": dispute.pk, "pii": "masked" if identities else "omitted"})
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", f"{_('Mediation agreement')}-{agreement.number}")
     return AgreementFile(content=content, filename=f"{stem}.pdf")

@@ -193,6 +193,7 @@ class DisputeView(LoginRequiredMixin, ServiceFormMixin, View):
             "mediators": list(d.mediators.all()), "sessions": list(d.sessions.all()),
             "remedies": [REMEDY_LABELS.get(r, r) for r in d.remedies_told or []], "operations": ops,
             "may_handle": self.may_handle,
+            "party_identities": policies.may_see_party_identities(self.request.user, d.matter),
         }
         if bound:
             context.update({"op": bound, "title": OPERATIONS[bound][1], "form": form})

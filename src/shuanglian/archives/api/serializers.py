@@ -3,9 +3,10 @@
 What a viewer sees of a record is decided in one place, `ViewerScopedSerializer`, used by both the
 household and the person serializers:
 
-- Fields listed in `Meta.public_fields` go to everyone who may see the record at all (archives.view):
-  a household's number, address, divisions, member count, completeness and non-sensitive tags; a
-  person's name, relation to the head, household number and address.
+- Fields that `archives.disclosure` calls public (`Meta.public_fields` is derived from it) go to everyone
+  who may see the record at all (archives.view): a household's number, address, divisions, member
+  count, completeness and non-sensitive tags; a person's name, relation to the head, household number
+  and address.
 - Every other field goes only to viewers whose `selectors.pii_scope(user)` covers the record. For
   anyone else the keys are *omitted* (not nulled), so a missing key means "not yours to see" and a null
   means "not recorded". Sensitive tags (Tag.sensitive) are left out of `tags` by the same rule.
@@ -21,7 +22,7 @@ from rest_framework.relations import PKOnlyObject
 from shuanglian.core import clock
 from shuanglian.core.pii import PIIValue, normalize
 
-from .. import selectors
+from .. import disclosure, selectors
 from ..choices import RelationToHead, ResidenceStatus, Sex
 from ..models import Household, Person
 
@@ -93,13 +94,12 @@ class HouseholdSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
         fields = ["id", "number", "address", "grid", "village", "township", "member_count", "tags",
                   "completeness", "updated_at", "house", "annual_income", "land_notes", "livelihood_notes"]
         read_only_fields = fields
-        public_fields = ["id", "number", "address", "grid", "village", "township", "member_count", "tags",
-                         "completeness", "updated_at"]
+        public_fields = disclosure.public_fields(fields, disclosure.HOUSEHOLD)
 
     def get_tags(self, obj) -> list[str]:
         full = self.sees_pii(obj)
         tags = sorted((link.tag for link in obj.householdtag_set.all()), key=lambda t: (t.position, t.code))
-        return [t.code for t in tags if full or not t.sensitive]
+        return [t.code for t in tags if disclosure.tag_shown(t, sees_pii=full)]
 
 
 class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
@@ -116,7 +116,7 @@ class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
                   "id_number", "phone", "sex", "birth_date", "age", "ethnicity", "education", "occupation",
                   "skills", "health", "political_status", "residence_status", "updated_at"]
         read_only_fields = fields
-        public_fields = ["id", "household", "household_number", "name", "relation_to_head", "address", "grid"]
+        public_fields = disclosure.public_fields(fields, disclosure.PERSON)
 
     def get_age(self, obj) -> int | None:
         return selectors.person_age(obj.birth_date, self.viewer.today)
@@ -130,7 +130,7 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "members"]
         read_only_fields = fields
-        public_fields = [*HouseholdSerializer.Meta.public_fields, "members"]
+        public_fields = [*HouseholdSerializer.Meta.public_fields, "members"]  # each member by the person rule
 
 
 # --- input: only the shape of a request; the services decide the rest ----------------------------------
@@ -177,6 +177,18 @@ class PersonCreateInput(PersonInput):
     household = serializers.IntegerField(help_text="household id")
     name = serializers.CharField(max_length=50)
     relation_to_head = serializers.ChoiceField(choices=RelationToHead.choices)
+
+
+class PersonSearchInput(serializers.Serializer):
+    """The person list's filters, sent in the body (POST /persons/search/) so a full number is in no URL."""
+
+    id_number = _text(30, help_text="exact")
+    phone = _text(30, help_text="exact")
+    name = _text(50, help_text="starts with")
+    address = _text(200)
+    tag = _text(40, help_text="household tag code")
+    within = _text(15, help_text="division code")
+    household = serializers.IntegerField(required=False, min_value=1)
 
 
 class RevealInput(serializers.Serializer):

@@ -3,6 +3,7 @@ writes call the archive services, which decide who may change what (403). What e
 record is the serializers' one rule (see serializers.py)."""
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shuanglian.core.api_views import error_responses
+from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.divisions.selectors import division_get_for_user
 
 from .. import selectors, services
@@ -18,6 +20,7 @@ from ..models import Household, Person
 from . import serializers as s
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+POST_ONLY_FILTERS = ("id_number", "phone")  # full numbers: searched in a body, never in a URL
 
 
 class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -31,6 +34,23 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         context = super().get_serializer_context()
         context["viewer"] = s.ArchiveViewer(self.request.user)  # the pii scope, once per request
         return context
+
+    def _page(self, queryset, *, filters, what: str):
+        """One page of the list, and one audit event for it when it shows personal information (who, the
+        filters, how many rows; archives.services.pii_read_record)."""
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        viewer = serializer.context["viewer"]
+        shown = sum(1 for record in page if viewer.sees_pii(record))
+        data = serializer.data
+        if shown:
+            services.pii_read_record(actor=self.request.user, what=what, filters=filters,
+                                     rows=self.paginator.page.paginator.count, shown=shown)
+        return self.get_paginated_response(data)
+
+    def list(self, request, *args, **kwargs):
+        return self._page(self.filter_queryset(self.get_queryset()), filters=request.query_params,
+                          what=self.queryset.model._meta.model_name)
 
     def _input(self, serializer_class, **kwargs):
         serializer = serializer_class(data=self.request.data, **kwargs)
@@ -111,6 +131,27 @@ class PersonViewSet(ArchiveViewSet):
     def get_object(self):
         return selectors.person_get_for_user(self.request.user, self.kwargs["pk"])
 
+    def list(self, request, *args, **kwargs):
+        given = [name for name in POST_ONLY_FILTERS if request.query_params.get(name)]
+        if given:
+            raise ValidationFailed(
+                _("Search by ID number or phone with POST /api/v1/persons/search/: a number in a URL lands in "
+                  "access logs and histories."), code="use_post", details={name: ["use_post"] for name in given})
+        return super().list(request, *args, **kwargs)  # ArchiveViewSet.list: audited when it shows PII
+
+    @extend_schema(summary="Search persons by ID number or phone (or any list filter), in the request body",
+                   request=s.PersonSearchInput,
+                   responses={200: s.PersonSerializer(many=True), **error_responses(400, 401)})
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """The list's filters, read from the body instead of the query string, paginated the same way."""
+        data = self._input(s.PersonSearchInput)
+        filterset = PersonFilterSet({k: v for k, v in data.items() if v not in ("", None)},
+                                    queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationFailed(_("Check the search filters."), details=filterset.errors)
+        return self._page(filterset.qs, filters=data, what="person")
+
     def _render(self, person, code=status.HTTP_200_OK):
         person = selectors.person_get_for_user(self.request.user, person.pk)
         return Response(self.get_serializer(person).data, status=code)
@@ -136,6 +177,4 @@ class PersonViewSet(ArchiveViewSet):
         data = self._input(s.RevealInput)
         field = data["field"]
         value = services.person_reveal(actor=request.user, person=person, field=field, reason=data["reason"] or "")
-        response = Response({"field": field, "value": value})
-        response["Cache-Control"] = "no-store"  # a revealed value is not kept by browsers or proxies
-        return response
+        return Response({"field": field, "value": value})  # not kept by caches: core NoStoreMiddleware

@@ -135,6 +135,9 @@ CASES = {
                               denied="department_member", make=_household),
     "api-person-reveal": Case(lambda w: f"/api/v1/persons/{w.made['head'].pk}/reveal/", api=True, method="post",
                               data=lambda w: REVEAL, permitted="promoter", denied="volunteer", make=_household),
+    "api-person-search": Case(lambda w: "/api/v1/persons/search/", api=True, method="post",
+                              data=lambda w: {"id_number": HEAD_ID}, permitted="promoter",
+                              denied="department_member", make=_household, hidden=_no_rows),
 }
 
 test_three_ways = three_ways(CASES)

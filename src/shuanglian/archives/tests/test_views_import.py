@@ -169,6 +169,20 @@ def test_skip_invalid_writes_the_valid_households_and_gives_back_the_rejects(upl
     assert download.actor == personas.archive_keeper
 
 
+def test_the_rejects_file_is_masked_private_and_purged_with_its_job(upload, personas, district, time_machine):
+    _client, job = upload(personas.archive_keeper, bad_rows(district), skip_invalid=True)
+    job.refresh_from_db()
+    path = jobs.absolute(job.rejects_path)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    text = path.read_text(encoding="utf-8-sig")
+    assert pid(51) not in text and pid(51)[:6] + "********" + pid(51)[-4:] in text
+    assert jobs.purge_rejects() == 0  # not yet
+    time_machine.move_to(job.finished_at + dt.timedelta(hours=ImportJob.KEEP_HOURS, minutes=1))
+    assert jobs.purge_rejects() == 1 and not path.exists()
+    job.refresh_from_db()
+    assert job.rejects_path == ""  # the page offers no download any more
+
+
 def test_problems_shown_to_others_never_quote_an_id_number_or_phone(upload, personas, district):
     # The ID number landed in the grid code column: the reason quotes it, masked.
     _, job = upload(personas.archive_keeper, [["001", pid(11), "王大明", pid(11), "户主", "", "", ""]])

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from shuanglian.archives.api.serializers import MaskedField
 from shuanglian.archives.choices import Sex
+from shuanglian.matters import policies
 
 from .. import selectors
 from ..choices import MediationOutcome, PartyRole, Remedy
@@ -42,6 +43,21 @@ class PartySerializer(serializers.ModelSerializer):
         model = DisputeParty
         fields = ["id", "role", "name", "sex", "id_number", "phone", "address", "person"]
         read_only_fields = fields
+
+    IDENTITIES = ("id_number", "phone")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Omitted (not nulled) for a viewer who does not handle the matter: policies.may_see_party_identities.
+        request = self.context.get("request")
+        matter = instance.dispute.matter
+        seen = self.context.setdefault("party_identities", {})
+        if matter.pk not in seen:
+            seen[matter.pk] = request is not None and policies.may_see_party_identities(request.user, matter)
+        if not seen[matter.pk]:
+            for name in self.IDENTITIES:
+                data.pop(name, None)
+        return data
 
 
 class MediatorSerializer(serializers.ModelSerializer):
