@@ -248,9 +248,12 @@ def test_the_embedded_default_makes_the_file_in_a_thread(client, settings, villa
 
     settings.SHUANGLIAN_TASKS = "thread"
     job = ask(client, personas.archive_keeper, village, "xlsx")
-    for thread in threading.enumerate():  # no sleeping: wait for the task's thread to end
-        if thread.name.startswith("task-"):
-            thread.join(timeout=60)
+    # Wait for this job's own thread to end (the request started it on commit; gone means already done),
+    # however long a loaded machine takes: the bound only stops a hung run from hanging the suite.
+    for thread in threading.enumerate():
+        if thread.name == f"task-{job.task_run_id}":
+            thread.join(timeout=900)
+            assert not thread.is_alive(), "the export's thread did not end within 15 minutes"
     job.refresh_from_db()
     assert job.status == "done" and job.task_run.status == "done"
     assert download(client, job)[:2] == b"PK"  # an .xlsx (a zip)
