@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core.deadlines import DeadlineState
 from shuanglian.core.pii import BlindIndexField, PIIField
 from shuanglian.divisions.models import DivisionScoped
 
@@ -126,6 +127,11 @@ class Application(DivisionScoped):
     resume_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"))
     promised_date = models.DateField(_("promised completion date"))
+    # The promised date on the core deadline engine (applications/deadlines.py): kept by the sweep.
+    yellow_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    deadline_state = models.CharField(_("deadline state"), max_length=6, choices=DeadlineState.choices,
+                                      default=DeadlineState.OK)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_days = models.PositiveSmallIntegerField(_("working days waited for materials"), default=0)
     missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
@@ -143,6 +149,8 @@ class Application(DivisionScoped):
             models.Index(fields=["point", "status"], name="service_app_point_idx"),
             models.Index(fields=["center", "status"], name="service_app_center_idx"),
             models.Index(fields=["department", "status"], name="service_app_department_idx"),
+            # The sweep's scan: running applications by deadline.
+            models.Index(fields=["status", "deadline_at"], name="service_app_deadline_idx"),
         ]
         verbose_name = _("application")
 

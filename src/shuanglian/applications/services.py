@@ -21,6 +21,7 @@ from shuanglian.core.workflow import IllegalTransition, Moved, Rule, Step
 from shuanglian.divisions.choices import Level as DivisionLevel
 from shuanglian.organizations.choices import OrganizationKind
 
+from . import deadlines as clocks
 from . import policies, selectors
 from .choices import CLOSED_STATUSES, AcceptedAt, Action, NotifiedBy, PointKind, Satisfaction, Status
 from .models import (
@@ -327,6 +328,7 @@ def application_accept(*, actor, item: ServiceItem, point: ServicePoint, applica
     app = Application(receipt_no=next_receipt_no(timezone.localtime(now).year), item=item, point=point,
                       center=center, applicant_name=name, applicant_phone=applicant_phone or "",
                       status=Status.ACCEPTED, accepted_at=now, promised_date=promised_date_for(item, now))
+    clocks.set_clock(app, now)
     app.attach_to(point.division)
     full_clean(app, exclude=["applicant_phone", "receipt_no"])
     app.save()
@@ -413,6 +415,7 @@ def _materials_received(app: Application, step: Step[ApplicationInput]) -> dict:
                                                             app.suspended_at, now, calendar=calendar))
     app.suspended_days += waited
     app.status, app.resume_status, app.suspended_at = app.resume_status, "", None
+    clocks.set_clock(app, now, calendar=calendar)
     return {"waited_working_days": waited, "promised_date": app.promised_date.isoformat()}
 
 

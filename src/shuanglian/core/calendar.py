@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -121,12 +122,21 @@ def is_working_day(day: dt.date) -> bool:
     return WorkCalendar().is_working_day(day)
 
 
+def may_configure(user: Any) -> bool:
+    """Who may change the working-day calendar: CONFIGURE_CALENDAR county-wide (the county office). The one
+    rule for the calendar page and calendar_day_set."""
+    return county_wide(scope_for(user, CONFIGURE_CALENDAR, via_organizations=False))
+
+
+def require_configure(user: Any) -> None:
+    if not may_configure(user):
+        raise PermissionDenied(_("Only the county office may change the working-day calendar."))
+
+
 def calendar_day_set(*, actor, day: dt.date, is_working: bool, name: str = ""):
     """The county office corrects one day (a holiday moved, a make-up day added). Audited."""
     if actor is not None:
-        scope = scope_for(actor, CONFIGURE_CALENDAR, via_organizations=False)
-        if not county_wide(scope):
-            raise PermissionDenied(_("Only the county office may change the working-day calendar."))
+        require_configure(actor)
     with transaction.atomic():
         before = WorkCalendar().is_working_day(day) if not CalendarDay.objects.filter(date=day).exists() else \
             CalendarDay.objects.get(date=day).is_working

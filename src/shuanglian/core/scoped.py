@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from .exceptions import NotFound, ValidationFailed
 
@@ -21,6 +22,9 @@ def get_visible(visible: QuerySet[M], pk: object, *, what: str, field: str | Non
     try:
         return visible.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
+        # The callers' nouns are the models' verbose names, so the catalog has them.
+        noun = _(what)
         if field is None:
-            raise NotFound(message or f"{what} not found") from None
-        raise ValidationFailed(f"No such {what} that you may see: {pk}.", details={field: [pk]}) from None
+            raise NotFound(message or _("%(what)s not found") % {"what": noun}) from None
+        raise ValidationFailed(_("No such %(what)s that you may see: %(pk)s.") % {"what": noun, "pk": pk},
+                               details={field: [pk]}) from None

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shuanglian.access.roles import CONFIGURE_MATTERS
+from shuanglian.core import calendar as work_days
 from shuanglian.core import clock
 from shuanglian.core.calendar import calendar_day_set, year_days
+from shuanglian.core.capabilities import CONFIGURE_CALENDAR
 from shuanglian.core.exceptions import NotFound
 from shuanglian.core.exceptions import PermissionDenied as DomainPermissionDenied
 from shuanglian.core.htmx import (
@@ -51,8 +53,11 @@ class ConfigView(LoginRequiredMixin, ServiceFormMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        require_configure(request.user)
+        self.guard(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def guard(self, user) -> None:
+        require_configure(user)
 
     def base_context(self) -> dict:
         return {**subnav(self.request.user), "page": "settings", "tab": self.tab}
@@ -219,6 +224,14 @@ class CalendarView(ConfigView):
 
     template_name = "matters/settings/calendar.html"
     tab = "calendar"
+
+    def guard(self, user) -> None:
+        """The calendar is core's: the page asks calendar_day_set's own rule (CONFIGURE_CALENDAR)."""
+        require_any_capability(user, CONFIGURE_CALENDAR)
+        try:
+            work_days.require_configure(user)
+        except DomainPermissionDenied as exc:
+            raise_for_read(exc)
 
     def get_context_data(self, form=None, **kwargs):
         year = self.year

@@ -336,3 +336,11 @@ def kit_counts_by_township(user, within: Division | None = None) -> list[dict]:
                     "name": townships.get(r["township_id"], ("", ""))[1],
                     "members": r["members"], "items": {i: r[i] for i in KitItem.values}} for r in rows),
                   key=lambda r: r["township"])
+
+
+def training_townships(user) -> list[Division]:
+    """Where the user may record training: the current townships under their teams.manage grants."""
+    scope = scope_for(user, MANAGE_TEAMS)
+    if scope.empty:
+        return []
+    return list(Division.objects.current().filter(scope.division_q(), level=Level.TOWNSHIP).order_by("code_key"))

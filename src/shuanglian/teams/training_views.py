@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shuanglian.access.roles import MANAGE_TEAMS, VIEW_TEAMS
-from shuanglian.access.scope import has_capability, scope_for
+from shuanglian.access.roles import VIEW_TEAMS
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import (
     ServiceFormMixin,
@@ -19,11 +18,9 @@ from shuanglian.core.htmx import (
     render_page,
     require_any_capability,
 )
-from shuanglian.divisions.choices import Level
-from shuanglian.divisions.models import Division
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import selectors
+from . import policies, selectors
 from .filtersets import TrainingSessionFilterSet
 from .forms import AttendanceForm, KitIssueForm, KitReturnForm, SessionForm
 from .services import kits, training
@@ -50,10 +47,7 @@ class SessionListView(_TeamsPage):
 
     def townships(self):
         """Where the user may record training: the current townships under their teams.manage grants."""
-        scope = scope_for(self.request.user, MANAGE_TEAMS)
-        if scope.empty:
-            return []
-        return list(Division.objects.current().filter(scope.division_q(), level=Level.TOWNSHIP).order_by("code_key"))
+        return selectors.training_townships(self.request.user)
 
     def form(self, data=None, townships=None):
         lecturers = selectors.lecturer_list_visible_to(self.request.user).filter(is_active=True)
@@ -96,7 +90,7 @@ class SessionView(_TeamsPage):
     def load(self, pk):
         self.session = self.read(selectors.session_get_for_user, pk)
         self.candidates = selectors.session_candidates(self.session, self.request.user)
-        self.may_record = has_capability(self.request.user, MANAGE_TEAMS, self.session.township)
+        self.may_record = policies.may_record_training(self.request.user, self.session.township)
 
     def get_context_data(self, **kwargs):
         return {"session": self.session, "candidates": self.candidates, "may_record": self.may_record,
@@ -131,7 +125,7 @@ class MemberView(_TeamsPage):
     def load(self, pk):
         self.post_ = self.read(selectors.membership_get_for_user, pk)
         self.kit = selectors.member_kit(self.post_.member)
-        self.may_manage = self.post_.is_current and scope_for(self.request.user, MANAGE_TEAMS).covers_record(self.post_)
+        self.may_manage = self.post_.is_current and policies.may_manage_post(self.request.user, self.post_)
 
     def issue_form(self, data=None):
         return KitIssueForm(data, missing=[row["item"] for row in self.kit if row["issue"] is None])

@@ -11,7 +11,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
-from shuanglian.access.scope import scope_for
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import (
     form_add_domain_error,
@@ -24,7 +23,7 @@ from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import cards, importing, selectors, services
+from . import cards, importing, policies, selectors, services
 from .choices import Category, TeamRole
 from .forms import StaffAssignForm, StaffSubmitForm, TeamImportForm
 from .models import Membership
@@ -38,7 +37,7 @@ def _division_in_teams_scope(user, code: str, *, grid_only: bool = False):
         raise_for_read(exc)
     if division.retired_on or (grid_only and division.level != Level.GRID):
         raise Http404
-    if not scope_for(user, VIEW_TEAMS).covers(division):
+    if not policies.may_view_division(user, division):
         raise Http404
     return division
 
@@ -54,7 +53,7 @@ def roster(request, code: str):
                .order_by("-ended_on", "-pk")[:50])
     return render_page(request, "teams/roster.html", {
         **team, "history": history, "roles": TeamRole,
-        "may_manage": scope_for(user, MANAGE_TEAMS).covers(grid),
+        "may_manage": policies.may_manage_division(user, grid),
         "village": grid.parent, "township": grid.parent.parent if grid.parent_id else None,
     })
 
@@ -83,7 +82,7 @@ def coverage(request):
         "small": selectors.teams_below_size(user, within, size=size)[:100],
         "busy": selectors.members_in_too_many_grids(user, within)[:100],
         "untrained": untrained[:100], "untrained_count": untrained.count(),
-        "limit": selectors.MAX_GRIDS_PER_PERSON, "may_import": not scope_for(user, MANAGE_TEAMS).empty,
+        "limit": selectors.MAX_GRIDS_PER_PERSON, "may_import": policies.may_manage_somewhere(user),
     })
 
 
@@ -122,7 +121,7 @@ def _cards_for(request, code: str, *, level: str) -> tuple[list[dict], str]:
     user = request.user
     require_any_capability(user, MANAGE_TEAMS)
     division = _division_in_teams_scope(user, code)
-    if division.level != level or not scope_for(user, MANAGE_TEAMS).covers(division):
+    if division.level != level or not policies.may_manage_division(user, division):
         raise Http404
     grids = [division] if level == Level.GRID else selectors.card_grids(user, division)
     if not grids:
@@ -202,7 +201,7 @@ def unit_staff(request):
     user = request.user
     require_any_capability(user, SUBMIT_STAFF, MANAGE_TEAMS)
     units = list(selectors.units_for_submit(user))
-    may_assign = not scope_for(user, MANAGE_TEAMS).empty
+    may_assign = policies.may_manage_somewhere(user)
     divisions = list(selectors.stats_divisions(user)) if may_assign else []
     submit_form = StaffSubmitForm(units=units)
     assign_form = StaffAssignForm(units=units, divisions=divisions)

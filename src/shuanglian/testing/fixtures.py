@@ -1,12 +1,61 @@
 """pytest fixtures shared by every app's tests (registered in the root conftest)."""
+import os
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
+from pytest_django.fixtures import _disable_migrations
 from rest_framework.test import APIClient
 
-from . import world
+from . import databases, world
 from .personas import PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """pytest-django's test databases, except on PostgreSQL with migrations: there each worker's database is
+    a copy of one migrated template (testing/databases.py) instead of a migration of its own."""
+    verbosity = request.config.option.verbose
+    if connection.vendor == "postgresql" and django_db_use_migrations and not django_db_keepdb:
+        with django_db_blocker.unblock():
+            old_name = databases.setup_postgres(verbosity=verbosity)
+        yield
+        with django_db_blocker.unblock():
+            databases.teardown_postgres(old_name, verbosity=verbosity)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keep = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, keepdb=keep)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture
+def separate_database(tmp_path, django_db_setup, django_db_blocker):
+    """Settings (an environment) for a `shuanglian` subprocess with a migrated database of its own, as a
+    fresh install has: a copy of the template on PostgreSQL, of the in-memory test database on SQLite
+    (the test database itself may be in memory, and in a transaction the subprocess cannot see)."""
+    env = {**os.environ, "SHUANGLIAN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "shuanglian.config.settings"}
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = f"{connection.settings_dict['NAME']}_sub"
+            databases.copy_template(name)
+            params = connection.settings_dict
+            auth = params["USER"] + (f":{params['PASSWORD']}" if params.get("PASSWORD") else "")
+            env["DATABASE_URL"] = f"postgres://{auth}@{params.get('HOST') or 'localhost'}:{params.get('PORT') or 5432}/{name}"
+            yield env
+            databases.drop(name)
+            return
+        env.pop("DATABASE_URL", None)
+        databases.copy_sqlite(tmp_path / "shuanglian.sqlite3")
+    yield env
 
 
 @pytest.fixture(scope="session")
@@ -55,16 +104,12 @@ def api():
 
 
 @pytest.fixture(scope="session")
-def openapi_schema(tmp_path_factory, django_db_blocker):
-    """The API's OpenAPI document, generated once per test process as `shuanglian spectacular` does:
-    --fail-on-warn fails on any generator warning, --validate checks it against the OpenAPI 3 spec."""
-    import yaml
-    from django.core.management import call_command
-
-    path = tmp_path_factory.mktemp("openapi") / "schema.yaml"
+def openapi_schema(django_db_blocker):
+    """The API's OpenAPI document as `shuanglian spectacular` makes it: --fail-on-warn fails on any generator
+    warning, --validate checks it against the OpenAPI 3 spec. Generated once per code version for all
+    workers and both passes (testing/databases.py)."""
     with django_db_blocker.unblock():
-        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return databases.openapi_document()
 
 
 @pytest.fixture
@@ -89,6 +134,6 @@ def _fresh_query_log():
     each test with an empty log so those assertions can fail."""
     from django.db import connections
 
-    for connection in connections.all(initialized_only=True):
-        connection.queries_log.clear()
+    for each in connections.all(initialized_only=True):
+        each.queries_log.clear()
     yield

@@ -44,7 +44,7 @@ class Case:
     outsider: str | None = "outsider"
     make: Callable[[World], Any] | None = None  # records the URL names, made through the services
     method: str = "get"
-    data: Callable[[World], dict] | None = None
+    data: Callable[[World], dict] | None = None  # called for each way: a file in it is fresh each time
     ok: tuple[int, ...] = (200,)
     denied_status: tuple[int, ...] = (403, 404)
     # An object out of scope reads as 404; a list out of scope answers 200 without the record, which
@@ -52,6 +52,7 @@ class Case:
     outsider_status: tuple[int, ...] = (404,)
     hidden: Callable[[Any, World], bool] | None = None
     api: bool = False
+    format: str = "json"  # how an API case sends `data`: "multipart" for a file (a SimpleUploadedFile in data)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,7 +65,7 @@ def _call(client, case: Case, world: World):
     data = case.data(world) if case.data else None
     send = getattr(client, case.method)
     if case.api:
-        return send(url, data, format="json", **case.headers) if data is not None else send(url, **case.headers)
+        return send(url, data, format=case.format, **case.headers) if data is not None else send(url, **case.headers)
     return send(url, data, **case.headers) if data is not None else send(url, **case.headers)
 
 
@@ -81,10 +82,12 @@ def _client_for(api_client, page_client, case: Case, user):
 
 def three_ways(cases: dict[str, Case]):
     """A test per URL name of a module's CASES, asking it the four ways in turn on one set of records (the
-    records are made once, the refusals asked before the permitted call)."""
+    records are made once, the refusals asked before the permitted call). Uploads go to a temporary
+    MEDIA_ROOT, never the project's."""
 
     @pytest.mark.parametrize("name", list(cases))
-    def test(name, district, personas, api, client):
+    def test(name, district, personas, api, client, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path / "media"
         case = cases[name]
         world = World(district=district, personas=personas)
         world.made = case.make(world) if case.make else None

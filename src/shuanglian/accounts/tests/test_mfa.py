@@ -85,7 +85,7 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes_once(cli
     next_step(mfa_on, 3)  # past django-otp's pause after a wrong code
     done = client.post(reverse("accounts:mfa_enrol"), {"action": "confirm", "code": code_for(device)})
     codes = re.findall(r"<li><code>([A-Z0-9]{5}-[A-Z0-9]{5})</code></li>", done.content.decode())
-    assert len(codes) == 10 and done["Cache-Control"] == "no-store"
+    assert len(codes) == 10 and "no-store" in done["Cache-Control"]
     assert reverse("accounts:user_list") in done.content.decode()  # "continue" goes where they were going
     assert signed_in(client)
     # Only hashes are kept.

@@ -243,14 +243,31 @@ def test_an_export_whose_process_died_ends_failed(client, settings, village, per
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_embedded_default_makes_the_file_in_a_thread(client, settings, village, personas):
+def test_the_embedded_default_makes_the_file_in_a_thread(client, settings, village, personas, monkeypatch):
     import threading
 
+    from shuanglian.core import tasks
+
+    # The request starts the task's thread on commit and then finishes its own writes. On the test's in-memory
+    # SQLite (shared cache) a table another connection is writing is refused at once ("database table is
+    # locked"; a file database waits), so on a loaded machine the thread could fail for the test's sake. Hold
+    # the thread until the request is over, then wait for it to end: on the job's completion, not on time.
+    held: list[threading.Thread] = []
+    thread_class = threading.Thread
+
+    class Held(thread_class):
+        def start(self):
+            held.append(self)
+
     settings.SHUANGLIAN_TASKS = "thread"
+    monkeypatch.setattr(tasks.threading, "Thread", Held)
     job = ask(client, personas.archive_keeper, village, "xlsx")
-    for thread in threading.enumerate():  # no sleeping: wait for the task's thread to end
-        if thread.name.startswith("task-"):
-            thread.join(timeout=60)
+    monkeypatch.undo()
+    assert [t.name for t in held] == [f"task-{job.task_run_id}"] and job.status == "queued"
+    for thread in held:
+        thread_class.start(thread)
+        thread.join(timeout=900)  # a bound on a hung run only
+        assert not thread.is_alive(), "the export's thread did not end within 15 minutes"
     job.refresh_from_db()
     assert job.status == "done" and job.task_run.status == "done"
     assert download(client, job)[:2] == b"PK"  # an .xlsx (a zip)

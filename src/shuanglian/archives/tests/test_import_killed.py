@@ -7,9 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-from django.db import connection
-
 from shuanglian.archives.generate import write_file
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -33,32 +30,8 @@ def _shell(env, code) -> list[str]:
     return _cli(env, "shell", "--no-imports", "-c", code).stdout.split()
 
 
-@pytest.fixture
-def separate_database(tmp_path):
-    """A database of its own that another process can open (the test database may be in memory)."""
-    env = {**os.environ, "SHUANGLIAN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "shuanglian.config.settings"}
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        params = connection.get_connection_params()
-        name = f"killtest_{os.getpid()}"
-        admin = {k: params[k] for k in ("host", "port", "user", "password") if params.get(k)}
-        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as con:
-            con.execute(f"DROP DATABASE IF EXISTS {name}")
-            con.execute(f"CREATE DATABASE {name}")
-        auth = params["user"] + (f":{params['password']}" if params.get("password") else "")
-        env["DATABASE_URL"] = f"postgres://{auth}@{params.get('host') or 'localhost'}:{params.get('port') or 5432}/{name}"
-        yield env
-        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as con:
-            con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    else:
-        env.pop("DATABASE_URL", None)
-        yield env
-
-
 def test_killed_import_writes_nothing(separate_database, tmp_path):
-    env = separate_database
-    _cli(env, "migrate", "-v0")
+    env = separate_database  # migrated, as a fresh install (testing/fixtures.py)
     grids = _shell(env, SETUP)
     source = tmp_path / "big.csv"
     write_file(source, [(g, 1500) for g in grids], seed=7)

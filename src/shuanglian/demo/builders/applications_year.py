@@ -111,8 +111,9 @@ class _Timeline:
 APPLICATION_COLUMNS = (
     "receipt_no", "item_id", "point_id", "center_id", "department_id", "handler_id", "applicant_name",
     "applicant_phone", "applicant_phone_hash", "status", "resume_status", "accepted_at", "promised_date",
-    "suspended_at", "suspended_days", "missing_materials", "result", "notified_by", "satisfaction", "closed_at",
-    "on_time", "division_id", "county_id", "township_id", "village_id", "grid_id")
+    "yellow_at", "deadline_at", "deadline_state", "suspended_at", "suspended_days", "missing_materials", "result",
+    "notified_by", "satisfaction", "closed_at", "on_time", "division_id", "county_id", "township_id", "village_id",
+    "grid_id")
 TRANSITION_COLUMNS = ("application_id", "action", "from_status", "to_status", "actor_id", "actor_label", "reason",
                       "details", "at")
 
@@ -218,7 +219,8 @@ def _application(rng, calendar, accepted, item, point, center, staff) -> tuple[d
     flow = _pick(rng, FLOWS)
     app = {"item_id": item.pk, "point_id": point.pk, "center_id": center.pk, "department_id": department.pk,
            "handler_id": None, "applicant_name": person(rng), "applicant_phone": phone(rng), "resume_status": "",
-           "accepted_at": accepted, "suspended_at": None, "suspended_days": 0, "missing_materials": [], "result": "",
+           "accepted_at": accepted, "yellow_at": None, "deadline_at": None, "deadline_state": "ok",  # none runs
+           "suspended_at": None, "suspended_days": 0, "missing_materials": [], "result": "",
            "notified_by": "", "satisfaction": "", "division_id": point.division_id, "county_id": point.county_id,
            "township_id": point.township_id, "village_id": point.village_id, "grid_id": None}
     if flow in ("materials", "not_supplied"):

@@ -76,6 +76,11 @@ CASES = {
                                       denied="township_cadre", outsider=None),
     "api-matter-list": Case(lambda w: MATTERS, api=True, permitted="promoter", make=_matter, hidden=_without_matter),
     "api-matter-detail": Case(lambda w: f"{MATTERS}{w.made.pk}/", api=True, permitted="promoter", make=_matter),
+    # A photo from the phone (multipart); the auditor reads the matter but neither handles nor reports (403).
+    "api-matter-attachments": Case(lambda w: f"{MATTERS}{w.made.pk}/attachments/", api=True, method="post",
+                                   format="multipart", data=lambda w: {"file": SimpleUploadedFile("现场.png", PNG)},
+                                   permitted="promoter", denied="auditor", denied_status=(403,), ok=(201,),
+                                   make=_matter),
     # The volunteer of the grid sees the matter but does not handle it (403).
     "api-matter-act": Case(lambda w: f"{MATTERS}{w.made.pk}/actions/accept/", api=True, method="post",
                            data=lambda w: {}, permitted="promoter", denied="volunteer", make=_matter),

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from shuanglian.archives.tests.test_import_killed import _cli, _shell, separate_database  # noqa: F401
+from shuanglian.archives.tests.test_import_killed import _cli, _shell
 
 SETUP = """
 from shuanglian.core.models import AuditChainHead
@@ -28,9 +28,8 @@ print(Member.objects.count(), Membership.objects.count())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks; `make test-pg` runs it")
-def test_a_killed_import_writes_nothing(separate_database, tmp_path):  # noqa: F811
-    env = separate_database
-    _cli(env, "migrate", "-v0")
+def test_a_killed_import_writes_nothing(separate_database, tmp_path):
+    env = separate_database  # migrated, as a fresh install (testing/fixtures.py)
     grid, grid2 = _shell(env, SETUP)
     source = tmp_path / "team.csv"
     source.write_text("网格编码,姓名,联系电话,角色,类别\n"
