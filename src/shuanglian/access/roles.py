@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     DEPARTMENT_MEMBER = "department_member", _("department member")
     AUDITOR = "auditor", _("auditor")
     ADMIN = "admin", _("administrator")
+    PETITION_OFFICER = "petition_officer", _("petition officer")
 
 
 class Duty(models.TextChoices):
@@ -81,6 +82,12 @@ VIEW_APPLICATIONS = "services.view_applications"
 HANDLE_APPLICATIONS = "services.handle_applications"
 MANAGE_SERVICE_CATALOG = "services.manage_catalog"
 
+# Petitions (信访): VIEW_PETITIONS shows the petitions of one's subtree and their statistics, never an
+# accuser's identity; HANDLE_PETITIONS registers, routes and replies (the petition office at a division
+# grant) or handles what is routed to one's unit (an organization grant).
+VIEW_PETITIONS = "petitions.view"
+HANDLE_PETITIONS = "petitions.handle"
+
 _OPERATOR = {VIEW_DIVISIONS, VIEW_ORGANIZATIONS}
 
 # The one role -> capability table (duty separation needs it in one place). Each app declares the
@@ -100,12 +107,14 @@ CAPABILITIES: dict[str, set[str]] = {
     | _MATTER_WORK | {SUPERVISE_MATTERS, CONFIGURE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS}
     | {MANAGE_LECTURERS, SUBMIT_STAFF, CONFIGURE_CALENDAR}
     | _ASSOCIATIONS
-    | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG},
+    | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG}
+    | {VIEW_PETITIONS},
     Role.DEPARTMENT_MEMBER: _OPERATOR | {VIEW_ASSIGNED_MATTERS, HANDLE_MATTERS, VIEW_APPLICATIONS,
-                                        HANDLE_APPLICATIONS, SUBMIT_STAFF},
+                                        HANDLE_APPLICATIONS, SUBMIT_STAFF, HANDLE_PETITIONS},
     Role.AUDITOR: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, VIEW_AUDIT, VIEW_ARCHIVES, VIEW_ARCHIVES_PII,
-                   VIEW_MATTERS, VIEW_TEAMS, VIEW_APPLICATIONS, VIEW_ASSOCIATIONS},
+                   VIEW_MATTERS, VIEW_TEAMS, VIEW_APPLICATIONS, VIEW_ASSOCIATIONS, VIEW_PETITIONS},
     Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
+    Role.PETITION_OFFICER: _OPERATOR | {VIEW_ARCHIVES, VIEW_PETITIONS, HANDLE_PETITIONS},
 }
 
 DUTY: dict[str, Duty] = {role: Duty.OPERATOR for role in Role}
