@@ -367,11 +367,17 @@ def _clean_reason(reason: str, rule: Rule, action: str) -> str:
 WORKFLOW = workflow.Workflow(
     label="petitions", model=Petition, rules=RULES, handlers=HANDLERS, transition_model=Transition,
     transition_fk="petition", authorize=_authorize, snapshot=_snapshot, refused_message=_refused_message,
-    clean_reason=_clean_reason, timeline_fields=lambda petition, moved: {"details": _jsonable(moved.details)})
+    clean_reason=_clean_reason, timeline_fields=lambda petition, moved: {"details": _timeline_details(moved)})
 
 
-def _jsonable(details: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, dt.datetime | dt.date) else v) for k, v in details.items()}
+def _timeline_details(moved) -> dict:
+    """The action's details, and whether it ended its stage within the limit that was running (the on-time
+    rates per stage are counted from these)."""
+    details = {k: (v.isoformat() if isinstance(v, dt.datetime | dt.date) else v) for k, v in moved.details.items()}
+    due = moved.before.get("deadline_at")
+    if due is not None and moved.action != Action.EXTEND:
+        details["due"], details["on_time"] = due.isoformat(), moved.step.now <= due
+    return details
 
 
 def transition(*, actor, petition: Petition, action: str, reason: str = "", organization=None, handler=None,
