@@ -63,6 +63,12 @@ def start(petition: Petition, status: str, since: dt.datetime, *, now: dt.dateti
     petition.deadline_state = engine.state_at(petition.deadline_at, petition.yellow_at, now or since)
 
 
+def deadline_for(status: str, since: dt.datetime, *, extra_days: int = 0) -> dt.datetime:
+    """The deadline of the stage `status` counted from `since` (for history written in bulk)."""
+    limit = LIMITS[status]
+    return engine.deadline(since, limit.amount + extra_days, limit.unit)
+
+
 def request_window_end(since: dt.datetime) -> dt.datetime:
     """The last instant a petitioner may ask for review (or re-review) of a reply given at `since`."""
     return engine.deadline(since, REQUEST_WINDOW_DAYS, CALENDAR_DAYS)
