@@ -66,3 +66,4 @@ CLOCKED_STATUSES = (Status.REGISTERED, Status.ROUTED, Status.ACCEPTED, Status.UN
 OPEN_STATUSES = CLOCKED_STATUSES + (Status.REPLIED, Status.REVIEWED)
 MAX_REPRESENTATIVES = 5  # Art. 20: a group visit elects at most 5 representatives
 MAX_EXTENSION_DAYS = 30  # Art. 34
+CONFIDENTIAL = "confidential"  # what an accusation's petitioner and content read as to those not allowed (Art. 30)

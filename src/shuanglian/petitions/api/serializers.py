@@ -4,11 +4,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import policies, services
-from ..choices import Action, Category, Channel, Lodged, Outcome
+from ..choices import CONFIDENTIAL, Action, Category, Channel, Lodged, Outcome
 from ..deadlines import LIMITS
 
 ACTIONS = [a.value for a in Action]
-CONFIDENTIAL = "confidential"
 
 
 def _user(serializer):

@@ -3,6 +3,8 @@ made here: the shared personas predate the role) registers and routes; the count
 and statistics but does not act (403); the cadre of another county sees none (404)."""
 import copy
 
+from django.urls import reverse
+
 from shuanglian.core import clock
 from shuanglian.petitions import services
 from shuanglian.petitions.choices import Action
@@ -36,12 +38,30 @@ def _accepted(w):
     return services.transition(actor=w.personas.petition_officer, petition=routed, action=Action.ACCEPT)
 
 
+def _backlog(w):
+    officer = _with_officer(w)
+    return services.backlog_case_open(actor=officer, division=w.district.village, year=clock.today().year,
+                                      title="积案甲", leader="副县长 王强", target_on=clock.today())
+
+
 def _action(name, data, make=_petition, permitted="petition_officer", denied="county_office"):
     return Case(lambda w: f"{PETITIONS}{w.made.pk}/actions/{name}/", api=True, method="post",
                 data=lambda w: data, make=make, permitted=permitted, denied=denied)
 
 
 CASES = {
+    "petitions:list": Case(lambda w: reverse("petitions:list"), permitted="township_cadre", make=_petition,
+                           hidden=lambda r, w: SUMMARY not in r.content.decode()),
+    "petitions:intake": Case(lambda w: reverse("petitions:intake"), permitted="petition_officer",
+                             denied="county_office", outsider=None, make=_with_officer),
+    "petitions:detail": Case(lambda w: reverse("petitions:detail", args=[w.made.pk]), permitted="township_cadre",
+                             make=_petition),
+    "petitions:backlog": Case(lambda w: reverse("petitions:backlog") + f"?year={clock.today().year}",
+                              permitted="township_cadre", make=_backlog, hidden=lambda r, w: "积案甲" not in
+                              r.content.decode()),
+    "petitions:stats": Case(lambda w: reverse("petitions:stats") + f"?year={clock.today().year}"
+                                      f"&within={w.district.township.code}", permitted="township_cadre",
+                            make=_petition, outsider_status=(403,)),
     "api-petition-list": Case(lambda w: PETITIONS, api=True, permitted="county_office", make=_petition,
                               hidden=lambda r, w: r.json()["count"] == 0),
     "api-petition-detail": Case(lambda w: f"{PETITIONS}{w.made.pk}/", api=True, permitted="township_cadre",
