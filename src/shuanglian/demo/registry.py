@@ -35,7 +35,17 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 
-from .builders import applications, archives, associations, divisions, matters, organizations, petitions, teams, users
+from .builders import (
+    applications,
+    archives,
+    associations,
+    divisions,
+    matters,
+    organizations,
+    petitions,
+    teams,
+    users,
+)
 from .context import DemoContext
 
 Builder = Callable[[DemoContext], None]

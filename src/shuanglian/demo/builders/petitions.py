@@ -25,7 +25,14 @@ from shuanglian.core import audit, clock
 from shuanglian.core.deadlines import sweep
 from shuanglian.petitions import deadlines, services
 from shuanglian.petitions.choices import Action, Category, Channel, Lodged, Outcome, Status
-from shuanglian.petitions.models import BacklogCase, BacklogStandard, Petition, Representative, Subject, Transition
+from shuanglian.petitions.models import (
+    BacklogCase,
+    BacklogStandard,
+    Petition,
+    Representative,
+    Subject,
+    Transition,
+)
 
 YEARS = {
     2009: {"received": 3150, "beijing": (40, 69), "province": (74, 224)},
