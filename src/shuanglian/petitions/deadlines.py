@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from shuanglian.core import deadlines as engine
+from shuanglian.core.calendar import WorkCalendar
 from shuanglian.core.deadlines import CALENDAR_DAYS, Limit
 from shuanglian.notifications.services import Message, notify_many
 
@@ -63,10 +64,11 @@ def start(petition: Petition, status: str, since: dt.datetime, *, now: dt.dateti
     petition.deadline_state = engine.state_at(petition.deadline_at, petition.yellow_at, now or since)
 
 
-def deadline_for(status: str, since: dt.datetime, *, extra_days: int = 0) -> dt.datetime:
-    """The deadline of the stage `status` counted from `since` (for history written in bulk)."""
+def deadline_for(status: str, since: dt.datetime, *, extra_days: int = 0,
+                 calendar: WorkCalendar | None = None) -> dt.datetime:
+    """The deadline of the stage `status` counted from `since` (for history written in bulk: pass one calendar)."""
     limit = LIMITS[status]
-    return engine.deadline(since, limit.amount + extra_days, limit.unit)
+    return engine.deadline(since, limit.amount + extra_days, limit.unit, calendar=calendar)
 
 
 def request_window_end(since: dt.datetime) -> dt.datetime:
