@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.PetitionView.as_view(), name="detail"),
     path("backlog/", views.backlog_board, name="backlog"),
     path("statistics/", views.statistics, name="stats"),
+    path("statistics/monthly.xlsx", views.monthly_table, name="monthly"),
+    path("<int:pk>/<str:kind>.pdf", views.document, name="document"),
 ]

@@ -4,17 +4,27 @@ counts. Thin: reads through the selectors (out of scope reads as 404), writes th
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from shuanglian.access.roles import HANDLE_PETITIONS, VIEW_PETITIONS
+from shuanglian.archives.export_views import content_disposition
 from shuanglian.core import clock
-from shuanglian.core.exceptions import DomainError
-from shuanglian.core.htmx import ServiceFormMixin, paginate, read, render_page, require_any_capability
+from shuanglian.core.exceptions import DomainError, NotFound
+from shuanglian.core.htmx import (
+    ServiceFormMixin,
+    paginate,
+    raise_for_read,
+    read,
+    render_page,
+    require_any_capability,
+)
+from shuanglian.core.tabular import template_response
 from shuanglian.divisions.filtersets import division_for_within
 
-from . import filtersets, policies, selectors, services
+from . import documents, filtersets, policies, selectors, services
 from .choices import CONFIDENTIAL, Action
 from .forms import ActionForm, IntakeForm, RegisterFilterForm, StatsForm
 
@@ -157,3 +167,41 @@ def statistics(request):
         "section": SECTION, "form": form, "stats": stats, "error": error, "months": months,
         "rate_percent": rate * 100 if rate is not None else None,
         "standard_percent": stats["backlog"]["standard"] * 100 if stats else None})
+
+
+@login_required
+def document(request, pk: int, kind: str):
+    """The acceptance notice or the reply as a PDF, for those who may see the petitioner; audited."""
+    _require_viewer(request.user)
+    petition = read(selectors.petition_get_for_user, request.user, pk)
+    try:
+        result = documents.petition_pdf(actor=request.user, petition=petition, kind=kind)
+    except NotFound as exc:
+        raise_for_read(exc)
+    except DomainError as exc:
+        if exc.http_status == 403:
+            raise PermissionDenied from exc
+        return render_page(request, "core/partials/error.html", {"errors": [exc.message]}, status=exc.http_status)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = content_disposition(result.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def monthly_table(request):
+    """The monthly table of petitions by township (.xlsx) for a year and a subtree one may see."""
+    user = request.user
+    _require_viewer(user)
+    form = StatsForm(request.GET)
+    if not form.is_valid():
+        return render_page(request, "core/partials/error.html",
+                           {"errors": [e for errors in form.errors.values() for e in errors]}, status=400)
+    division = division_for_within(form.cleaned_data["within"])
+    if division is None:
+        raise_for_read(NotFound(_("No division %(code)s.") % {"code": form.cleaned_data["within"]}))
+    if not selectors.may_see_statistics_of(user, division):
+        raise PermissionDenied
+    year = form.cleaned_data["year"]
+    rows = documents.monthly_rows(year=year, within=division)
+    return template_response(rows, stem=f"{division.name}-{year}-信访月报", sheet_title=str(year))

@@ -59,6 +59,12 @@ CASES = {
     "petitions:backlog": Case(lambda w: reverse("petitions:backlog") + f"?year={clock.today().year}",
                               permitted="township_cadre", make=_backlog, hidden=lambda r, w: "积案甲" not in
                               r.content.decode()),
+    # The acceptance notice carries the petitioner's name: the petition office, not the cadres (403).
+    "petitions:document": Case(lambda w: reverse("petitions:document", args=[w.made.pk, "notice"]),
+                               permitted="petition_officer", denied="township_cadre", make=_accepted),
+    "petitions:monthly": Case(lambda w: reverse("petitions:monthly") + f"?year={clock.today().year}"
+                                        f"&within={w.district.township.code}", permitted="township_cadre",
+                              make=_petition, outsider_status=(403,)),
     "petitions:stats": Case(lambda w: reverse("petitions:stats") + f"?year={clock.today().year}"
                                       f"&within={w.district.township.code}", permitted="township_cadre",
                             make=_petition, outsider_status=(403,)),
