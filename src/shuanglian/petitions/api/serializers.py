@@ -115,6 +115,7 @@ class PetitionCreateInput(serializers.Serializer):
     representatives = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
     accused = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     accused_organization = serializers.IntegerField(required=False, allow_null=True)
+    matter = serializers.IntegerField(required=False, allow_null=True, help_text="the matter it arose from")
 
 
 class ActionInput(serializers.Serializer):

@@ -14,6 +14,7 @@ from shuanglian.core.api_views import error_responses
 from shuanglian.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.selectors import division_get_for_user
+from shuanglian.matters.selectors import matter_list_visible_to
 from shuanglian.organizations.selectors import organization_list_visible_to
 
 from .. import selectors, services
@@ -66,8 +67,11 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         person = person_get_for_user(request.user, d.pop("person")) if d.get("person") else None
         d.pop("person", None)
         accused_organization = _organization(request.user, d.pop("accused_organization", None), "accused_organization")
+        matter_id = d.pop("matter", None)
+        matter = get_visible(matter_list_visible_to(request.user), matter_id, what="matter",
+                             field="matter") if matter_id else None
         petition = services.petition_register(actor=request.user, division=division, subject=subject, person=person,
-                                              accused_organization=accused_organization, **d)
+                                              accused_organization=accused_organization, matter=matter, **d)
         return self._render(petition.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Take a workflow action", parameters=[ID, ACTION], request=s.ActionInput,
