@@ -5,14 +5,19 @@ rounding."""
 import datetime as dt
 from decimal import Decimal
 
+from shuanglian.access.roles import Role
+from shuanglian.accounts.models import User
+from shuanglian.accounts.services import grant_create
 from shuanglian.core import deadlines as engine
 from shuanglian.core import figures
 from shuanglian.core.models import AuditEvent
+from shuanglian.matters import services as matter_services
 from shuanglian.notifications.models import Notification
 from shuanglian.organizations.choices import Function, OrganizationKind
 from shuanglian.organizations.services import organization_create
 from shuanglian.petitions import services
 from shuanglian.petitions.choices import Action
+from shuanglian.petitions.models import Petition
 
 from .fixtures import PHONE, REPLY, SH, TODAY, accepted, clock, officer, register, township_officer  # noqa: F401
 
@@ -158,3 +163,23 @@ def test_the_stats_need_a_year_and_a_division_one_may_see(personas, api, distric
     answer = api.as_(personas.township_cadre).get("/api/v1/stats/petitions/",
                                                   {"year": 2010, "within": district.county.code})
     assert answer.status_code in (403, 404)
+
+
+def test_a_petition_links_the_matter_it_arose_from_if_one_may_see_it(clock, district, personas, officer, api):
+    matter = matter_services.matter_report(actor=personas.promoter, grid=district.grid, type="dispute", source="visit",
+                                           title="宅基地纠纷", description="两户争执")
+    outside = matter_services.matter_report(actor=None, grid=district.outside_grid, type="dispute", source="visit",
+                                            title="邻里纠纷", description="争执")
+    body = {"division": district.village.code, "channel": "visit", "category": "complaint",
+            "received_on": str(TODAY), "summary": "纠纷未解决转为信访", "petitioner_name": "冯二"}
+    # The petition office alone does not see matters: a matter it may not see is refused naming the field.
+    refused = api.as_(officer).post(PETITIONS, {**body, "matter": matter.pk}, format="json")
+    assert refused.status_code == 400 and "matter" in refused.json()["details"]
+    grant_create(actor=None, user=officer, role=Role.TOWNSHIP_CADRE, division=district.township)
+    officer = User.objects.get(pk=officer.pk)
+    created = api.as_(officer).post(PETITIONS, {**body, "matter": matter.pk}, format="json")
+    assert created.status_code == 201
+    assert Petition.objects.get(pk=created.json()["id"]).matter_id == matter.pk
+    refused = api.as_(officer).post(PETITIONS, {**body, "matter": outside.pk}, format="json")
+    assert refused.status_code == 400 and "matter" in refused.json()["details"]
+    assert Petition.objects.count() == 1
