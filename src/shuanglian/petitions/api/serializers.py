@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import policies, services
-from ..choices import CONFIDENTIAL, Action, Category, Channel, Lodged, Outcome
+from ..choices import CONFIDENTIAL, Action, Channel, Lodged
 from ..deadlines import LIMITS
 
 ACTIONS = [a.value for a in Action]
@@ -102,7 +102,9 @@ class PetitionDetailSerializer(PetitionSerializer):
 class PetitionCreateInput(serializers.Serializer):
     division = serializers.CharField(help_text="code of the division the petition concerns")
     channel = serializers.ChoiceField(choices=Channel.choices)
-    category = serializers.ChoiceField(choices=Category.choices)
+    # Plain strings (the service refuses an unknown one naming the field): "category" and "outcome" name other
+    # apps' choice sets in the schema.
+    category = serializers.CharField(help_text="suggestion, accusation or complaint")
     subject = serializers.IntegerField(required=False, allow_null=True)
     lodged_at = serializers.ChoiceField(choices=Lodged.choices, default=Lodged.COUNTY)
     received_on = serializers.DateField()
@@ -118,20 +120,21 @@ class PetitionCreateInput(serializers.Serializer):
     matter = serializers.IntegerField(required=False, allow_null=True, help_text="the matter it arose from")
 
 
-class ActionInput(serializers.Serializer):
+class PetitionActionInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     organization = serializers.IntegerField(required=False, allow_null=True, help_text="route: the handling unit")
     handler = serializers.IntegerField(required=False, allow_null=True, help_text="route: the handling officer")
     days = serializers.IntegerField(required=False, default=0, help_text="extend: at most 30")
     approver = serializers.CharField(required=False, allow_blank=True, default="", help_text="extend")
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="reply and answers: support, explain or not_support")
     request = serializers.CharField(required=False, allow_blank=True, default="", help_text="reply")
     facts = serializers.CharField(required=False, allow_blank=True, default="", help_text="reply")
     reasons = serializers.CharField(required=False, allow_blank=True, default="", help_text="reply")
     basis = serializers.CharField(required=False, allow_blank=True, default="", help_text="reply: legal basis")
 
 
-class StatsQuery(serializers.Serializer):
+class PetitionStatsQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     within = serializers.CharField(error_messages={"required": _("Give the division code (within).")})
 

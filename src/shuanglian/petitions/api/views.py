@@ -74,14 +74,14 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                                               accused_organization=accused_organization, matter=matter, **d)
         return self._render(petition.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Take a workflow action", parameters=[ID, ACTION], request=s.ActionInput,
+    @extend_schema(summary="Take a workflow action", parameters=[ID, ACTION], request=s.PetitionActionInput,
                    responses={200: s.PetitionDetailSerializer, **error_responses(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, pk=None, action_name=None):
         petition = selectors.petition_get_for_user(request.user, pk)
         if action_name not in s.ACTIONS:
             raise NotFound(s.no_action(action_name))
-        data = s.ActionInput(data=request.data)
+        data = s.PetitionActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         handler = None
@@ -105,7 +105,7 @@ class PetitionStatsView(APIView):
                                OpenApiParameter("within", OpenApiTypes.STR, required=True)],
                    responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)})
     def get(self, request):
-        query = s.StatsQuery(data=request.query_params)
+        query = s.PetitionStatsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         division = division_get_for_user(request.user, query.validated_data["within"])
         if not selectors.may_see_statistics_of(request.user, division):
