@@ -11,3 +11,7 @@ class PetitionsConfig(AppConfig):
     # The capabilities this app checks; access.checks holds them against the role table.
     capabilities = frozenset({roles.VIEW_PETITIONS, roles.HANDLE_PETITIONS})
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Register the petitions' clock with the one sweep at start-up, before any sweep runs.
+        from . import deadlines  # noqa: F401
