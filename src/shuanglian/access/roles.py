@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     DEPARTMENT_MEMBER = "department_member", _("department member")
     AUDITOR = "auditor", _("auditor")
     ADMIN = "admin", _("administrator")
+    PETITION_OFFICER = "petition_officer", _("petition officer")
 
 
 class Duty(models.TextChoices):
@@ -81,6 +82,12 @@ VIEW_APPLICATIONS = "services.view_applications"
 HANDLE_APPLICATIONS = "services.handle_applications"
 MANAGE_SERVICE_CATALOG = "services.manage_catalog"
 
+# Petitions (信访): VIEW_PETITIONS shows the petitions of one's subtree and their statistics, never an
+# accuser's identity; HANDLE_PETITIONS registers, routes and replies (the petition office at a division
+# grant) or handles what is routed to one's unit (an organization grant).
+VIEW_PETITIONS = "petitions.view"
+HANDLE_PETITIONS = "petitions.handle"
+
 _OPERATOR = {VIEW_DIVISIONS, VIEW_ORGANIZATIONS}
 
 # The one role -> capability table (duty separation needs it in one place). Each app declares the
@@ -90,22 +97,26 @@ CAPABILITIES: dict[str, set[str]] = {
     | {VIEW_TEAMS, VIEW_ASSOCIATIONS},
     Role.GRID_VOLUNTEER: _OPERATOR | {VIEW_ARCHIVES, VIEW_MATTERS, REPORT_MATTERS, RECORD_VISITS, VIEW_TEAMS,
                                       VIEW_ASSOCIATIONS},
-    Role.VILLAGE_CADRE: _OPERATOR | _ARCHIVE_KEEPING | _MATTER_WORK | {VIEW_TEAMS, MANAGE_TEAMS} | _ASSOCIATIONS,
+    Role.VILLAGE_CADRE: _OPERATOR | _ARCHIVE_KEEPING | _MATTER_WORK | {VIEW_TEAMS, MANAGE_TEAMS} | _ASSOCIATIONS
+    | {VIEW_PETITIONS},
     Role.ARCHIVE_KEEPER: _OPERATOR | _ARCHIVE_KEEPING | {VIEW_MATTERS, REPORT_MATTERS, RECORD_VISITS, VIEW_TEAMS,
                                                           VIEW_ASSOCIATIONS},
     Role.TOWNSHIP_CADRE: _OPERATOR | {RESTRUCTURE} | _ARCHIVE_KEEPING | _MATTER_WORK
-    | {SUPERVISE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS, VIEW_APPLICATIONS} | _ASSOCIATIONS,
+    | {SUPERVISE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS, VIEW_APPLICATIONS} | _ASSOCIATIONS
+    | {VIEW_PETITIONS},
     Role.SERVICE_STAFF: _OPERATOR | {REPORT_MATTERS, VIEW_ASSIGNED_MATTERS, VIEW_APPLICATIONS, HANDLE_APPLICATIONS},
     Role.COUNTY_OFFICE: _OPERATOR | {RESTRUCTURE, MANAGE_ORGANIZATIONS, VIEW_ARCHIVES, VIEW_ARCHIVES_PII}
     | _MATTER_WORK | {SUPERVISE_MATTERS, CONFIGURE_MATTERS, PLAN_CONTACT_DAYS, VIEW_TEAMS, MANAGE_TEAMS}
     | {MANAGE_LECTURERS, SUBMIT_STAFF, CONFIGURE_CALENDAR}
     | _ASSOCIATIONS
-    | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG},
+    | {VIEW_APPLICATIONS, HANDLE_APPLICATIONS, MANAGE_SERVICE_CATALOG}
+    | {VIEW_PETITIONS},
     Role.DEPARTMENT_MEMBER: _OPERATOR | {VIEW_ASSIGNED_MATTERS, HANDLE_MATTERS, VIEW_APPLICATIONS,
-                                        HANDLE_APPLICATIONS, SUBMIT_STAFF},
+                                        HANDLE_APPLICATIONS, SUBMIT_STAFF, HANDLE_PETITIONS},
     Role.AUDITOR: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, VIEW_AUDIT, VIEW_ARCHIVES, VIEW_ARCHIVES_PII,
-                   VIEW_MATTERS, VIEW_TEAMS, VIEW_APPLICATIONS, VIEW_ASSOCIATIONS},
+                   VIEW_MATTERS, VIEW_TEAMS, VIEW_APPLICATIONS, VIEW_ASSOCIATIONS, VIEW_PETITIONS},
     Role.ADMIN: {VIEW_DIVISIONS, VIEW_ORGANIZATIONS, VIEW_USERS, MANAGE_USERS},
+    Role.PETITION_OFFICER: _OPERATOR | {VIEW_ARCHIVES, VIEW_PETITIONS, HANDLE_PETITIONS},
 }
 
 # What a superuser holds everywhere without a grant: administration only. A superuser does not read the

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("shuanglian.mediation.api.urls")),
     path("", include("shuanglian.outreach.api.urls")),
     path("", include("shuanglian.applications.api.urls")),
+    path("", include("shuanglian.petitions.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
     path("", include("shuanglian.associations.api.urls")),
     path("", include("shuanglian.notifications.api.urls")),

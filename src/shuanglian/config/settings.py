@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "shuanglian.teams",
     "shuanglian.associations",
     "shuanglian.applications",
+    "shuanglian.petitions",
     "shuanglian.demo",
 ]
 

@@ -22,6 +22,7 @@ from shuanglian.demo.builders.users import PASSWORD, USERS
 from shuanglian.divisions.models import Division, DivisionVersion
 from shuanglian.divisions.selectors import division_counts_as_of
 from shuanglian.organizations.models import Organization
+from shuanglian.petitions.selectors import petition_statistics
 
 SEED = 7
 
@@ -168,6 +169,18 @@ def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
     # Every 2010 matter has its full timeline; the open ones of today went through the services.
     assert not year.filter(transitions__isnull=True).exists()
     assert Matter.objects.exclude(status="closed").exclude(reported_at__year=2010).count() == 40
+
+
+def test_2010_petitions_are_the_seeds(county):
+    stats = petition_statistics(year=2010, within=county)
+    assert (stats["received"], stats["received_previous"], stats["received_change"]) == (2637, 3150, -16.3)
+    assert stats["beijing"] == {"batches": 24, "person_times": 30, "batches_previous": 40, "person_times_previous": 69,
+                                "batches_change": -40.0, "person_times_change": -56.5}
+    assert stats["province"] == {"batches": 39, "person_times": 76, "batches_previous": 74,
+                                 "person_times_previous": 224, "batches_change": -47.3, "person_times_change": -66.1}
+    backlog = stats["backlog"]
+    assert (backlog["cases"], backlog["closed"], backlog["pledged"]) == (60, 52, 46)
+    assert (float(backlog["resolution_rate"]), float(backlog["standard"]), float(backlog["margin"])) == (0.866, 0.6, 26.6)
 
 
 def test_grid_teams_are_the_seeds(county):
