@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shuanglian.teams",
     "shuanglian.associations",
     "shuanglian.applications",
+    "shuanglian.village_affairs",
     "shuanglian.demo",
 ]
 
