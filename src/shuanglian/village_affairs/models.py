@@ -161,6 +161,9 @@ class DecisionStep(models.Model):
     class Meta:
         ordering = ["decision_id", "at", "id"]
 
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d}"
+
 
 class DecisionLink(models.Model):
     """A matter or dispute (or, later, a petition) that arose from a village decision. Kept here so that the
@@ -172,6 +175,9 @@ class DecisionLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["decision", "matter"], name="va_link_uniq")]
+
+    def __str__(self):
+        return f"decision {self.decision_id} -> matter {self.matter_id}"
 
 
 class Disclosure(DivisionScoped):
@@ -209,3 +215,6 @@ class DisclosureDue(DivisionScoped):
 
     class Meta:
         indexes = [models.Index(fields=["village", "kind"], name="va_due_village_idx")]
+
+    def __str__(self):
+        return f"{self.kind} due {self.deadline_at:%Y-%m-%d}"
