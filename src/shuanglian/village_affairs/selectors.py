@@ -14,7 +14,7 @@ from shuanglian.archives.choices import ResidenceStatus
 from shuanglian.archives.models import Household, Person
 from shuanglian.core.dates import born_on_or_before
 from shuanglian.core.deadlines import DeadlineState
-from shuanglian.core.exceptions import NotFound
+from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.filtersets import division_for_within, visibility_q, within_q
 from shuanglian.divisions.models import Division
@@ -223,3 +223,24 @@ def lagging_villages(*, user, year: int, within: Division | None = None) -> list
     codes = dict(Division.objects.filter(pk__in=table).values_list("pk", "code"))
     return sorted(({"village": names.get(pk, ""), "code": codes.get(pk, ""), **v} for pk, v in table.items()),
                   key=lambda r: r["code"])
+
+
+def village_for_input(user, code: str, *, field: str = "village") -> Division:
+    """A village named in a request's body: 400 naming the field when it is unknown or out of scope."""
+    try:
+        return village_get_for_user(user, code)
+    except NotFound:
+        raise ValidationFailed(_("No village %(code)s that you may see.") % {"code": code},
+                               details={field: [code]}) from None
+
+
+def meeting_for_input(user, pk, *, field: str = "meeting") -> Meeting:
+    return get_visible(meeting_list_visible_to(user), pk, what=_("meeting"), field=field)
+
+
+def motion_for_input(meeting: Meeting, pk, *, field: str = "motion"):
+    return get_visible(meeting.motions.all(), pk, what=_("motion"), field=field)
+
+
+def decision_for_input(user, pk, *, field: str = "decision") -> Decision:
+    return get_visible(decision_list_visible_to(user), pk, what=_("village matter"), field=field)

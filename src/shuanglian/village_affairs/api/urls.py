@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import DecisionViewSet, DisclosureViewSet, MeetingViewSet, VillageAffairsStatsView
+
+router = SimpleRouter()
+router.register("village-meetings", MeetingViewSet, basename="api-village-meeting")
+router.register("village-decisions", DecisionViewSet, basename="api-village-decision")
+router.register("disclosures", DisclosureViewSet, basename="api-disclosure")
+
+urlpatterns = [
+    path("stats/village-affairs/", VillageAffairsStatsView.as_view(), name="api-village-affairs-stats"),
+    *router.urls,
+]

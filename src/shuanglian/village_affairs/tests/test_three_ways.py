@@ -1,0 +1,64 @@
+"""The village-affairs pages and endpoints three ways: the village cadre records in their village, the township
+cadre reviews, someone with no grant is refused, and the township cadre of another county sees nothing."""
+from shuanglian.core import clock
+from shuanglian.mediation.tests.test_disputes_fixtures import report_dispute
+from shuanglian.testing.views import Case, three_ways
+from shuanglian.village_affairs import services
+
+from .helpers import meeting, to_filed
+
+MEETINGS, DECISIONS, DISCLOSURES = "/api/v1/village-meetings/", "/api/v1/village-decisions/", "/api/v1/disclosures/"
+
+
+def _meeting(w):
+    return meeting(w.personas.village_cadre, w.district.village, held_on=clock.today())
+
+
+def _decision(w):
+    return services.decision_propose(actor=w.personas.village_cadre, village=w.district.village, title="村道硬化",
+                                     category="public_welfare")
+
+
+def _filed(w):
+    return to_filed(w.personas, w.district.village)
+
+
+def _disclosure(w):
+    return services.disclosure_post(actor=w.personas.village_cadre, village=w.district.village, kind="finance",
+                                    title="财务公开", posted_on=clock.today(), place="公开栏", text="收支明细")
+
+
+def _none_listed(r, w):
+    return r.json()["count"] == 0
+
+
+def _matter(w):
+    return report_dispute(w.personas, w.district.grid, title="承包地纠纷")
+
+
+CASES = {
+    "api-village-meeting-list": Case(lambda w: MEETINGS, api=True, permitted="village_cadre", make=_meeting,
+                                     hidden=_none_listed),
+    "api-village-meeting-detail": Case(lambda w: f"{MEETINGS}{w.made.pk}/", api=True, permitted="township_cadre",
+                                       make=_meeting),
+    "api-village-decision-list": Case(lambda w: DECISIONS, api=True, permitted="county_office", make=_decision,
+                                      hidden=_none_listed),
+    "api-village-decision-detail": Case(lambda w: f"{DECISIONS}{w.made.pk}/", api=True, permitted="village_cadre",
+                                        make=_decision),
+    "api-village-decision-step": Case(lambda w: f"{DECISIONS}{w.made.pk}/step/", api=True, method="post",
+                                      data=lambda w: {"action": "approve"}, make=_filed,
+                                      permitted="township_cadre", denied="village_cadre"),
+    "api-village-decision-links": Case(
+        lambda w: f"{DECISIONS}{w.made.pk}/links/", api=True, method="post", make=_decision,
+        data=lambda w: {"matter": _matter(w).pk}, permitted="village_cadre", denied="township_cadre", ok=(201,),
+        outsider_status=(400, 404)),
+    "api-disclosure-list": Case(lambda w: DISCLOSURES, api=True, permitted="village_cadre", make=_disclosure,
+                                hidden=_none_listed),
+    "api-disclosure-detail": Case(lambda w: f"{DISCLOSURES}{w.made.pk}/", api=True, permitted="auditor",
+                                  make=_disclosure),
+    "api-village-affairs-stats": Case(lambda w: f"/api/v1/stats/village-affairs/?within={w.district.village.code}",
+                                      api=True, permitted="township_cadre", make=_meeting),
+}
+
+
+test_three_ways = three_ways(CASES)
