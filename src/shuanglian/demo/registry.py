@@ -35,7 +35,17 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 
-from .builders import applications, archives, associations, divisions, matters, organizations, teams, users
+from .builders import (
+    applications,
+    archives,
+    associations,
+    divisions,
+    matters,
+    organizations,
+    teams,
+    users,
+    village_affairs,
+)
 from .context import DemoContext
 
 Builder = Callable[[DemoContext], None]
@@ -52,6 +62,7 @@ APP_STEPS: list[tuple[str, Builder]] = [
     ("teams", teams.build),
     ("associations", associations.build),
     ("services", applications.build),
+    ("village_affairs", village_affairs.build),
 ]
 
 

@@ -170,6 +170,16 @@ def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
     assert Matter.objects.exclude(status="closed").exclude(reported_at__year=2010).count() == 40
 
 
+def test_2010_village_affairs_are_the_seeds(county):
+    from shuanglian.village_affairs.selectors import lagging_villages, village_affairs_stats
+
+    stats = village_affairs_stats(user=None, year=2010, within=county)
+    assert (stats["joint_meetings"], stats["representatives_meetings"], stats["decisions_voted"]) == (3312, 1889, 1401)
+    assert stats["decisions_complete"] == 1401 - 9
+    assert 0.9 < stats["disclosure_on_time_rate"] < 1
+    assert len(lagging_villages(user=None, year=2010, within=county)) == 6
+
+
 def test_grid_teams_are_the_seeds(county):
     from shuanglian.teams.selectors import team_stats
 
