@@ -5,12 +5,13 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Open to anyone by design: the login pages, the language switch, the API's token, schema and docs,
-# the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), and the
-# service points the guide lists.
+# the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), the
+# service points the guide lists, and a village's public disclosure board.
 PUBLIC = {
     "accounts:login", "accounts:logout", "set_language", "api-token", "api-schema", "api-docs",
     "services:guide", "services:status", "api-public-application-status",
     "api-service-point-list", "api-service-point-detail",
+    "village_affairs:public-board",  # what a village disclosed, read-only, no personal information
 }
 
 

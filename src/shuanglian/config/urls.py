@@ -20,6 +20,7 @@ urlpatterns = [
     path("services/", include("shuanglian.applications.urls")),
     path("teams/", include("shuanglian.teams.urls")),
     path("associations/", include("shuanglian.associations.urls")),
+    path("village-affairs/", include("shuanglian.village_affairs.urls")),
     path("inbox/", include("shuanglian.notifications.urls")),
     path("audit/", include("shuanglian.core.urls")),
     path("api/v1/", include("shuanglian.config.api_urls")),

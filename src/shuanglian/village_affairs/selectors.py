@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from shuanglian.access.roles import VIEW_VILLAGE_AFFAIRS
+from shuanglian.access.roles import RECORD_VILLAGE_AFFAIRS, VIEW_VILLAGE_AFFAIRS
 from shuanglian.access.scope import scope_for
 from shuanglian.archives.choices import ResidenceStatus
 from shuanglian.archives.models import Household, Person
@@ -244,3 +244,48 @@ def motion_for_input(meeting: Meeting, pk, *, field: str = "motion"):
 
 def decision_for_input(user, pk, *, field: str = "decision") -> Decision:
     return get_visible(decision_list_visible_to(user), pk, what=_("village matter"), field=field)
+
+
+def recordable_villages(user) -> QuerySet[Division]:
+    """The villages where the user may record (for a form's menu)."""
+    qs = Division.objects.current().filter(level="village")
+    if user is None:
+        return qs
+    scope = scope_for(user, RECORD_VILLAGE_AFFAIRS)
+    return qs.none() if scope.empty else qs.filter(scope.division_q())
+
+
+def stats_by_area(*, user, year: int, within: Division | None = None) -> list[dict]:
+    """The figures per township (or per village under a township): grouped queries, not one per area."""
+    level = "village" if within is not None and within.level in ("township", "village") else "township"
+    column = f"{level}_id"
+    meetings = (_in(Meeting, user, within).filter(held_on__year=year).order_by().values(column, "kind")
+                .annotate(n=Count("pk")))
+    voted = dict(_in(Decision, user, within).filter(voted_on__year=year).order_by().values(column)
+                 .annotate(n=Count("pk")).values_list(column, "n"))
+    complete = dict(_in(Decision, user, within).filter(status=DONE, completed_on__year=year).order_by()
+                    .values(column).annotate(n=Count("pk")).values_list(column, "n"))
+    rows: dict[int, dict] = {}
+    for row in meetings:
+        rows.setdefault(row[column], {})[row["kind"]] = row["n"]
+    ids = set(rows) | set(voted) | set(complete)
+    names = {d.pk: d for d in Division.objects.filter(pk__in=ids)}
+    out = []
+    for pk in sorted(ids, key=lambda i: names[i].code if i in names else ""):
+        if pk not in names:
+            continue
+        kinds = rows.get(pk, {})
+        out.append({"division": names[pk], "joint_meetings": kinds.get(MeetingKind.JOINT, 0),
+                    "representatives_meetings": kinds.get(MeetingKind.REPRESENTATIVES, 0),
+                    "decisions_voted": voted.get(pk, 0), "decisions_complete": complete.get(pk, 0)})
+    return out
+
+
+def public_disclosures(*, village: Division) -> QuerySet[Disclosure]:
+    """What a village disclosed, for its public page: the items alone (no names of people, no meetings)."""
+    return Disclosure.objects.filter(village=village).only("kind", "title", "posted_on", "place", "text")
+
+
+def disclosure_due(*, village: Division) -> QuerySet[DisclosureDue]:
+    """The village's open disclosure periods, soonest first."""
+    return DisclosureDue.objects.filter(village=village, met_on__isnull=True).order_by("deadline_at")

@@ -1,5 +1,7 @@
 """The village-affairs pages and endpoints three ways: the village cadre records in their village, the township
 cadre reviews, someone with no grant is refused, and the township cadre of another county sees nothing."""
+from django.urls import reverse
+
 from shuanglian.core import clock
 from shuanglian.mediation.tests.test_disputes_fixtures import report_dispute
 from shuanglian.testing.views import Case, three_ways
@@ -36,7 +38,30 @@ def _matter(w):
     return report_dispute(w.personas, w.district.grid, title="承包地纠纷")
 
 
+def _page_hidden(text):
+    return lambda r, w: text not in r.content.decode()
+
+
 CASES = {
+    "village_affairs:overview": Case(lambda w: "/village-affairs/", permitted="county_office", make=_meeting,
+                                     hidden=lambda r, w: "<b>1</b>" not in r.content.decode()),
+    "village_affairs:meeting-list": Case(lambda w: reverse("village_affairs:meeting-list"), permitted="village_cadre",
+                                         make=_meeting, hidden=_page_hidden("讨论土地承包方案")),
+    "village_affairs:meeting-new": Case(lambda w: reverse("village_affairs:meeting-new"), permitted="village_cadre",
+                                        denied="township_cadre", outsider=None),
+    "village_affairs:meeting-quorum": Case(lambda w: reverse("village_affairs:meeting-quorum") + "?kind=villagers"
+                                           "&present=23&eligible=45", permitted="village_cadre",
+                                           denied="township_cadre", outsider=None),
+    "village_affairs:meeting-detail": Case(lambda w: reverse("village_affairs:meeting-detail", args=[w.made.pk]),
+                                           permitted="village_cadre", make=_meeting),
+    "village_affairs:decision-list": Case(lambda w: reverse("village_affairs:decision-list"),
+                                          permitted="township_cadre", make=_decision, hidden=_page_hidden("村道硬化")),
+    "village_affairs:decision-new": Case(lambda w: reverse("village_affairs:decision-new"), permitted="village_cadre",
+                                         denied="township_cadre", outsider=None),
+    "village_affairs:decision-detail": Case(lambda w: reverse("village_affairs:decision-detail", args=[w.made.pk]),
+                                            permitted="village_cadre", make=_decision),
+    "village_affairs:board": Case(lambda w: reverse("village_affairs:board", args=[w.district.village.code]),
+                                  permitted="village_cadre", make=_disclosure),
     "api-village-meeting-list": Case(lambda w: MEETINGS, api=True, permitted="village_cadre", make=_meeting,
                                      hidden=_none_listed),
     "api-village-meeting-detail": Case(lambda w: f"{MEETINGS}{w.made.pk}/", api=True, permitted="township_cadre",
