@@ -19,7 +19,7 @@ from shuanglian.archives.generate import GIVEN, SURNAMES
 from shuanglian.archives.models import Person
 from shuanglian.core import audit, clock
 from shuanglian.core import deadlines as engine
-from shuanglian.core.calendar import end_of_day
+from shuanglian.core.calendar import end_of_day, work_calendar
 from shuanglian.core.deadlines import DeadlineState
 from shuanglian.village_affairs import procedures, rules, services
 from shuanglian.village_affairs.choices import (
@@ -212,12 +212,15 @@ def build(ctx, year: int = 2010, *, joint: int = JOINT, representatives: int = R
     # ---- disclosure: finances monthly, village and party affairs quarterly, each matter after its notice
     items, dues = [], []
 
+    calendar = work_calendar(years=range(year - 1, year + 2))  # once: each look-up would query the holidays
+
     def due(v, kind, since, posted, decision=None):
         lim = services.DISCLOSURE_LIMITS[kind]
-        deadline_at = engine.deadline(end_of_day(since), lim.amount, lim.unit)
+        deadline_at = engine.deadline(end_of_day(since), lim.amount, lim.unit, calendar=calendar)
         late = end_of_day(posted) > deadline_at
         dues.append(DisclosureDue(kind=kind, since=since, decision=decision, deadline_at=deadline_at,
-                                  yellow_at=engine.warning(deadline_at, lim.warn_before, lim.unit), met_on=posted,
+                                  yellow_at=engine.warning(deadline_at, lim.warn_before, lim.unit, calendar=calendar),
+                                  met_on=posted,
                                   deadline_state=DeadlineState.RED if late else DeadlineState.OK, **scope[v.pk]))
 
     for v in villages:
@@ -225,10 +228,13 @@ def build(ctx, year: int = 2010, *, joint: int = JOINT, representatives: int = R
                                     (DisclosureKind.VILLAGE, (1, 4, 7, 10), "{m}月村务公开"),
                                     (DisclosureKind.PARTY, (1, 4, 7, 10), "{m}月党务公开")):
             since = dt.date(year - 1, 12, 31)
+            # Each village posts a kind on the same day of the month, so no gap passes its limit (a month
+            # apart is at most 31 days, a quarter at most 92); the lagging ones post two months' finances late.
+            day = rng.randint(3, 8)
             for m in months:
-                posted = dt.date(year, m, rng.randint(3, 8))
+                posted = dt.date(year, m, day)
                 if v.pk in lagging and kind == DisclosureKind.FINANCE and m in (3, 9):
-                    posted = dt.date(year, m + 1, 20)  # a month skipped, posted late
+                    posted = dt.date(year, m, 20)
                 items.append(Disclosure(kind=kind, title=title.format(m=m), posted_on=posted, place="村务公开栏",
                                         text="详见公开栏", **scope[v.pk]))
                 due(v, kind, since, posted)
