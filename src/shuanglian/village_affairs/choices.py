@@ -43,6 +43,11 @@ class DisclosureKind(models.TextChoices):
     MAJOR = "major", _("major matter")
 
 
+class PledgeKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("enterprise pledge")
+    RESIGNATION = "resignation", _("resignation pledge")
+
+
 class ReviewOpinion(models.TextChoices):
     APPROVE = "approve", _("approved")
     RETURN = "return", _("returned with reasons")

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.deadlines import DeadlineState
 from shuanglian.divisions.models import DivisionScoped, scope_column
 
-from .choices import NEW, BodyKind, DecisionCategory, DisclosureKind, MeetingKind, PostKind
+from .choices import (
+    NEW,
+    BodyKind,
+    DecisionCategory,
+    DisclosureKind,
+    MeetingKind,
+    PledgeKind,
+    PostKind,
+    ReviewOpinion,
+)
 
 
 class Post(DivisionScoped):
@@ -31,6 +40,29 @@ class Post(DivisionScoped):
 
     def __str__(self):
         return f"{self.get_body_display()} {self.get_post_display()} {self.name}"
+
+
+class Pledge(models.Model):
+    """A village cadre's pledge (创业承诺 or 辞职承诺): the text, the day signed, the signed document, and the
+    township's review of it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="pledges")
+    kind = models.CharField(_("kind"), max_length=12, choices=PledgeKind.choices)
+    text = models.TextField(_("text"))
+    signed_on = models.DateField(_("signed on"))
+    document = models.FileField(_("signed document"), upload_to="pledges/%Y/", blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    review_opinion = models.CharField(_("review opinion"), max_length=8, choices=ReviewOpinion.choices, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["post_id", "kind", "-signed_on"]
+        verbose_name = _("pledge")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.post.name}"
 
 
 class Representative(DivisionScoped):

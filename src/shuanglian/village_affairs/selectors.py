@@ -21,7 +21,7 @@ from shuanglian.divisions.models import Division
 
 from . import rules
 from .choices import DONE, BodyKind, MeetingKind
-from .models import Decision, Disclosure, DisclosureDue, Meeting, Post, Representative
+from .models import Decision, Disclosure, DisclosureDue, Meeting, Pledge, Post, Representative
 
 # Villagers are those registered in the village, living there or away (Art. 13).
 VILLAGERS = (ResidenceStatus.REGISTERED, ResidenceStatus.AWAY)
@@ -289,3 +289,21 @@ def public_disclosures(*, village: Division) -> QuerySet[Disclosure]:
 def disclosure_due(*, village: Division) -> QuerySet[DisclosureDue]:
     """The village's open disclosure periods, soonest first."""
     return DisclosureDue.objects.filter(village=village, met_on__isnull=True).order_by("deadline_at")
+
+
+def bodies_of(*, village: Division, on: dt.date) -> dict:
+    """The village's bodies on a day: the branch's and the committee's posts (with their pledges), the
+    representatives, and the warnings."""
+    posts = list(posts_on(village=village, on=on).prefetch_related("pledges"))
+    return {"village": village, "posts": posts, "representatives": list(representatives_on(village=village, on=on)),
+            "warnings": body_warnings(village=village, on=on), "population": village_population(village=village),
+            "minimum": rules.representatives_minimum(village_population(village=village))}
+
+
+def post_for_input(user, pk, *, field: str = "post") -> Post:
+    return get_visible(post_list_visible_to(user), pk, what=_("post"), field=field)
+
+
+def pledge_get_for_user(user, pk) -> Pledge:
+    visible = Pledge.objects.filter(post__in=post_list_visible_to(user)).select_related("post__village")
+    return get_visible(visible, pk, what=_("pledge"))

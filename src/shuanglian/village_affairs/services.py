@@ -21,7 +21,7 @@ from shuanglian.divisions.models import Division
 from shuanglian.matters.models import Matter
 
 from . import policies, procedures, rules, selectors
-from .choices import DONE, NEW, PENDING_SUFFIX, DisclosureKind, MeetingKind
+from .choices import DONE, NEW, PENDING_SUFFIX, DisclosureKind, MeetingKind, ReviewOpinion
 from .models import (
     Decision,
     DecisionLink,
@@ -30,6 +30,7 @@ from .models import (
     DisclosureDue,
     Meeting,
     Motion,
+    Pledge,
     Post,
     Representative,
 )
@@ -93,6 +94,38 @@ def post_end(*, actor, post: Post, held_to: dt.date) -> Post:
         post.save(update_fields=["held_to"])
         audit.record(actor=actor, action="village_affairs.post_end", obj=post, after={"to": held_to.isoformat()})
     return post
+
+
+def pledge_sign(*, actor, post: Post, kind: str, text: str, signed_on: dt.date, document=None) -> Pledge:
+    """Record a cadre's signed pledge (创业承诺 or 辞职承诺)."""
+    policies.require_record(actor, post.village)
+    if not (text or "").strip():
+        raise ValidationFailed(_("A pledge needs its text."), details={"text": [""]})
+    with transaction.atomic():
+        pledge = Pledge(post=post, kind=kind, text=text.strip(), signed_on=signed_on)
+        if document is not None:
+            pledge.document = document
+        full_clean(pledge)
+        pledge.save()
+        audit.record(actor=actor, action="village_affairs.pledge_sign", obj=pledge,
+                     after={"kind": kind, "signed_on": signed_on.isoformat()})
+    return pledge
+
+
+def pledge_review(*, actor, pledge: Pledge, opinion: str, note: str = "", on: dt.date | None = None) -> Pledge:
+    """The township's review of a pledge: approved, or returned with reasons."""
+    policies.require_review(actor, pledge.post.village)
+    if opinion not in ReviewOpinion.values:
+        raise ValidationFailed(_("Unknown opinion %(o)s.") % {"o": opinion}, details={"opinion": [opinion]})
+    if opinion == ReviewOpinion.RETURN and not note.strip():
+        raise ValidationFailed(_("Say why the pledge is returned."), details={"note": [""]})
+    with transaction.atomic():
+        pledge.review_opinion, pledge.review_note = opinion, require_length(note.strip(), field="note", limit=300)
+        pledge.reviewed_on = on or clock.today()
+        pledge.reviewed_by = actor if getattr(actor, "pk", None) else None
+        pledge.save(update_fields=["review_opinion", "review_note", "reviewed_on", "reviewed_by"])
+        audit.record(actor=actor, action="village_affairs.pledge_review", obj=pledge, after={"opinion": opinion})
+    return pledge
 
 
 def representative_appoint(*, actor, village: Division, name: str, households: int, held_from: dt.date,

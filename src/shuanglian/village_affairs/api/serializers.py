@@ -1,8 +1,16 @@
 """Village affairs over the API: output shapes, and input shapes only (the services decide)."""
 from rest_framework import serializers
 
-from ..choices import DecisionCategory, DisclosureKind, MeetingKind
-from ..models import Decision, DecisionStep, Disclosure, Meeting, Motion
+from ..choices import (
+    BodyKind,
+    DecisionCategory,
+    DisclosureKind,
+    MeetingKind,
+    PledgeKind,
+    PostKind,
+    ReviewOpinion,
+)
+from ..models import Decision, DecisionStep, Disclosure, Meeting, Motion, Pledge, Post, Representative
 
 
 class MotionSerializer(serializers.ModelSerializer):
@@ -134,3 +142,60 @@ class StatsSerializer(serializers.Serializer):
     decisions_complete = serializers.IntegerField()
     steps_overdue = serializers.IntegerField()
     disclosure_on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pledge
+        fields = ["id", "kind", "text", "signed_on", "document", "reviewed_on", "review_opinion", "review_note"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    pledges = PledgeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "body", "post", "name", "woman", "held_from", "held_to", "term_ends", "pledges"]
+
+
+class RepresentativeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Representative
+        fields = ["id", "name", "woman", "households", "held_from", "held_to"]
+
+
+class BodiesSerializer(serializers.Serializer):
+    village = serializers.CharField(source="village.code")
+    population = serializers.IntegerField()
+    minimum = serializers.IntegerField(help_text="the representatives' minimum for the population (Zhejiang)")
+    posts = PostSerializer(many=True)
+    representatives = RepresentativeSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class PostInput(serializers.Serializer):
+    body = serializers.ChoiceField(choices=BodyKind.choices)
+    post = serializers.ChoiceField(choices=PostKind.choices)
+    name = serializers.CharField(max_length=60)
+    woman = serializers.BooleanField(default=False)
+    held_from = serializers.DateField()
+
+
+class RepresentativeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    woman = serializers.BooleanField(default=False)
+    households = serializers.IntegerField()
+    held_from = serializers.DateField()
+
+
+class PledgeInput(serializers.Serializer):
+    post = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PledgeKind.choices)
+    text = serializers.CharField()
+    signed_on = serializers.DateField()
+    document = serializers.FileField(required=False)
+
+
+class PledgeReviewInput(serializers.Serializer):
+    opinion = serializers.ChoiceField(choices=ReviewOpinion.choices)
+    note = serializers.CharField(default="", allow_blank=True, max_length=300)

@@ -1,6 +1,7 @@
 """Village affairs over the API: /api/v1/village-meetings/, /api/v1/village-decisions/ (with the step action),
 /api/v1/disclosures/ and /api/v1/stats/village-affairs/. Reads go through the selectors (out of scope reads as
 404); writes call the same services as the pages (403, 400 naming the field, 409 illegal_transition)."""
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,13 +11,15 @@ from rest_framework.views import APIView
 
 from shuanglian.core import clock
 from shuanglian.core.api_views import error_responses
+from shuanglian.core.exceptions import NotFound, ValidationFailed
 from shuanglian.core.scoped import get_visible
 from shuanglian.divisions.selectors import division_get_for_user
 from shuanglian.matters.selectors import matter_list_visible_to
 
 from .. import filtersets, policies, selectors, services
-from ..models import Decision, Disclosure, Meeting
+from ..models import Decision, Disclosure, Meeting, Post
 from .serializers import (
+    BodiesSerializer,
     DecisionDetailSerializer,
     DecisionInput,
     DecisionSerializer,
@@ -25,12 +28,17 @@ from .serializers import (
     LinkInput,
     MeetingInput,
     MeetingSerializer,
+    PledgeInput,
+    PledgeReviewInput,
+    PostInput,
+    RepresentativeInput,
     StatsQuery,
     StatsSerializer,
     StepInput,
 )
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+PLEDGE_ID = OpenApiParameter("pledge_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
@@ -161,6 +169,72 @@ class DisclosureViewSet(_Base):
         decision = selectors.decision_for_input(request.user, decision_id) if decision_id is not None else None
         item = services.disclosure_post(actor=request.user, village=village, decision=decision, **data)
         return Response(DisclosureSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="the village's code")
+
+
+class VillageBodiesViewSet(viewsets.GenericViewSet):
+    """A village's party branch, committee, representatives and cadres' pledges, with their warnings."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = BodiesSerializer
+    queryset = Post.objects.none()
+
+    def _bodies(self, code, status_code=status.HTTP_200_OK):
+        village = selectors.village_get_for_user(self.request.user, code)
+        return Response(BodiesSerializer(selectors.bodies_of(village=village, on=clock.today())).data,
+                        status=status_code)
+
+    def _input(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(summary="A village's bodies today, with their warnings", parameters=[CODE],
+                   responses={200: BodiesSerializer, **error_responses(401, 404)})
+    def retrieve(self, request, code=None):
+        return self._bodies(code)
+
+    @extend_schema(summary="Appoint a post of the branch or the committee (a 5-year term)", parameters=[CODE],
+                   request=PostInput, responses={201: BodiesSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def posts(self, request, code=None):
+        village = selectors.village_get_for_user(request.user, code)
+        services.post_appoint(actor=request.user, village=village, **self._input(PostInput))
+        return self._bodies(code, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Appoint a representative (5 to 15 households)", parameters=[CODE],
+                   request=RepresentativeInput, responses={201: BodiesSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def representatives(self, request, code=None):
+        village = selectors.village_get_for_user(request.user, code)
+        services.representative_appoint(actor=request.user, village=village, **self._input(RepresentativeInput))
+        return self._bodies(code, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Record a cadre's signed pledge (创业承诺, 辞职承诺)", parameters=[CODE],
+                   request=PledgeInput, responses={201: BodiesSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def pledges(self, request, code=None):
+        village = selectors.village_get_for_user(request.user, code)
+        data = self._input(PledgeInput)
+        post = selectors.post_for_input(request.user, data.pop("post"))
+        if post.village_id != village.pk:
+            raise ValidationFailed(_("That post is not of this village."), details={"post": [post.pk]})
+        services.pledge_sign(actor=request.user, post=post, **data)
+        return self._bodies(code, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="The township's review of a pledge", parameters=[CODE, PLEDGE_ID],
+                   request=PledgeReviewInput, responses={200: BodiesSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path=r"pledges/(?P<pledge_id>[0-9]+)/review", url_name="pledge-review")
+    def pledge_review(self, request, code=None, pledge_id=None):
+        village = selectors.village_get_for_user(request.user, code)
+        pledge = selectors.pledge_get_for_user(request.user, pledge_id)
+        if pledge.post.village_id != village.pk:
+            raise NotFound(_("pledge not found"))
+        services.pledge_review(actor=request.user, pledge=pledge, **self._input(PledgeReviewInput))
+        return self._bodies(code)
 
 
 class VillageAffairsStatsView(APIView):

@@ -53,3 +53,28 @@ def test_stats_api_shape(api, personas, district, clock):
         "disclosure_on_time_rate": None}
     assert api.as_(personas.outsider).get(
         f"/api/v1/stats/village-affairs/?within={district.county.code}").status_code == 404
+
+
+def test_bodies_with_their_warnings_and_a_pledge_reviewed_by_the_township(api, personas, district, clock):
+    cadre = api.as_(personas.village_cadre)
+    url = f"/api/v1/village-bodies/{district.village.code}/"
+    for i in range(2):
+        r = cadre.post(f"{url}posts/", {"body": "committee", "post": "member", "name": f"委员{i}",
+                                        "held_from": "2008-03-01"}, format="json")
+        assert r.status_code == 201
+    body = r.json()
+    assert "The villagers' committee has 2 members; the law asks for 3 to 7." in body["warnings"]
+    assert "The villagers' committee has no woman member." in body["warnings"]
+    assert body["minimum"] == 30 and body["posts"][0]["held_from"] == "2008-03-01"
+    r = cadre.post(f"{url}representatives/", {"name": "代表", "households": 16, "held_from": "2008-03-01"},
+                   format="json")
+    assert r.status_code == 400 and "households" in r.json()["details"]
+    post_id = body["posts"][0]["id"]
+    r = cadre.post(f"{url}pledges/", {"post": post_id, "kind": "resignation", "text": "不胜任自愿辞职",
+                                      "signed_on": TODAY.isoformat()}, format="json")
+    pledge_id = r.json()["posts"][0]["pledges"][0]["id"]
+    township = api.as_(personas.township_cadre)
+    r = township.post(f"{url}pledges/{pledge_id}/review/", {"opinion": "return"}, format="json")
+    assert r.status_code == 400 and "note" in r.json()["details"]
+    r = township.post(f"{url}pledges/{pledge_id}/review/", {"opinion": "approve"}, format="json")
+    assert r.json()["posts"][0]["pledges"][0]["review_opinion"] == "approve"

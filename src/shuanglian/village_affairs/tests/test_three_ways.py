@@ -87,3 +87,36 @@ CASES = {
 
 
 test_three_ways = three_ways(CASES)
+
+
+def _with_post(w):
+    return services.post_appoint(actor=w.personas.village_cadre, village=w.district.village, body="committee",
+                                 post="director", name="王主任", held_from=clock.today())
+
+
+def _with_pledge(w):
+    return services.pledge_sign(actor=w.personas.village_cadre, post=_with_post(w), kind="resignation",
+                                text="如不胜任，自愿辞职", signed_on=clock.today())
+
+
+BODIES = "/api/v1/village-bodies/"
+CASES.update({
+    "api-village-bodies-detail": Case(lambda w: f"{BODIES}{w.district.village.code}/", api=True,
+                                      permitted="township_cadre"),
+    "api-village-bodies-posts": Case(
+        lambda w: f"{BODIES}{w.district.village.code}/posts/", api=True, method="post", permitted="village_cadre",
+        denied="township_cadre", ok=(201,), data=lambda w: {"body": "committee", "post": "member", "name": "李委员",
+                                                            "woman": True, "held_from": clock.today().isoformat()}),
+    "api-village-bodies-representatives": Case(
+        lambda w: f"{BODIES}{w.district.village.code}/representatives/", api=True, method="post",
+        permitted="village_cadre", denied="township_cadre", ok=(201,),
+        data=lambda w: {"name": "张代表", "households": 12, "held_from": clock.today().isoformat()}),
+    "api-village-bodies-pledges": Case(
+        lambda w: f"{BODIES}{w.district.village.code}/pledges/", api=True, method="post", make=_with_post,
+        permitted="village_cadre", denied="township_cadre", ok=(201,),
+        data=lambda w: {"post": w.made.pk, "kind": "enterprise", "text": "带领村民发展茶叶产业",
+                        "signed_on": clock.today().isoformat()}),
+    "api-village-bodies-pledge-review": Case(
+        lambda w: f"{BODIES}{w.district.village.code}/pledges/{w.made.pk}/review/", api=True, method="post",
+        make=_with_pledge, permitted="township_cadre", denied="village_cadre", data=lambda w: {"opinion": "approve"}),
+})
