@@ -194,6 +194,12 @@ SPECTACULAR_SETTINGS = {
         "MatterLevelEnum": "shuanglian.matters.choices.Level",
         "MatterStatusEnum": "shuanglian.matters.choices.Status",
         "CardEnum": "shuanglian.matters.choices.Card",
+        "TeamMemberCategoryEnum": "shuanglian.teams.choices.Category",
+        "VillageMeetingKindEnum": "shuanglian.village_affairs.choices.MeetingKind",
+        "DisclosureKindEnum": "shuanglian.village_affairs.choices.DisclosureKind",
+        "PledgeKindEnum": "shuanglian.village_affairs.choices.PledgeKind",
+        "VillageDecisionCategoryEnum": "shuanglian.village_affairs.choices.DecisionCategory",
+        "ReviewOpinionEnum": "shuanglian.village_affairs.choices.ReviewOpinion",
     },
 }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.deadlines import DeadlineState
 from shuanglian.divisions.models import DivisionScoped, scope_column
 
+from . import rules
 from .choices import (
     NEW,
     BodyKind,
@@ -121,6 +122,13 @@ class Meeting(DivisionScoped):
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()} {self.title}"
 
+    @property
+    def quorum_display(self) -> str:
+        """The quorum in the reader's language (the stored text is in the recorder's)."""
+        return rules.quorum(self.kind, present=self.present, eligible=self.eligible,
+                            households_present=self.households_present,
+                            households_eligible=self.households_eligible).text()
+
 
 class Motion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
@@ -137,6 +145,12 @@ class Motion(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def outcome_display(self) -> str:
+        """Why the motion passed or not, in the reader's language."""
+        return rules.motion_outcome(quorate=self.meeting.quorate, votes_for=self.votes_for,
+                                    present=self.meeting.present)
 
 
 class Decision(DivisionScoped):

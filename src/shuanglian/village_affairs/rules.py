@@ -118,3 +118,13 @@ def representatives_warnings(*, representatives: int, women: int, meeting_member
     if population < REPRESENTATIVES_ALLOWED_FROM:
         out.append(_("A village under 300 people decides in the villagers' meeting."))
     return out
+
+
+def motion_outcome(*, quorate: bool, votes_for: int, present: int) -> str:
+    """What a motion's record says: no quorum decides nothing; else passed or not, with the numbers."""
+    if not quorate:
+        return _("No quorum: the meeting decides nothing.")
+    text = (_("Passed: %(n)s of %(p)s present for, more than half needed (%(need)s).")
+            if passes(votes_for=votes_for, present=present) else
+            _("Not passed: %(n)s of %(p)s present for, more than half needed (%(need)s)."))
+    return text % {"n": votes_for, "p": present, "need": more_than_half_needed(present)}

@@ -208,12 +208,7 @@ def _motion(meeting: Meeting, m: MotionInput, quorate: bool, *, index: int) -> M
                                % {"n": index + 1, "votes": sum(votes), "present": meeting.present},
                                details={field: [sum(votes)]})
     passed = quorate and rules.passes(votes_for=votes[0], present=meeting.present)
-    if not quorate:
-        outcome = _("No quorum: the meeting decides nothing.")
-    else:
-        outcome = (_("Passed: %(n)s of %(p)s present for, more than half needed (%(need)s).") if passed else
-                   _("Not passed: %(n)s of %(p)s present for, more than half needed (%(need)s)."))
-        outcome %= {"n": votes[0], "p": meeting.present, "need": rules.more_than_half_needed(meeting.present)}
+    outcome = rules.motion_outcome(quorate=quorate, votes_for=votes[0], present=meeting.present)
     motion = Motion(meeting=meeting, text=require_length(m.text.strip(), field=field, limit=300), votes_for=votes[0],
                     votes_against=votes[1], abstaining=votes[2], passed=passed, outcome_text=outcome)
     full_clean(motion)

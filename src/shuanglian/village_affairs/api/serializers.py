@@ -14,6 +14,8 @@ from ..models import Decision, DecisionStep, Disclosure, Meeting, Motion, Pledge
 
 
 class MotionSerializer(serializers.ModelSerializer):
+    outcome_text = serializers.CharField(source="outcome_display", read_only=True)
+
     class Meta:
         model = Motion
         fields = ["id", "text", "votes_for", "votes_against", "abstaining", "passed", "outcome_text"]
@@ -23,6 +25,8 @@ class MeetingSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     motions = MotionSerializer(many=True, read_only=True)
+    quorum_text = serializers.CharField(source="quorum_display", read_only=True,
+                                        help_text='e.g. "32 of 45 present: quorum needs 30 — reached"')
 
     class Meta:
         model = Meeting
@@ -127,12 +131,12 @@ class DisclosureInput(serializers.Serializer):
     decision = serializers.IntegerField(required=False)
 
 
-class StatsQuery(serializers.Serializer):
+class VillageAffairsStatsQuery(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1990, max_value=2100, help_text="default: this year")
     within = serializers.CharField(required=False, max_length=15, help_text="a division code in your scope")
 
 
-class StatsSerializer(serializers.Serializer):
+class VillageAffairsStatsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     within = serializers.CharField(allow_null=True)
     joint_meetings = serializers.IntegerField()

@@ -32,9 +32,9 @@ from .serializers import (
     PledgeReviewInput,
     PostInput,
     RepresentativeInput,
-    StatsQuery,
-    StatsSerializer,
     StepInput,
+    VillageAffairsStatsQuery,
+    VillageAffairsStatsSerializer,
 )
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -241,14 +241,14 @@ class VillageAffairsStatsView(APIView):
     """The year's village-affairs figures in the caller's scope (the seed's 3,312 / 1,889 / 1,401 for 330803)."""
 
     @extend_schema(summary="Village-affairs statistics: meetings by kind, decisions voted and complete, overdue "
-                           "steps, disclosure on time", parameters=[StatsQuery],
-                   responses={200: StatsSerializer, **error_responses(400, 401, 403, 404)})
+                           "steps, disclosure on time", parameters=[VillageAffairsStatsQuery],
+                   responses={200: VillageAffairsStatsSerializer, **error_responses(400, 401, 403, 404)})
     def get(self, request):
         policies.require_view(request.user)
-        query = StatsQuery(data=request.query_params)
+        query = VillageAffairsStatsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year") or clock.today().year
         code = query.validated_data.get("within")
         within = division_get_for_user(request.user, code.strip()) if code else None  # out of scope: 404
-        return Response(StatsSerializer(selectors.village_affairs_stats(user=request.user, year=year,
+        return Response(VillageAffairsStatsSerializer(selectors.village_affairs_stats(user=request.user, year=year,
                                                                         within=within)).data)

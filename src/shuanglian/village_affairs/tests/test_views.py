@@ -13,9 +13,10 @@ def test_the_quorum_text_follows_what_is_typed(client, personas, clock):
     client.force_login(personas.village_cadre)
     url = reverse("village_affairs:meeting-quorum")
     r = client.get(url, {"kind": "representatives", "present": "32", "eligible": "45"})
-    assert "32 of 45 present: quorum needs 30 — reached" in r.content.decode()
+    # The UI is Chinese: "32 of 45 present: quorum needs 30 — reached".
+    assert "应到45人，实到32人：法定人数30人——已达到" in r.content.decode()
     r = client.get(url, {"kind": "villagers", "present": "50", "eligible": "100"})
-    assert "50 of 100 present: quorum needs 51 — not reached" in r.content.decode()
+    assert "应到100人，实到50人：法定人数51人——未达到" in r.content.decode()
 
 
 def test_a_meeting_recorded_from_the_form(client, personas, district, clock):
@@ -26,8 +27,8 @@ def test_a_meeting_recorded_from_the_form(client, personas, district, clock):
     assert r.status_code == 302
     m = Meeting.objects.get()
     page = client.get(r["Location"]).content.decode()
-    assert "29 of 45 present: quorum needs 30 — not reached" in page
-    assert "No quorum: the meeting decides nothing." in page and m.motions.get().passed is False
+    assert "应到45人，实到29人：法定人数30人——未达到" in page
+    assert "未达到法定人数：会议所作决定无效。" in page and m.motions.get().passed is False
 
 
 def test_the_matter_page_shows_the_steps_and_the_township_reviews_there(client, personas, district, clock):
@@ -35,14 +36,14 @@ def test_the_matter_page_shows_the_steps_and_the_township_reviews_there(client, 
     client.force_login(personas.township_cadre)
     url = reverse("village_affairs:decision-detail", args=[d.pk])
     page = client.get(url).content.decode()
-    assert "动议" in page and "waiting for the township" in page and "Approve" in page
+    assert "动议" in page and "等待乡镇（街道）审核" in page and "同意" in page
     r = client.post(url, {"action": "approve"})
     assert r.status_code == 302
     d.refresh_from_db()
     assert d.status == "filing"
     client.force_login(personas.village_cadre)
     r = client.post(url, {"action": "notice", "text": "公告"})
-    assert r.status_code == 422 and "民决 (vote) comes first" in r.content.decode()
+    assert r.status_code == 422 and "应先完成 民决 (vote)：步骤不得跳过。" in r.content.decode()
 
 
 def test_public_board_lists_items_without_login_and_without_attendance(client, personas, district, clock):
