@@ -6,12 +6,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Open to anyone by design: the login pages, the language switch, the API's token, password change (it works
 # before a token can be had, with the old password; tested in accounts/tests/test_passwords.py),
-# the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), and the
-# service points the guide lists.
+# the citizens' service guide and their status look-up by receipt (rate-limited, tested in its app), the
+# service points the guide lists, and a village's public disclosure board.
 PUBLIC = {
     "accounts:login", "accounts:logout", "set_language", "api-token", "api-password-change",
     "services:guide", "services:status", "api-public-application-status",
     "api-service-point-list", "api-service-point-detail",
+    "village_affairs:public-board",  # what a village disclosed, read-only, no personal information
 }
 
 

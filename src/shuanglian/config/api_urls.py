@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("shuanglian.petitions.api.urls")),
     path("", include("shuanglian.teams.api.urls")),
     path("", include("shuanglian.associations.api.urls")),
+    path("", include("shuanglian.village_affairs.api.urls")),
     path("", include("shuanglian.notifications.api.urls")),
     path("", include("shuanglian.core.api_urls")),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shuanglian.associations",
     "shuanglian.applications",
     "shuanglian.petitions",
+    "shuanglian.village_affairs",
     "shuanglian.demo",
 ]
 
@@ -270,6 +271,12 @@ SPECTACULAR_SETTINGS = {
         "MatterLevelEnum": "shuanglian.matters.choices.Level",
         "MatterStatusEnum": "shuanglian.matters.choices.Status",
         "CardEnum": "shuanglian.matters.choices.Card",
+        "TeamMemberCategoryEnum": "shuanglian.teams.choices.Category",
+        "VillageMeetingKindEnum": "shuanglian.village_affairs.choices.MeetingKind",
+        "DisclosureKindEnum": "shuanglian.village_affairs.choices.DisclosureKind",
+        "PledgeKindEnum": "shuanglian.village_affairs.choices.PledgeKind",
+        "VillageDecisionCategoryEnum": "shuanglian.village_affairs.choices.DecisionCategory",
+        "ReviewOpinionEnum": "shuanglian.village_affairs.choices.ReviewOpinion",
     },
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("teams/", include("shuanglian.teams.urls")),
     path("associations/", include("shuanglian.associations.urls")),
     path("petitions/", include("shuanglian.petitions.urls")),
+    path("village-affairs/", include("shuanglian.village_affairs.urls")),
     path("inbox/", include("shuanglian.notifications.urls")),
     path("audit/", include("shuanglian.core.urls")),
     path("api/v1/", include("shuanglian.config.api_urls")),

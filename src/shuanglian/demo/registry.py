@@ -45,6 +45,7 @@ from .builders import (
     petitions,
     teams,
     users,
+    village_affairs,
 )
 from .context import DemoContext
 
@@ -63,6 +64,7 @@ APP_STEPS: list[tuple[str, Builder]] = [
     ("associations", associations.build),
     ("services", applications.build),
     ("petitions", petitions.build),
+    ("village_affairs", village_affairs.build),
 ]
 
 

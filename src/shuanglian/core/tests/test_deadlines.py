@@ -87,7 +87,7 @@ def test_the_sweep_runs_every_registration_and_a_second_run_changes_nothing(dist
                 Supervision.objects.count(), Notification.objects.count(), AuditEvent.objects.count())
 
     first = deadlines.sweep_all(at=friday)
-    assert list(first)[-1] == "hazards" and {"matters", "services", "petitions"} <= set(first)
+    assert {"matters", "hazards", "services", "petitions"} <= set(first)  # and any other app's registrations
     assert first["matters"].red == 3 and first["hazards"].red == 0 and seen == []
     after_first = world()
     again = deadlines.sweep_all(at=friday)
