@@ -171,7 +171,6 @@ def test_2010_disputes_screened_and_mediated_are_the_seeds(county):
     assert Matter.objects.exclude(status="closed").exclude(reported_at__year=2010).count() == 40
 
 
-<<<<<<< HEAD
 def test_2010_petitions_are_the_seeds(county):
     stats = petition_statistics(year=2010, within=county)
     assert (stats["received"], stats["received_previous"], stats["received_change"]) == (2637, 3150, -16.3)
@@ -182,7 +181,8 @@ def test_2010_petitions_are_the_seeds(county):
     backlog = stats["backlog"]
     assert (backlog["cases"], backlog["closed"], backlog["pledged"]) == (60, 52, 46)
     assert (float(backlog["resolution_rate"]), float(backlog["standard"]), float(backlog["margin"])) == (0.866, 0.6, 26.6)
-=======
+
+
 def test_2010_village_affairs_are_the_seeds(county):
     from shuanglian.village_affairs.selectors import lagging_villages, village_affairs_stats
 
@@ -191,7 +191,6 @@ def test_2010_village_affairs_are_the_seeds(county):
     assert stats["decisions_complete"] == 1401 - 9
     assert 0.9 < stats["disclosure_on_time_rate"] < 1
     assert len(lagging_villages(user=None, year=2010, within=county)) == 6
->>>>>>> village
 
 
 def test_grid_teams_are_the_seeds(county):
