@@ -4,13 +4,14 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import Category, Channel, Lodged, Status
 from .models import Petition
 
 
-class PetitionFilterSet(filters.FilterSet):
+class PetitionFilterSet(FilterSet):
     year = filters.NumberFilter(field_name="year", label=gettext_lazy("year received"), min_value=1990,
                                 max_value=2100)
     within = WithinFilter(label=gettext_lazy("division code (subtree)"))

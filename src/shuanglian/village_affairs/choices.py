@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -49,7 +50,7 @@ class PledgeKind(models.TextChoices):
 
 
 class ReviewOpinion(models.TextChoices):
-    APPROVE = "approve", _("approved")
+    APPROVE = "approve", pgettext_lazy("township review", "approved")
     RETURN = "return", _("returned with reasons")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy
 
+from shuanglian.core.filtersets import FilterSet
 from shuanglian.divisions.filtersets import WithinFilter
 
 from .choices import DecisionCategory, DisclosureKind, MeetingKind
 from .models import Decision, Disclosure, Meeting
 
 
-class MeetingFilterSet(filters.FilterSet):
+class MeetingFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=MeetingKind.choices, label=gettext_lazy("kind"))
     year = filters.NumberFilter(field_name="held_on", lookup_expr="year", label=gettext_lazy("year"))
     within = WithinFilter(label=gettext_lazy("division code (subtree)"))
@@ -20,7 +21,7 @@ class MeetingFilterSet(filters.FilterSet):
         fields = ["kind"]
 
 
-class DecisionFilterSet(filters.FilterSet):
+class DecisionFilterSet(FilterSet):
     category = filters.ChoiceFilter(choices=DecisionCategory.choices, label=gettext_lazy("category"))
     status = filters.CharFilter(label=gettext_lazy("status"))
     year = filters.NumberFilter(field_name="proposed_on", lookup_expr="year", label=gettext_lazy("year"))
@@ -31,7 +32,7 @@ class DecisionFilterSet(filters.FilterSet):
         fields = ["category", "status"]
 
 
-class DisclosureFilterSet(filters.FilterSet):
+class DisclosureFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=DisclosureKind.choices, label=gettext_lazy("kind"))
     year = filters.NumberFilter(field_name="posted_on", lookup_expr="year", label=gettext_lazy("year"))
     within = WithinFilter(label=gettext_lazy("division code (subtree)"))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuanglian.core.deadlines import DeadlineState
 from shuanglian.divisions.models import DivisionScoped, scope_column
@@ -81,7 +82,7 @@ class Representative(DivisionScoped):
         indexes = [models.Index(fields=["village", "held_to"], name="va_rep_village_idx")]
         constraints = [models.CheckConstraint(condition=Q(households__gte=5, households__lte=15),
                                               name="va_rep_households_5_15")]
-        verbose_name = _("representative")
+        verbose_name = pgettext_lazy("village", "representative")
 
     def __str__(self):
         return self.name
