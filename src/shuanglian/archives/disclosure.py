@@ -62,7 +62,9 @@ for _table in (HISTORY_EXTRA, HOUSEHOLD, PERSON):
         _ALL[_name] = max(_ALL.get(_name, PUBLIC), _tier, key=_ORDER.index)
 
 # Sensitive values at rest: sealed (encrypted) in the records' history and the audit trail.
-SEALED_IN_HISTORY = frozenset(name for name, tier in _ALL.items() if tier is SENSITIVE)
+# A tag list is sealed whole: it may name sensitive tags (specific identities), and sealing every list
+# alike does not tell, by which are sealed, which households hold one.
+SEALED_IN_HISTORY = frozenset(name for name, tier in _ALL.items() if tier is SENSITIVE) | {"tags"}
 
 
 def tier(name: str, table: dict[str, Tier] | None = None) -> Tier:
@@ -137,9 +139,12 @@ def history_changes(changes: dict | None, *, sees_pii: bool, sensitive_tags: set
     for name, value in (changes or {}).items():
         if not shown(name, sees_pii=sees_pii):
             continue
-        if name == "tags" and not sees_pii and isinstance(value, list):
-            value = [[c for c in side if keep(c)] if isinstance(side, list) else side for side in value] \
-                if value and isinstance(value[0], list) else [c for c in value if keep(c)]
+        if name == "tags":
+            # Sealed side by side: a diff's [before, after] lists, or a snapshot's codes one by one.
+            value = [unseal(side) for side in value] if isinstance(value, list) else unseal(value)
+            if not sees_pii and isinstance(value, list):
+                value = [[c for c in side if keep(c)] if isinstance(side, list) else side for side in value] \
+                    if value and isinstance(value[0], list) else [c for c in value if keep(c)]
         elif isinstance(value, list):
             value = [unseal(v) for v in value]
         else:

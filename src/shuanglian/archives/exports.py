@@ -196,12 +196,12 @@ def _entries(user, target: Target, *, revealed: bool) -> list[Entry]:
     for person in target.persons:
         by_household.setdefault(person.household_id, []).append(person)
     entries = []
+    tags_by_index = Tag.by_index()
     for household in target.households:
         sees_pii = pii.covers_record(household)
         members = sorted(by_household.get(household.pk, []),
                          key=lambda p: (_RELATION_ORDER.get(p.relation_to_head, 99), p.pk))
-        tags = [ht.tag.name for ht in household.householdtag_set.all()
-                if disclosure.tag_shown(ht.tag, sees_pii=sees_pii)]
+        tags = [tag.name for tag in household.tag_list(tags_by_index) if disclosure.tag_shown(tag, sees_pii=sees_pii)]
         entries.append(Entry(
             household=household, grid=household.grid.name, tags=tags,
             income=household.annual_income if "annual_income" in disclosure.household_shown(sees_pii=sees_pii)

@@ -26,7 +26,7 @@ class HouseholdFilterSet(FilterSet):
     q = filters.CharFilter(method="filter_q", label="number or address contains")
     number = filters.CharFilter()
     address = filters.CharFilter(lookup_expr="contains")
-    tag = filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code", method="filter_tag",
+    tag = filters.ModelMultipleChoiceFilter(field_name="tag", to_field_name="code", method="filter_tag",
                                             queryset=Tag.objects.filter(is_active=True), label="tag code (any of)")
     within = WithinFilter()
     completeness_below = filters.NumberFilter(field_name="completeness", lookup_expr="lt")
@@ -42,7 +42,8 @@ class HouseholdFilterSet(FilterSet):
         if not value:  # no tag asked for arrives as an empty queryset, which the method filter passes on
             return queryset
         # A subquery, not a join: a join repeats a household per matching tag and inflates member_count.
-        queryset = queryset.filter(pk__in=HouseholdTag.objects.filter(tag__in=value).values("household_id"))
+        queryset = queryset.filter(pk__in=HouseholdTag.objects.filter(tag_index__in=[t.index for t in value])
+                                   .values("household_id"))
         return _pii_only(self.request, queryset) if any(t.sensitive for t in value) else queryset
 
 
@@ -80,7 +81,7 @@ class PersonFilterSet(FilterSet):
         tag = Tag.objects.filter(code=value.strip()).first()
         if tag is None:
             return queryset.none()
-        queryset = queryset.filter(household__householdtag__tag=tag)
+        queryset = queryset.filter(household__householdtag__tag_index=tag.index)
         return _pii_only(self.request, queryset) if tag.sensitive else queryset
 
     def filter_private(self, queryset, name, value):

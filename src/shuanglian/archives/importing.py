@@ -89,7 +89,7 @@ class HouseholdRow:
     lines: list[int] = field(default_factory=list)
     address: str = ""
     income: Decimal | None = None
-    tags: set[int] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)  # blind indexes
     heads: int = 0
     members: int = 0  # valid rows; with `filled`, what _completeness needs of them
     filled: int = 0  # per member: 1 (ID number) + phone, education, occupation given
@@ -241,14 +241,14 @@ class Checker:
                         raise InvalidOperation
                 except InvalidOperation:
                     bad.append(RowError(line, "家庭年收入", _("not an amount of yuan: %(v)s") % {"v": raw_income}))
-            tag_ids = set()
+            tag_ids = set()  # the tags' blind indexes (HouseholdTag)
             if raw_tags:
                 for word in filter(None, (w.strip() for w in raw_tags.replace("，", ",").replace("、", ",").split(","))):
                     tag = tags.get(word)
                     if tag is None:
                         bad.append(RowError(line, "标签", _("unknown tag %(tag)s") % {"tag": word}))
                     else:
-                        tag_ids.add(tag.pk)
+                        tag_ids.add(tag.index)
             if grid is None or not number:
                 errors.extend(bad)
                 result.rejected_lines.add(line)
@@ -598,7 +598,7 @@ def write(persons: list[PersonRow], households: dict[tuple[int, str], HouseholdR
         result.persons_updated = len(upd_p)
 
         progress("tags", 0, 0, force=True)
-        _copy_or_insert("archives_householdtag", ["household_id", "tag_id"],
+        _copy_or_insert("archives_householdtag", ["household_id", "tag_index"],
                         [(existing_hh[k], t) for k, h in households.items() for t in sorted(h.tags)], binary=True)
 
         # History: one version row per household touched, saying which file and lines.

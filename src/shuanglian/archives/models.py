@@ -2,8 +2,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.core import pii
 from shuanglian.core.pii import BlindIndexField, PIIField, SealedDecimalField, SealedTextField
 from shuanglian.divisions.models import DivisionScoped, scope_column
 
@@ -27,6 +29,21 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    @cached_property
+    def index(self) -> str:
+        """The keyed blind index a household's link to this tag holds instead of the tag (HouseholdTag)."""
+        return tag_index(self.code)
+
+    @classmethod
+    def by_index(cls) -> dict[str, "Tag"]:
+        """Every tag by its blind index: how links are read back (a handful of tags, one query)."""
+        return {t.index: t for t in cls.objects.all()}
+
+
+def tag_index(code: str) -> str:
+    """HMAC(index key, "tag:" + code): without PII_KEY nobody can tell which label a link is."""
+    return pii.blind_index("tag", code)
+
 
 class Household(DivisionScoped):
     """户. Attached to its grid; numbers are unique within the grid so restructuring never collides."""
@@ -40,7 +57,6 @@ class Household(DivisionScoped):
     annual_income = SealedDecimalField(_("annual income"), max_digits=12, decimal_places=2, null=True, blank=True)
     land_notes = models.TextField(_("land"), blank=True)
     livelihood_notes = models.TextField(_("livelihood"), blank=True)
-    tags = models.ManyToManyField(Tag, through="HouseholdTag", related_name="households", blank=True)
     completeness = models.PositiveSmallIntegerField(_("completeness"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -58,17 +74,29 @@ class Household(DivisionScoped):
     def __str__(self):
         return f"{self.number}"
 
+    def tag_list(self, by_index: dict[str, Tag] | None = None) -> list[Tag]:
+        """This household's tags in display order; `by_index` (Tag.by_index()) and a prefetched
+        householdtag_set spare the queries. A link whose tag is gone names nothing and is left out."""
+        by_index = Tag.by_index() if by_index is None else by_index
+        found = [by_index[link.tag_index] for link in self.householdtag_set.all() if link.tag_index in by_index]
+        return sorted(found, key=lambda t: (t.position, t.code))
+
 
 class HouseholdTag(models.Model):
+    """A household's label. Sensitive labels (low-income, five-guarantee, a left-behind child: PIPL Art. 28)
+    are specific identities, so no link names its tag: it holds the tag's keyed blind index (Tag.index), every
+    tag alike, so that flipping a tag's `sensitive` rewrites nothing. Whoever reads the database sees that
+    households share a label, not which; filtering by one stays an indexed equality (archives.filtersets)."""
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT)
+    tag_index = BlindIndexField(_("tag"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["household", "tag"], name="household_tag_uniq")]
-        indexes = [models.Index(fields=["tag", "household"], name="household_tag_idx")]
+        constraints = [models.UniqueConstraint(fields=["household", "tag_index"], name="household_tag_index_uniq")]
+        indexes = [models.Index(fields=["tag_index", "household"], name="household_tag_index_idx")]
 
     def __str__(self):
-        return f"{self.household_id}:{self.tag_id}"
+        return f"{self.household_id}:{self.tag_index[:8]}"
 
 
 class Person(DivisionScoped):

@@ -28,7 +28,7 @@ def archive_divisions(user) -> QuerySet[Division]:
 def household_list_visible_to(user) -> QuerySet[Household]:
     return (Household.objects.filter(scope_for(user, VIEW_ARCHIVES).record_q(), is_active=True)
             .select_related("grid", "village", "township")
-            .prefetch_related(Prefetch("householdtag_set", queryset=HouseholdTag.objects.select_related("tag")))
+            .prefetch_related(Prefetch("householdtag_set", queryset=HouseholdTag.objects.only("household_id", "tag_index")))
             .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
             .order_by("grid_id", "number"))  # Meta.ordering is dropped from GROUP BY queries
 

@@ -162,9 +162,12 @@ def _tags(codes_or_tags) -> list[Tag]:
 def household_set_tags(*, actor, household: Household, tags, record: bool = True) -> Household:
     policies.require_edit(actor, household)
     new = _tags(tags)
-    old = set(household.tags.values_list("code", flat=True))
-    HouseholdTag.objects.filter(household=household).exclude(tag__in=new).delete()
-    HouseholdTag.objects.bulk_create([HouseholdTag(household=household, tag=t) for t in new if t.code not in old])
+    by_index = Tag.by_index()
+    old = {by_index[i].code for i in HouseholdTag.objects.filter(household=household)
+           .values_list("tag_index", flat=True) if i in by_index}
+    HouseholdTag.objects.filter(household=household).exclude(tag_index__in=[t.index for t in new]).delete()
+    HouseholdTag.objects.bulk_create([HouseholdTag(household=household, tag_index=t.index)
+                                      for t in new if t.code not in old])
     if record and old != {t.code for t in new}:
         _history(actor=actor, household=household, action="household_tags",
                  changes={"tags": [sorted(old), sorted(t.code for t in new)]})

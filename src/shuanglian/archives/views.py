@@ -210,7 +210,7 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
             initial = {f: getattr(hh, f) for f in services.HOUSEHOLD_FIELDS}
             return HouseholdForm(data, initial=initial, pii=self.pii, prefix="hh")
         if action == "tags":
-            return TagsForm(data, initial={"tags": [t.tag for t in hh.householdtag_set.all()]}, prefix="tags")
+            return TagsForm(data, initial={"tags": hh.tag_list()}, prefix="tags")
         if action == "person_add":
             return PersonForm(data, prefix="add")
         if action == "person_edit":
@@ -222,7 +222,8 @@ class HouseholdView(LoginRequiredMixin, ServiceFormMixin, View):
         hh, user = self.household, self.request.user
         tag_list = list(Tag.objects.all())
         tags = {t.code: t for t in tag_list}
-        shown_tags = [ht.tag for ht in hh.householdtag_set.all() if disclosure.tag_shown(ht.tag, sees_pii=self.pii)]
+        shown_tags = [t for t in hh.tag_list({t.index: t for t in tag_list})
+                      if disclosure.tag_shown(t, sees_pii=self.pii)]
         versions = hh.versions.select_related("person")
         context = {
             **_subnav(user), "household": hh, "members": self.members, "tags": shown_tags, "pii": self.pii,

@@ -10,6 +10,7 @@ The write is `services.teams_load`: one transaction (a killed import leaves the 
 set-based inserts, one audit event. A phone already recorded is that member: they get the new post.
 """
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,17 +179,27 @@ def check(header: list[str], rows: list[tuple[int, list[str]]], *, grids: dict[s
     result.errors.sort(key=lambda e: e.line)
 
 
-def import_team_members(path: Path, *, actor, dry_run: bool = False, skip_invalid: bool = False) -> TeamImportResult:
-    """Check every row; then write all of them or (skip_invalid) the valid ones, in one transaction."""
+def _no_progress(stage: str, done: int = 0, total: int = 0) -> None:
+    pass
+
+
+def import_team_members(path: Path, *, actor, dry_run: bool = False, skip_invalid: bool = False,
+                        progress: Callable[[str, int, int], None] = _no_progress) -> TeamImportResult:
+    """Check every row; then write all of them or (skip_invalid) the valid ones, in one transaction.
+    `progress(stage, done, total)` hears of each stage (reading, checking, writing), never inside the
+    transaction, so a job can save it where its page sees it."""
     result = TeamImportResult(file=str(path))
+    progress("reading", 0, 0)
     try:
         header, rows = tabular.read_table(Path(path))
     except (OSError, ValueError, KeyError) as exc:
         result.errors.append(RowError(0, "", _("cannot read %(f)s: %(e)s") % {"f": Path(path).name, "e": exc}))
         return result
+    progress("checking", 0, len(rows))
     check(header, rows, grids=importable_grids(actor), result=result, today=clock.today())
     if dry_run or not result.posts or (result.errors and not skip_invalid):
         return result
+    progress("writing", 0, len(result.posts))
     result.counts = services.teams_load(actor=actor, posts=result.posts, started_on=clock.today(),
                                         action="teams.import", note={"file": Path(path).name,
                                                                      "invalid_rows": len(result.rejected_lines)})

@@ -174,3 +174,48 @@ class KitIssue(DivisionScoped):
     @property
     def is_outstanding(self) -> bool:
         return self.returned_on is None
+
+
+class TeamImportJob(models.Model):
+    """An upload of a team list, imported in the background (core.tasks) like a household import
+    (archives.ImportJob): the web process only keeps the file and queues the job. Seen by its uploader.
+    `progress` is what the running import last reported: {"stage", "done", "total"}."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    MAX_ERRORS = 1000
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_import_jobs")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)  # relative to VAR_DIR; deleted once imported
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # [{"line", "field", "reason"}], at most MAX_ERRORS
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The background run doing the import; none when run inline or by Celery.
+    task_run = models.ForeignKey("core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="teamimportjob_user_idx"),
+                   models.Index(fields=["status", "created_at"], name="teamimportjob_status_idx")]
+        verbose_name = _("team import job")
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

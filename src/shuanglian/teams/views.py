@@ -1,21 +1,25 @@
 """Team pages: the roster of one grid, the posted grid card, the coverage report and the statistics. Thin: the
 selectors decide what is shown; out of scope reads as 404, no teams.view anywhere as 403."""
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 
 from shuanglian.access.roles import MANAGE_TEAMS, SUBMIT_STAFF, VIEW_TEAMS
 from shuanglian.core.exceptions import DomainError, NotFound
 from shuanglian.core.htmx import (
+    ServiceFormMixin,
     form_add_domain_error,
+    is_fragment_request,
     paginate,
     raise_for_read,
+    read,
     render_page,
     require_any_capability,
 )
@@ -23,7 +27,7 @@ from shuanglian.core.tabular import template_response
 from shuanglian.divisions.choices import Level
 from shuanglian.divisions.selectors import division_get_for_user
 
-from . import cards, importing, policies, selectors, services
+from . import cards, importing, jobs, policies, selectors, services
 from .choices import Category, TeamRole
 from .forms import StaffAssignForm, StaffSubmitForm, TeamImportForm
 from .models import Membership
@@ -160,28 +164,58 @@ def village_cards_pdf(request, code: str):
     return _cards_pdf(request, code, level=Level.VILLAGE, filename=f"grid-cards-{code}.pdf")
 
 
+class ImportView(LoginRequiredMixin, ServiceFormMixin, View):
+    """Upload a team list; it is checked and imported in the background (teams.jobs), and the page of the
+    job shows its progress, then what was written or every invalid row as line, column and reason. The
+    user's recent imports are listed."""
+
+    template_name = "teams/import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_any_capability(request.user, MANAGE_TEAMS)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        recent = jobs.team_import_job_list_visible_to(self.request.user)[:RECENT_JOBS]
+        return {"form": form or TeamImportForm(), "jobs": recent}
+
+    def get(self, request):
+        return render_page(request, self.template_name, self.get_context_data())
+
+    def post(self, request):
+        return self.submit(TeamImportForm(request.POST, request.FILES))
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return jobs.team_import_job_create(actor=self.request.user, upload=data["file"], dry_run=data["dry_run"],
+                                           skip_invalid=data["skip_invalid"])
+
+    def success_url(self, result) -> str:
+        return reverse("teams:import_job", kwargs={"pk": result.pk})
+
+
+RECENT_JOBS = 10
+# The stages import_team_members reports.
+STAGES = {"reading": gettext_lazy("reading the file"), "checking": gettext_lazy("checking every row"),
+          "writing": gettext_lazy("writing the posts")}
+
+
 @login_required
-def import_team_list(request):
-    """Upload a team list; it is checked and imported while the page waits (a county's list is small), and
-    the outcome is shown: what was written, or every invalid row as line, column and reason."""
+def import_job(request, pk: int):
+    """A team-list import's progress (the page polls itself every second while it runs), then its result."""
     user = request.user
     require_any_capability(user, MANAGE_TEAMS)
-    form, result, status = TeamImportForm(), None, 200
-    if request.method == "POST":
-        form = TeamImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(upload.name).name
-                with open(path, "wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-                result = importing.import_team_members(path, actor=user, dry_run=form.cleaned_data["dry_run"],
-                                                       skip_invalid=form.cleaned_data["skip_invalid"])
-            status = 200 if result.ok or result.written else 422
-    return render_page(request, "teams/import.html", {"form": form, "result": result,
-                                                      "errors": result.errors[:500] if result else []},
-                       status=status)
+    found = jobs.reap_if_stale(read(jobs.team_import_job_get_for_user, user, pk))
+    progress = dict(found.progress or {}) if found.is_active else None
+    if progress:
+        progress["label"] = STAGES.get(progress.get("stage"), "")
+    context = {"job": found, "progress": progress, "errors": found.errors[:500]}
+    if is_fragment_request(request) and request.htmx.target == "job-status":
+        response = render(request, "teams/partials/import_job_status.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    return render_page(request, "teams/import_job.html", context)
 
 
 @login_required

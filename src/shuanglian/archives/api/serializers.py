@@ -24,7 +24,7 @@ from shuanglian.core.pii import PIIValue, normalize
 
 from .. import disclosure, selectors
 from ..choices import RelationToHead, ResidenceStatus, Sex
-from ..models import Household, Person
+from ..models import Household, Person, Tag
 
 
 class ArchiveViewer:
@@ -98,8 +98,9 @@ class HouseholdSerializer(ViewerScopedSerializer, serializers.ModelSerializer):
 
     def get_tags(self, obj) -> list[str]:
         full = self.sees_pii(obj)
-        tags = sorted((link.tag for link in obj.householdtag_set.all()), key=lambda t: (t.position, t.code))
-        return [t.code for t in tags if disclosure.tag_shown(t, sees_pii=full)]
+        if "tags_by_index" not in self.context:  # once per response: the context is the list's too
+            self.context["tags_by_index"] = Tag.by_index()
+        return [t.code for t in obj.tag_list(self.context["tags_by_index"]) if disclosure.tag_shown(t, sees_pii=full)]
 
 
 class PersonSerializer(ViewerScopedSerializer, serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from shuanglian.archives import disclosure, exports, services
-from shuanglian.archives.models import HouseholdVersion, Person
+from shuanglian.archives.models import HouseholdVersion, Person, Tag
 from shuanglian.core import idnumber
 from shuanglian.core.exceptions import ValidationFailed
 from shuanglian.core.models import AuditEvent
@@ -130,6 +130,29 @@ def test_health_and_income_are_sealed_in_the_history_and_the_audit_trail(househo
     audited = [str(e.after) for e in AuditEvent.objects.filter(action__startswith="archives.")]
     for text in stored + audited:
         assert HEALTH not in text and "36000" not in text
+
+
+def test_sensitive_tags_are_neither_named_in_their_rows_nor_in_the_history_and_the_audit_trail(household, personas):
+    """Finding 10: a low-income link was a row naming the tag, and the history and the audit said "low_income"."""
+    services.household_set_tags(actor=personas.township_cadre, household=household, tags=["five_guarantee"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM archives_householdtag")
+        rows = [str(row) for row in cursor.fetchall()]
+        columns = [c[0] for c in cursor.description]
+    tags = {t.code: t for t in Tag.objects.all()}
+    assert "tag_id" not in columns and len(rows) == 1
+    assert tags["five_guarantee"].index in rows[0] and str(tags["five_guarantee"].pk) not in rows[0].split(", ")[1:]
+    stored = [str(v.changes) for v in HouseholdVersion.objects.filter(household=household)]
+    audited = [str(e.after) for e in AuditEvent.objects.filter(action__startswith="archives.")]
+    for text in stored + audited:
+        assert "low_income" not in text and "five_guarantee" not in text and "veteran" not in text
+    # Those who may see them still read them: in the history and in the record.
+    history = HouseholdVersion.objects.get(household=household, action="household_tags").changes
+    assert disclosure.history_changes(history, sees_pii=True, sensitive_tags={"five_guarantee", "low_income"}) == {
+        "tags": [["low_income", "veteran"], ["five_guarantee"]]}
+    assert disclosure.history_changes(history, sees_pii=False, sensitive_tags={"five_guarantee", "low_income"}) == {
+        "tags": [["veteran"], []]}
+    assert [t.code for t in household.tag_list()] == ["five_guarantee"]
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "..", "\u200b\u200b\u200b", "a.", "\u3000。\u3000"])

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .imports import TeamImportViewSet
 from .kits import KitViewSet
 from .staff import StaffAssignView, StaffView
 from .training import LecturerViewSet, TrainingSessionViewSet
@@ -11,6 +12,7 @@ router.register("team-members", TeamMemberViewSet, basename="api-team-member")
 router.register("lecturers", LecturerViewSet, basename="api-lecturer")
 router.register("training-sessions", TrainingSessionViewSet, basename="api-training-session")
 router.register("kits", KitViewSet, basename="api-kit")
+router.register("team-imports", TeamImportViewSet, basename="api-team-import")
 
 urlpatterns = [
     path("stats/teams/", TeamStatsView.as_view(), name="api-team-stats"),

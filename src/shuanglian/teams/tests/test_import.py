@@ -150,7 +150,9 @@ def login(client, user, persona_password):
     return client
 
 
-def test_upload_page_and_template(client, tmp_path, district, personas, persona_password, good):
+def test_upload_page_and_template(client, tmp_path, district, personas, persona_password, good, settings,
+                                  django_capture_on_commit_callbacks):
+    settings.SHUANGLIAN_TASKS, settings.VAR_DIR = "inline", tmp_path
     assert login(client, personas.promoter, persona_password).get("/teams/import/").status_code == 403
     client = login(client, personas.township_cadre, persona_password)
     template = client.get("/teams/import/template/", {"format": "csv"})
@@ -158,16 +160,19 @@ def test_upload_page_and_template(client, tmp_path, district, personas, persona_
     assert client.get("/teams/import/template/")["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = [*good, f"{district.grid.code},戊,13900000015,促进员,村民代表,,,"]
     source = write_csv(tmp_path / "team.csv", rows, encoding="gb18030")
-    with open(source, "rb") as fh:
-        page = client.post("/teams/import/", {"file": fh})
-    assert page.status_code == 422
+    with open(source, "rb") as fh, django_capture_on_commit_callbacks(execute=True):  # the job runs on commit
+        posted = client.post("/teams/import/", {"file": fh})
+    page = client.get(posted["Location"])
+    assert page.status_code == 200
     html = page.content.decode()
     assert "Nothing was written." in html and "second promoter" in html and "<td data-label=\"Line\">6</td>" in html
     assert not Membership.objects.exists()
-    with open(source, "rb") as fh:
-        page = client.post("/teams/import/", {"file": fh, "skip_invalid": "on"})
+    with open(source, "rb") as fh, django_capture_on_commit_callbacks(execute=True):
+        posted = client.post("/teams/import/", {"file": fh, "skip_invalid": "on"})
+    page = client.get(posted["Location"])
     assert page.status_code == 200 and "Written: 2 promoters, 2 volunteers." in page.content.decode()
     assert Membership.objects.count() == 4
+    assert "team.csv" in client.get("/teams/import/").content.decode()  # the recent imports
 
 
 def test_names_and_employers_longer_than_their_columns_are_refused(tmp_path, district, good):

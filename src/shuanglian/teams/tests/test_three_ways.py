@@ -4,9 +4,11 @@ reads only: denied); the outsider, a township cadre of 柯城区, holds both the
 import datetime as dt
 from dataclasses import replace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from shuanglian.teams import services
+from shuanglian.teams import jobs, services
 from shuanglian.teams.services import kits, staff, training
 from shuanglian.testing.views import Case, three_ways
 
@@ -30,6 +32,15 @@ def _team(w):
                                    rows=[{"name": "王警官", "phone": "13900000501", "category": "民警"}])
     return {"promoter": promoter, "volunteer": volunteer, "lecturer": lecturer, "session": session, "pen": pen,
             "officer": submitted["members"][0]}
+
+
+def _import_job(w):
+    """The village cadre's team-list import of one good row, run on commit (inline) as a worker would."""
+    upload = SimpleUploadedFile("team.csv", (f"网格编码,姓名,联系电话,角色,类别\n{w.district.grid.code},王大明,"
+                                             "13912345678,促进员,五老人员\n").encode())
+    with override_settings(SHUANGLIAN_TASKS="inline"), TestCase.captureOnCommitCallbacks(execute=True):
+        job = jobs.team_import_job_create(actor=w.personas.village_cadre, upload=upload)
+    return job
 
 
 def _absent(*texts):
@@ -61,6 +72,13 @@ CASES = {
                          outsider=None),
     "teams:import_template": Case(lambda w: reverse("teams:import_template"), permitted="village_cadre",
                                   denied="promoter", outsider=None),
+    # A team-list import is its uploader's (it names people and phones): the outsider, a manager elsewhere, reads 404.
+    "teams:import_job": Case(lambda w: reverse("teams:import_job", args=[w.made.pk]), permitted="village_cadre",
+                             denied="promoter", make=_import_job),
+    "api-team-import-list": Case(lambda w: "/api/v1/team-imports/", api=True, permitted="village_cadre",
+                                 denied="promoter", make=_import_job, hidden=_no_rows),
+    "api-team-import-detail": Case(lambda w: f"/api/v1/team-imports/{w.made.pk}/", api=True,
+                                   permitted="village_cadre", denied="promoter", make=_import_job),
     "teams:staff": Case(lambda w: reverse("teams:staff"), permitted="county_office", denied="promoter",
                         make=_team, hidden=_absent(lambda w: "王警官")),
     "teams:roster": Case(lambda w: reverse("teams:roster", args=[w.district.grid.code]), permitted="promoter",
