@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shuanglian.core.api.Pagination",
     # JSON too deep or with unpaired surrogates is a 400, not a 500 (core/api.py).
     "DEFAULT_PARSER_CLASSES": [
-        "shuanglian.core.api.JSONParser",
+        "shuanglian.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
