@@ -37,6 +37,8 @@ USERS = [
     DemoUser("demo_police", "姜伟", Role.DEPARTMENT_MEMBER, "police"),
     # Handles the applications of low-income allowance, five-guarantee, relief ... (services demo).
     DemoUser("demo_civil", "柴丽萍", Role.DEPARTMENT_MEMBER, "civil_affairs"),
+    # The county's petition office (信访局): registers, routes and replies to petitions.
+    DemoUser("demo_petition", "陈信平", Role.PETITION_OFFICER, "county"),
 ]
 
 
