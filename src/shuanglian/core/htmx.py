@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseLocation
 
+from . import clock
 from .capabilities import scope_for
 from .exceptions import DomainError, NotFound
 from .exceptions import PermissionDenied as DomainPermissionDenied
@@ -49,6 +50,12 @@ def redirect_after_post(request, url: str):
     if getattr(request, "htmx", False):
         return HttpResponseLocation(url, target=MAIN_TARGET)
     return HttpResponseRedirect(url)
+
+
+def year_param(request, *, first: int = 1990, last: int = 2100) -> int:
+    """The year a statistics page or register shows (`?year=`): this year unless a plausible one is asked."""
+    raw = (request.GET.get("year") or "").strip()
+    return int(raw) if raw.isdigit() and first <= int(raw) <= last else clock.today().year
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):

@@ -23,6 +23,7 @@ from shuanglian.core.htmx import (
     read,
     render_page,
     require_any_capability,
+    year_param,
 )
 from shuanglian.divisions.filtersets import division_for_within
 from shuanglian.matters import policies
@@ -50,19 +51,11 @@ SECTION = "disputes"
 REMEDY_LABELS = dict(Remedy.choices)
 
 
-
 def _require_viewer(user) -> None:
     require_any_capability(user, VIEW_MATTERS, VIEW_ASSIGNED_MATTERS)
 
 
 # ---------------------------------------------------------------- the register
-
-
-
-
-def _register_year(request) -> int:
-    raw = (request.GET.get("year") or "").strip()
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else clock.today().year
 
 
 @login_required
@@ -79,7 +72,7 @@ def dispute_list(request):
     for dispute in page.object_list:
         dispute.window = selectors.confirmation_window(_agreement(dispute), today=today)
         dispute.party_names = [p.name for p in dispute.parties.all()]
-    year = _register_year(request)
+    year = year_param(request)
     code = (request.GET.get("within") or "").strip()
     within = division_for_within(code) if code else None
     stats = selectors.dispute_stats(user, year, within=within) if within is not None or not code else None
@@ -98,26 +91,6 @@ def _agreement(dispute: Dispute) -> MediationAgreement | None:
 
 
 # ---------------------------------------------------------------- forms: shapes only; the services decide
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 OPERATIONS = {

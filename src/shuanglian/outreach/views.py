@@ -61,7 +61,6 @@ from .forms import (
 SECTION = "contact_days"
 
 
-
 def _require_viewer(user) -> None:
     require_any_capability(user, VIEW_MATTERS, VIEW_ASSIGNED_MATTERS)
 
@@ -84,20 +83,6 @@ def _shift(year: int, month: int, by: int) -> str:
 
 
 # ---------------------------------------------------------------- forms: shapes only; the services decide
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 OPERATIONS = {
@@ -333,10 +318,6 @@ class ContactDayView(LoginRequiredMixin, ServiceFormMixin, View):
 
 
 # ---------------------------------------------------------------- household visits
-
-
-
-
 
 
 class VisitsView(LoginRequiredMixin, ServiceFormMixin, View):

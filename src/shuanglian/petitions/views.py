@@ -20,6 +20,7 @@ from shuanglian.core.htmx import (
     read,
     render_page,
     require_any_capability,
+    year_param,
 )
 from shuanglian.core.tabular import template_response
 from shuanglian.divisions.filtersets import division_for_within
@@ -128,16 +129,11 @@ class PetitionView(LoginRequiredMixin, ServiceFormMixin, View):
         return reverse("petitions:detail", args=[result.pk])
 
 
-def _year(request) -> int:
-    raw = (request.GET.get("year") or "").strip()
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else clock.today().year
-
-
 @login_required
 def backlog_board(request):
     user = request.user
     _require_viewer(user)
-    year = _year(request)
+    year = year_param(request)
     cases = selectors.backlog_list_visible_to(user).filter(year=year).order_by("-major", "closed_on", "id")
     page = paginate(request, cases)
     return render_page(request, "petitions/backlog.html", {"section": SECTION, "page_obj": page, "year": year})

@@ -12,7 +12,7 @@ from django.views import View
 
 from shuanglian.core import clock
 from shuanglian.core.exceptions import PermissionDenied
-from shuanglian.core.htmx import ServiceFormMixin, paginate, render_page
+from shuanglian.core.htmx import ServiceFormMixin, paginate, render_page, year_param
 from shuanglian.divisions.selectors import division_get_for_user
 
 from . import filtersets, policies, rules, selectors, services
@@ -22,15 +22,10 @@ from .forms import DecisionForm, DisclosureForm, MeetingForm, StepForm
 SECTION = "village_affairs"
 
 
-def _year(request) -> int:
-    raw = (request.GET.get("year") or "").strip()
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else clock.today().year
-
-
 @login_required
 def overview(request):
     policies.require_view(request.user)
-    year = _year(request)
+    year = year_param(request)
     code = (request.GET.get("within") or "").strip()
     within = division_get_for_user(request.user, code) if code else None
     return render_page(request, "village_affairs/overview.html", {
